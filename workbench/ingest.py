@@ -1,0 +1,213 @@
+"""Ingest: read a document, find its encoding and language, normalise it.
+
+    doc = read_document("seeds/000_093349a39d32f8f2.txt")
+    doc.lang      # 'zh-Hans'
+    doc.encoding  # 'utf-8'
+
+Text comes out NFC with LF line endings. Languages are BCP 47 codes: ``zh-Hans``,
+``zh-Hant``, ``vi`` and ``en``.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from workbench.errors import InputError
+
+LANGS: tuple[str, ...] = ("zh-Hans", "zh-Hant", "vi", "en")
+#: Accepted spellings for --lang, mapped to our codes.
+LANG_ALIASES: dict[str, str] = {
+    "zh-hans": "zh-Hans", "zh-cn": "zh-Hans", "zh": "zh-Hans", "zh-sg": "zh-Hans", "cmn-hans": "zh-Hans",
+    "zh-hant": "zh-Hant", "zh-tw": "zh-Hant", "zh-hk": "zh-Hant", "zt": "zh-Hant", "cmn-hant": "zh-Hant",
+    "vi": "vi", "vi-vn": "vi", "en": "en", "en-us": "en", "en-gb": "en",
+}
+#: Encodings we try, after UTF-8, for files that are not UTF-8.
+FALLBACK_ENCODINGS: tuple[str, ...] = ("gb18030", "big5", "cp1258", "cp1252")
+MAX_BYTES = 200 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Document:
+    """A source document, decoded and normalised."""
+
+    path: Path
+    text: str  # NFC, LF line endings
+    lang: str  # BCP 47
+    encoding: str  # what the bytes were decoded with ("utf-8", "utf-8-sig", "gb18030", ...)
+    sha256: str  # of the normalised text
+    lang_detected: bool = True  # False when --lang overrode detection
+
+    @property
+    def name(self) -> str:
+        """The document's stem: the name of its file in translations/."""
+        return self.path.stem
+
+
+def normalize_lang(lang: str) -> str:
+    """Map a user's language code to ours, or raise InputError listing the choices."""
+    code = LANG_ALIASES.get(lang.strip().lower())
+    if code is None:
+        raise InputError(f"unknown language {lang!r}; use one of: {', '.join(LANGS)}")
+    return code
+
+
+def normalize_text(text: str) -> str:
+    """NFC, LF line endings, no BOM."""
+    text = text.lstrip("\ufeff")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return unicodedata.normalize("NFC", text)
+
+
+def decode_bytes(data: bytes, name: str = "<input>") -> tuple[str, str]:
+    """Decode a document's bytes; return (text, encoding) or raise InputError."""
+    if not data.strip():
+        raise InputError(f"{name}: the file is empty; nothing to translate")
+    for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom):
+            try:
+                return data.decode(enc), enc
+            except UnicodeDecodeError as exc:
+                raise InputError(f"{name}: starts with a {enc} byte-order mark but is not valid {enc} ({exc.reason})") from None
+    if b"\x00" in data[:65536]:
+        raise InputError(f"{name}: this is not a text file (it contains NUL bytes); give a plain-text document")
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    import charset_normalizer
+
+    best = charset_normalizer.from_bytes(data, cp_isolation=list(FALLBACK_ENCODINGS)).best()
+    if best is None:
+        best = charset_normalizer.from_bytes(data).best()
+    if best is None or _looks_binary(str(best)):
+        raise InputError(
+            f"{name}: cannot tell the text encoding (not UTF-8, GB18030, Big5 or Windows-1258); "
+            "convert it to UTF-8, e.g. with: iconv -f ENCODING -t UTF-8"
+        )
+    return str(best), best.encoding
+
+
+def _looks_binary(text: str) -> bool:
+    controls = sum(1 for ch in text[:65536] if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t\f\v")
+    return controls > max(3, len(text[:65536]) // 100)
+
+
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_LATIN_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+#: Letters that only Vietnamese uses among our languages (with tone marks and ă â đ ê ô ơ ư).
+_VI_CHARS = set(
+    "ăâđêôơưàảãáạằẳẵắặầẩẫấậèẻẽéẹềểễếệìỉĩíịòỏõóọồổỗốộờởỡớợùủũúụừửữứựỳỷỹýỵ"
+)
+_VI_WORDS = frozenset("của và các là được trong những có cho với không người này đã một để tại theo về khi đến".split())
+_EN_WORDS = frozenset("the of and to in is that for on with as was by are it be at from this have an".split())
+
+
+def detect_language(text: str) -> str:
+    """Guess zh-Hans, zh-Hant, vi or en from the text itself.
+
+    Han characters decide Chinese (script by which OpenCC direction changes more
+    characters); otherwise Vietnamese needs both its letters and its function words,
+    so English text full of Vietnamese names stays English.
+    """
+    sample = text[:200_000]
+    han = _HAN.findall(sample)
+    words = _LATIN_WORD.findall(sample.lower())
+    latin_letters = sum(len(w) for w in words if w.isascii() or any(c in _VI_CHARS for c in w))
+    if han and len(han) >= 0.2 * max(1, latin_letters):
+        return _chinese_script("".join(han[:20_000]))
+    if not words:
+        raise InputError("cannot detect the language (no Chinese characters and no words); pass --lang")
+    vi_letters = sum(1 for w in words for c in w if c in _VI_CHARS)
+    vi_words = sum(1 for w in words if w in _VI_WORDS)
+    en_words = sum(1 for w in words if w in _EN_WORDS)
+    diacritic_share = sum(1 for w in words if any(c in _VI_CHARS for c in w)) / len(words)
+    if diacritic_share > 0.15 and vi_words >= en_words:
+        return "vi"
+    if vi_letters and vi_words > en_words:
+        return "vi"
+    return "en"
+
+
+@lru_cache(maxsize=2)
+def _opencc(config: str):  # type: ignore[no-untyped-def]
+    import opencc
+
+    return opencc.OpenCC(config)
+
+
+def _chinese_script(han: str) -> str:
+    """'zh-Hant' if more characters are Traditional-only than Simplified-only."""
+    to_simp = _opencc("t2s").convert(han)
+    to_trad = _opencc("s2t").convert(han)
+    trad_only = sum(1 for a, b in zip(han, to_simp) if a != b) if len(to_simp) == len(han) else 0
+    simp_only = sum(1 for a, b in zip(han, to_trad) if a != b) if len(to_trad) == len(han) else 0
+    return "zh-Hant" if trad_only > simp_only else "zh-Hans"
+
+
+def read_document(path: str | Path, lang: str | None = None) -> Document:
+    """Read, decode, normalise and classify one document (``lang`` overrides detection)."""
+    p = Path(path)
+    if not p.exists():
+        raise InputError(f"{p}: no such file")
+    if p.is_dir():
+        raise InputError(f"{p}: is a directory; give a document file (or the directory to `translate`)")
+    try:
+        size = p.stat().st_size
+        if size > MAX_BYTES:
+            raise InputError(f"{p}: {size // (1024 * 1024)} MiB is larger than the {MAX_BYTES // (1024 * 1024)} MiB limit; split the document")
+        data = p.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{p}: cannot read the file ({exc.strerror})") from None
+    return document_from_bytes(data, p, lang)
+
+
+def document_from_bytes(data: bytes, path: Path, lang: str | None = None) -> Document:
+    """The body of :func:`read_document`, for bytes from elsewhere (stdin)."""
+    raw, encoding = decode_bytes(data, str(path))
+    text = normalize_text(raw)
+    if not text.strip():
+        raise InputError(f"{path}: the file holds only white space; nothing to translate")
+    if lang:
+        code, detected = normalize_lang(lang), False
+    else:
+        try:
+            code, detected = detect_language(text), True
+        except InputError as exc:
+            raise InputError(f"{path}: {exc}") from None
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return Document(path=path, text=text, lang=code, encoding=encoding, sha256=digest, lang_detected=detected)
+
+
+def discover(paths: list[str | Path]) -> list[Path]:
+    """Expand directories to the documents in them (``*.txt``, sorted); keep files as given."""
+    out: list[Path] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            found = sorted(q for q in p.iterdir() if q.is_file() and q.suffix.lower() in {".txt", ".text", ".md"})
+            if not found:
+                raise InputError(f"{p}: no documents (*.txt) in this directory")
+            out.extend(found)
+        elif p.exists():
+            out.append(p)
+        else:
+            raise InputError(f"{p}: no such file or directory")
+    seen: set[Path] = set()
+    unique = []
+    for p in out:
+        key = p.resolve()
+        if key not in seen:
+            seen.add(key)
+            unique.append(p)
+    stems: dict[str, Path] = {}
+    for p in unique:
+        if p.stem in stems:
+            raise InputError(f"{p} and {stems[p.stem]} would share translations/{p.stem}.yaml; rename one")
+        stems[p.stem] = p
+    return unique

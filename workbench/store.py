@@ -1,0 +1,382 @@
+"""Store: one YAML file per document in ``translations/``, readable side by side.
+
+    doc = load(Path("translations/000_093349a39d32f8f2.yaml"))
+    doc.segments[0].source, doc.segments[0].target, doc.segments[0].status
+
+Human edits are sacred: every write is atomic (temp file + ``os.replace``), a file
+edited by hand into an invalid state is refused with the file and segment named
+(never overwritten), and segments whose source disappeared from the document but
+carry human work are kept under ``orphans``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from workbench.errors import StoreError
+
+STATUSES: tuple[str, ...] = ("draft", "edited", "approved")
+HUMAN_STATUSES: frozenset[str] = frozenset({"edited", "approved"})
+FORMAT_VERSION = 1
+
+try:  # the C loader/dumper are ~10x faster; same safe semantics
+    _Loader: type = yaml.CSafeLoader
+    _Dumper: type = yaml.CSafeDumper
+except AttributeError:  # pragma: no cover - pyyaml built without libyaml
+    _Loader = yaml.SafeLoader
+    _Dumper = yaml.SafeDumper
+
+
+@dataclass
+class TermUse:
+    """One glossary hit in a segment's source and what became of it in the target."""
+
+    term: str | None  # glossary term id; None for a non-translatable
+    source: str  # the source surface form
+    en: str  # the English rendering required in the target
+    applied: bool  # is it in the target now?
+    method: str = ""  # "inline" (survived MT), "forced" (placed by span assembly), "copy", "kept" (human target)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"term": self.term, "source": self.source, "en": self.en, "applied": self.applied, "method": self.method}
+
+
+@dataclass
+class Segment:
+    """One sentence of the document with its English side."""
+
+    id: str
+    source: str
+    target: str
+    status: str = "draft"
+    mt: str | None = None  # the machine draft as produced; None if never machine-produced
+    prefix: str = ""  # structure kept out of MT ("1. ", "(a) ", "• ")
+    suffix: str = ""  # footnote markers kept out of MT ("¹", "[1]")
+    gap: str = ""  # the source's white space before this segment
+    paragraph: int = 0
+    origin: str = ""  # short signature of what produced `mt` ("argos:translate-zh_en@1.9", "copy", "memory")
+    fingerprint: str = ""  # hash of (engine, glossary hits, source): a draft is reused while it matches
+    terms: list[TermUse] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
+    note: str = ""  # a reviewer's comment
+
+    def as_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"id": self.id, "status": self.status, "source": self.source, "target": self.target}
+        if self.mt is not None:
+            d["mt"] = self.mt
+        for key in ("prefix", "suffix"):
+            if getattr(self, key):
+                d[key] = getattr(self, key)
+        d["gap"] = self.gap
+        d["paragraph"] = self.paragraph
+        d["origin"] = self.origin
+        d["fingerprint"] = self.fingerprint
+        if self.terms:
+            d["terms"] = [t.as_dict() for t in self.terms]
+        if self.flags:
+            d["flags"] = list(self.flags)
+        if self.note:
+            d["note"] = self.note
+        return d
+
+
+@dataclass
+class StoredDocument:
+    """The contents of one ``translations/<stem>.yaml``."""
+
+    document: str  # the source path as given
+    source_lang: str
+    target_lang: str
+    signature: dict[str, Any]
+    segments: list[Segment]
+    source_sha256: str = ""
+    trailing: str = ""  # the source's white space after the last segment
+    orphans: list[Segment] = field(default_factory=list)  # human work whose source left the document
+
+    def as_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {
+            "format": FORMAT_VERSION,
+            "document": self.document,
+            "source_lang": self.source_lang,
+            "target_lang": self.target_lang,
+            "source_sha256": self.source_sha256,
+            "signature": self.signature,
+            "segments": [s.as_dict() for s in self.segments],
+            "trailing": self.trailing,
+        }
+        if self.orphans:
+            d["orphans"] = [s.as_dict() for s in self.orphans]
+        return d
+
+    def counts(self) -> dict[str, int]:
+        """Segments by status (only segments with source text count)."""
+        out = {s: 0 for s in STATUSES}
+        for seg in self.segments:
+            if seg.source:
+                out[seg.status] += 1
+        return out
+
+    def source_text(self) -> str:
+        """The source document rebuilt from the segments (non-destructive segmentation)."""
+        return "".join(s.gap + s.prefix + s.source + s.suffix for s in self.segments) + self.trailing
+
+    def target_text(self) -> str:
+        """The English draft with the document's structure put back."""
+        out: list[str] = []
+        for s in self.segments:
+            gap = s.gap
+            if out and gap == "" and not out[-1].endswith((" ", "\n")):
+                gap = " "  # Chinese sentences touch; English ones need a space
+            out.append(gap + s.prefix + s.target + s.suffix)
+        return "".join(out) + self.trailing
+
+
+def path_for(out_dir: Path, stem: str) -> Path:
+    return out_dir / f"{stem}.yaml"
+
+
+def dumps(doc: StoredDocument) -> str:
+    return yaml.dump(doc.as_dict(), Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1_000_000, default_flow_style=False)
+
+
+def file_digest(path: Path) -> str | None:
+    """sha256 of a file's bytes, or None if it does not exist (to detect writes by others)."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except FileNotFoundError:
+        return None
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` so readers see the old or the new file, never half of one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+    try:  # make the rename itself durable
+        dfd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(dfd)
+        finally:
+            os.close(dfd)
+    except OSError:
+        pass
+
+
+def save(doc: StoredDocument, path: Path) -> bool:
+    """Write ``doc`` atomically; return False (and write nothing) if the file already holds it."""
+    text = dumps(doc)
+    try:
+        if path.read_text(encoding="utf-8") == text:
+            return False
+    except (FileNotFoundError, UnicodeDecodeError):
+        pass
+    atomic_write_text(path, text)
+    return True
+
+
+def load(path: Path) -> StoredDocument | None:
+    """Read a translations file; None if it does not exist; StoreError if it is invalid."""
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except UnicodeDecodeError:
+        raise StoreError(f"{path}: not UTF-8 text; restore it from version control or delete it to start over") from None
+    return loads(raw, str(path))
+
+
+def loads(raw: str, name: str) -> StoredDocument:
+    try:
+        data = yaml.load(raw, Loader=_Loader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise StoreError(f"{name}: invalid YAML{where}: {problem}; fix the file by hand (nothing was overwritten)") from None
+    if not isinstance(data, dict):
+        raise StoreError(f"{name}: not a workbench translations file (expected a mapping with `segments`)")
+    for key in ("document", "source_lang", "segments"):
+        if key not in data:
+            raise StoreError(f"{name}: missing top-level key `{key}`; fix the file by hand (nothing was overwritten)")
+    if not isinstance(data["segments"], list):
+        raise StoreError(f"{name}: `segments` must be a list")
+    segments = [_segment_from_dict(s, name, i) for i, s in enumerate(data["segments"])]
+    orphans = [_segment_from_dict(s, name, i, "orphans") for i, s in enumerate(data.get("orphans") or [])]
+    seen: dict[str, int] = {}
+    for i, seg in enumerate(segments):
+        if seg.id in seen:
+            raise StoreError(f"{name}: segment {seg.id} appears twice (entries {seen[seg.id] + 1} and {i + 1}); give one a new id")
+        seen[seg.id] = i
+    sig = data.get("signature") or {}
+    if not isinstance(sig, dict):
+        raise StoreError(f"{name}: `signature` must be a mapping")
+    return StoredDocument(
+        document=str(data["document"]),
+        source_lang=str(data["source_lang"]),
+        target_lang=str(data.get("target_lang", "en")),
+        signature=sig,
+        segments=segments,
+        source_sha256=str(data.get("source_sha256", "")),
+        trailing=_str(data.get("trailing", ""), name, "trailing"),
+        orphans=orphans,
+    )
+
+
+def _str(value: Any, name: str, what: str) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)  # a hand edit like `target: 2021` is still text
+    if not isinstance(value, str):
+        raise StoreError(f"{name}: {what} must be text, not {type(value).__name__}; fix the file by hand (nothing was overwritten)")
+    return value
+
+
+def _segment_from_dict(d: Any, name: str, index: int, section: str = "segments") -> Segment:
+    where = f"{section}[{index}]"
+    if not isinstance(d, dict):
+        raise StoreError(f"{name}: {where} is not a mapping; fix the file by hand (nothing was overwritten)")
+    sid = d.get("id")
+    if sid is None or sid == "":
+        raise StoreError(f"{name}: {where} has no `id`; fix the file by hand (nothing was overwritten)")
+    sid = str(sid)
+    label = f"segment {sid}"
+    status = d.get("status", "draft")
+    if status not in STATUSES:
+        raise StoreError(f"{name}: {label} has status {status!r}; use one of: {', '.join(STATUSES)}")
+    if "source" not in d:
+        raise StoreError(f"{name}: {label} has no `source`; fix the file by hand (nothing was overwritten)")
+    target = _str(d.get("target"), name, f"{label} target")
+    mt_raw = d.get("mt")
+    mt = None if mt_raw is None else _str(mt_raw, name, f"{label} mt")
+    terms_raw = d.get("terms") or []
+    if not isinstance(terms_raw, list):
+        raise StoreError(f"{name}: {label} `terms` must be a list")
+    terms = []
+    for t in terms_raw:
+        if not isinstance(t, dict):
+            raise StoreError(f"{name}: {label} has a term that is not a mapping")
+        terms.append(
+            TermUse(
+                term=None if t.get("term") is None else str(t.get("term")),
+                source=_str(t.get("source"), name, f"{label} term source"),
+                en=_str(t.get("en"), name, f"{label} term en"),
+                applied=bool(t.get("applied", False)),
+                method=_str(t.get("method"), name, f"{label} term method"),
+            )
+        )
+    flags = d.get("flags") or []
+    if not isinstance(flags, list):
+        raise StoreError(f"{name}: {label} `flags` must be a list")
+    paragraph = d.get("paragraph", 0)
+    if not isinstance(paragraph, int) or isinstance(paragraph, bool):
+        raise StoreError(f"{name}: {label} `paragraph` must be a whole number")
+    return Segment(
+        id=sid,
+        source=_str(d.get("source"), name, f"{label} source"),
+        target=target,
+        status=status,
+        mt=mt,
+        prefix=_str(d.get("prefix"), name, f"{label} prefix"),
+        suffix=_str(d.get("suffix"), name, f"{label} suffix"),
+        gap=_str(d.get("gap"), name, f"{label} gap"),
+        paragraph=paragraph,
+        origin=_str(d.get("origin"), name, f"{label} origin"),
+        fingerprint=_str(d.get("fingerprint"), name, f"{label} fingerprint"),
+        terms=terms,
+        flags=[str(f) for f in flags],
+        note=_str(d.get("note"), name, f"{label} note"),
+    )
+
+
+def segment_id(prefix: str, text: str, suffix: str, taken: set[str]) -> str:
+    """A stable id from the segment's content (so insertions elsewhere do not renumber it)."""
+    base = "s" + hashlib.sha1((prefix + text + suffix).encode("utf-8")).hexdigest()[:8]
+    sid, n = base, 2
+    while sid in taken:
+        sid, n = f"{base}-{n}", n + 1
+    taken.add(sid)
+    return sid
+
+
+@dataclass
+class DocumentStatus:
+    """A translations file at a glance (for ``workbench status``)."""
+
+    document: str
+    file: str
+    source_lang: str
+    engine: str
+    machine_translated: bool
+    segments: int
+    by_status: dict[str, int]
+    flags: dict[str, int]  # flag kind ("missing-term", "number", "no-mt", ...) -> segments
+    orphans: int
+    signature: str
+
+    def as_dict(self) -> dict[str, Any]:
+        from dataclasses import asdict
+
+        return asdict(self)
+
+
+def list_files(out_dir: Path, docs: list[str] | None = None) -> list[Path]:
+    """The translations files of ``docs`` (source paths, stems or yaml paths), or all of them."""
+    if not out_dir.is_dir():
+        raise StoreError(f"{out_dir}: no translations directory; run `workbench translate` first")
+    if not docs:
+        return sorted(p for p in out_dir.glob("*.yaml") if not p.name.startswith("."))
+    out = []
+    for d in docs:
+        stem = Path(d).stem
+        p = path_for(out_dir, stem)
+        if not p.exists():
+            raise StoreError(f"{d}: no translations file {p}; run `workbench translate {d}` first")
+        out.append(p)
+    return out
+
+
+def summary(out_dir: Path, docs: list[str] | None = None) -> list[DocumentStatus]:
+    """Per document: segments by status and QA flags."""
+    rows = []
+    for path in list_files(out_dir, docs):
+        doc = load(path)
+        assert doc is not None
+        flags: dict[str, int] = {}
+        for seg in doc.segments:
+            for kind in sorted({f.split(":", 1)[0] for f in seg.flags}):
+                flags[kind] = flags.get(kind, 0) + 1
+        engine = str(doc.signature.get("engine", "?"))
+        rows.append(
+            DocumentStatus(
+                document=doc.document,
+                file=str(path),
+                source_lang=doc.source_lang,
+                engine=engine,
+                machine_translated=engine != "copy" or doc.source_lang == "en",
+                segments=sum(1 for s in doc.segments if s.source),
+                by_status=doc.counts(),
+                flags=flags,
+                orphans=len(doc.orphans),
+                signature=str(doc.signature.get("string", "")),
+            )
+        )
+    return rows
