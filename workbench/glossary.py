@@ -1,0 +1,1001 @@
+"""Curated glossary: loading, validation and fast term matching.
+
+The glossary (``glossary.yaml``, schema documented at the top of that file)
+maps source-language variants (Chinese in either script, Vietnamese) to the
+established UN English form of a term.  :meth:`Glossary.find` locates glossary
+terms and non-translatable spans (UN document symbols, e-mail addresses, URLs)
+in a source text; :func:`contains_term` checks whether an English target
+renders a term.
+
+Matching model
+--------------
+Text and variants are both mapped to a *match key* of exactly the same length
+as the (NFC) text, so offsets in the key are offsets in the text:
+
+* NFC.  If the input is not NFC (e.g. NFD Vietnamese), it is normalised
+  cluster by cluster and every key position remembers the span of the
+  original text it came from; hits always point into the ORIGINAL string.
+* Chinese family only: every character is folded Traditional -> Simplified
+  with OpenCC (``t2s``) *character by character* (context-free, so a variant
+  folds the same way alone and inside a sentence), and full-width ASCII is
+  folded to ASCII.
+* ``str.lower`` (equals ``casefold`` for Vietnamese and English; characters
+  whose lower case is longer than one character are left unchanged).
+* Hyphens/dashes and no-break spaces become a plain space, so
+  "confidence-building" and "confidence building" match each other.
+
+A variant whose first (last) character is a word character (a letter, digit
+or combining mark that is not CJK) only matches where the preceding
+(following) text character is not a word character: "UN" does not match in
+"UNESCO" or "fund", "ASEAN" matches in "东盟(ASEAN)".  Chinese characters
+have no word boundaries.  Among the candidate matches the leftmost-longest,
+non-overlapping ones win; non-translatables win over any term they overlap.
+
+English forms (``en`` and ``en_variants``) are matched in every language
+family, since Chinese and Vietnamese documents often quote them
+("亚洲相互协作与信任措施会议(Conference on ..., CICA)").
+
+Duplicates: the same variant listed twice for the same English term (in one
+entry or after script folding) is merged silently; two entries with the same
+English form (or the same id) are rejected, as is one variant mapped to two
+different English terms.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import threading
+from bisect import bisect_left, bisect_right
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+import ahocorasick
+import yaml
+
+from workbench.errors import GlossaryError
+
+__all__ = [
+    "Term",
+    "Hit",
+    "Glossary",
+    "find_nontranslatables",
+    "contains_term",
+    "normalize_zh",
+    "match_key",
+    "LANG_FAMILIES",
+]
+
+#: Language codes accepted by :meth:`Glossary.find`, mapped to their family.
+LANG_FAMILIES: dict[str, str] = {
+    "zh-hans": "zh",
+    "zh-hant": "zh",
+    "zh": "zh",
+    "vi": "vi",
+    "en": "en",
+}
+_FAMILIES = ("zh", "vi", "en")
+_SOURCE_KEYS = {"zh": "zh", "zh-hans": "zh", "zh-hant": "zh", "vi": "vi"}
+_ENTRY_KEYS = {"en", "en_variants", "note", "domain"}
+_ALLOWED_KEYS_MSG = "en, zh (or zh-Hans/zh-Hant), vi, en_variants, note, domain"
+
+
+# --------------------------------------------------------------------------
+# Data classes
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Term:
+    """One glossary entry.
+
+    ``variants`` has the keys ``"zh"``, ``"vi"`` and ``"en"``; ``zh``/``vi``
+    are the source variants as written in the file, ``en`` is ``(en,
+    *en_variants)``.
+    """
+
+    id: str
+    en: str
+    variants: dict[str, tuple[str, ...]] = field(hash=False)
+    en_variants: tuple[str, ...] = ()
+    note: str | None = None
+    domain: str | None = None
+    line: int | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A glossary term or non-translatable found in a text."""
+
+    start: int
+    end: int
+    surface: str
+    en: str
+    term_id: str | None
+    kind: str  # "term" or "nt"
+
+
+# --------------------------------------------------------------------------
+# Normalisation
+# --------------------------------------------------------------------------
+
+_opencc_lock = threading.Lock()
+_opencc_converter: Any = None
+_T2S_CACHE: dict[str, str] = {}  # char -> folded char (only entries that change)
+_T2S_SEEN: set[str] = set()
+
+# Full-width ASCII (！..～) -> ASCII, and the ideographic space.
+_FULLWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
+_FULLWIDTH[0x3000] = 0x20
+
+
+def _converter() -> Any:
+    """The OpenCC t2s converter, built once (thread-safe, lazy)."""
+    global _opencc_converter
+    if _opencc_converter is None:
+        with _opencc_lock:
+            if _opencc_converter is None:
+                import opencc
+
+                try:
+                    _opencc_converter = opencc.OpenCC("t2s")
+                except Exception:  # older packages want the .json name
+                    _opencc_converter = opencc.OpenCC("t2s.json")
+    return _opencc_converter
+
+
+def _learn_chars(chars: Iterable[str]) -> None:
+    """Fold unseen characters with OpenCC, one character at a time."""
+    new = [c for c in chars if c not in _T2S_SEEN and ord(c) >= 0x2E80]
+    if not new:
+        return
+    conv = _converter()
+    with _opencc_lock:
+        # Batch: one character per line, so OpenCC cannot form phrases.
+        out = conv.convert("\n".join(new)).split("\n")
+        if len(out) != len(new):  # paranoid fallback: really one by one
+            out = [conv.convert(c) for c in new]
+        for c, s in zip(new, out):
+            if len(s) == 1 and s != c:
+                _T2S_CACHE[c] = s
+            _T2S_SEEN.add(c)
+
+
+def normalize_zh(text: str) -> str:
+    """Fold Traditional Chinese to Simplified, character by character.
+
+    Uses OpenCC ``t2s`` on each distinct character separately, so the result
+    has exactly the same length as ``text`` (offsets stay valid) and a
+    character folds the same way whatever its context.  One-to-many
+    conversions are not needed for matching: both the glossary and the text
+    go through this same function.
+    """
+    if not text:
+        return text
+    table = _zh_table(set(text), with_width=False)
+    return text.translate(table) if table else text
+
+
+_DASH_CHARS = "\u002d\u00a0\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u202f\ufe58\ufe63\uff0d"
+
+
+def _zh_table(present: set[str], with_width: bool) -> dict[int, int]:
+    """translate() table for the characters in ``present``: t2s, plus (for
+    match keys) full-width ASCII -> ASCII and dashes -> space."""
+    _learn_chars(present)
+    cache = _T2S_CACHE
+    table = {ord(c): ord(cache[c]) for c in present if c in cache}
+    if with_width:
+        for c in present:
+            o = ord(c)
+            if 0xFF01 <= o <= 0xFF5E or o == 0x3000:
+                table[o] = _FULLWIDTH[o]
+        for c in _DASH_CHARS:
+            if c in present:
+                table[ord(c)] = 0x20
+    return table
+
+
+_DASHES_RE = re.compile(f"[{_DASH_CHARS}]")
+
+
+def _lower_same_length(text: str) -> str:
+    """``str.lower`` that never changes the length (long lowercases are skipped)."""
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(c if len(lc := c.lower()) != 1 else lc for c in text)
+
+
+def _nfc_with_map(text: str) -> tuple[str, list[int] | None, list[int] | None]:
+    """NFC-normalise ``text``; return (nfc, starts, ends) mapping key -> original.
+
+    ``starts``/``ends`` are ``None`` when ``text`` is already NFC (identity).
+    Otherwise ``starts[i]``/``ends[i]`` give the span of the original text that
+    produced character ``i`` of the normalised text (a whole combining
+    cluster).
+    """
+    if unicodedata.is_normalized("NFC", text):
+        return text, None, None
+    out: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    i = 0
+    n = len(text)
+    while i < n:
+        # A cluster: one character plus every following character that may
+        # combine with it (non-zero combining class or NFC_QC=Maybe).
+        j = i + 1
+        while j < n and _is_combining(text[j]):
+            j += 1
+        piece = unicodedata.normalize("NFC", text[i:j])
+        out.append(piece)
+        starts.extend([i] * len(piece))
+        ends.extend([j] * len(piece))
+        i = j
+    return "".join(out), starts, ends
+
+
+_COMBINING_EXTRA: frozenset[str] | None = None
+
+
+def _is_combining(c: str) -> bool:
+    """Can ``c`` combine with the preceding character under NFC?"""
+    if unicodedata.combining(c):
+        return True
+    # Hangul medial vowels / final consonants and the few ccc=0 composing marks.
+    o = ord(c)
+    if 0x1161 <= o <= 0x1175 or 0x11A8 <= o <= 0x11C2:
+        return True
+    return c in _composing_starters()
+
+
+def _composing_starters() -> frozenset[str]:
+    """Characters with combining class 0 that appear second in a composition."""
+    global _COMBINING_EXTRA
+    if _COMBINING_EXTRA is None:
+        extra = set()
+        for cp in range(0x0900, 0x1200):  # Indic/Sinhala vowel signs etc.
+            d = unicodedata.decomposition(chr(cp))
+            if d and not d.startswith("<"):
+                parts = d.split()
+                if len(parts) == 2:
+                    second = chr(int(parts[1], 16))
+                    if not unicodedata.combining(second):
+                        extra.add(second)
+        _COMBINING_EXTRA = frozenset(extra)
+    return _COMBINING_EXTRA
+
+
+def match_key(text: str, family: str) -> str:
+    """The match key of an NFC string: same length, folded for matching.
+
+    ``family`` is ``"zh"``, ``"vi"`` or ``"en"``.  Exposed for tests and for
+    callers that want to compare strings the way :meth:`Glossary.find` does.
+    """
+    if not text:
+        return text
+    if family == "zh":
+        table = _zh_table(set(text), with_width=True)
+        if table:
+            text = text.translate(table)
+        return _lower_same_length(text)
+    text = _lower_same_length(text)
+    if _DASHES_RE.search(text):
+        text = _DASHES_RE.sub(" ", text)
+    return text
+
+
+def _match_keys(strings: list[str], family: str) -> list[str]:
+    """:func:`match_key` of many short strings in one pass."""
+    if not strings:
+        return []
+    if any("\n" in x for x in strings):
+        return [match_key(x, family) for x in strings]
+    out = match_key("\n".join(strings), family).split("\n")
+    if len(out) != len(strings):  # pragma: no cover - defensive
+        return [match_key(x, family) for x in strings]
+    return out
+
+
+def _clean_variant(s: str) -> str:
+    """NFC and collapse whitespace runs in a glossary string."""
+    return " ".join(unicodedata.normalize("NFC", s).split())
+
+
+_NON_WORD_SCRIPTS = (
+    "\u2e80-\u2fff\u3001-\u303f\u3040-\u30ff\u3100-\u312f\u31a0-\u31ff"
+    "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff"
+)
+_WORD_CHAR_RE = re.compile(f"[^\\W{_NON_WORD_SCRIPTS}]|[\u0300-\u036f]")
+
+
+def _is_word_char(c: str) -> bool:
+    """Letters, digits, ``_`` and combining marks, except CJK (no word boundaries)."""
+    return _WORD_CHAR_RE.match(c) is not None
+
+
+# --------------------------------------------------------------------------
+# Non-translatables
+# --------------------------------------------------------------------------
+
+# UN document symbols: an issuing body, then "/"-separated components such as
+# 70, RES, PRST, CN.4, L.10, Add.1; several symbols may be joined by "-"
+# (S/2015/446-A/70/95 is one span).  At least one component holds a digit.
+_UN_BODY = (
+    r"(?:A|S|E|T|ST|DP|TD|UNEP|CRC|CCPR|CERD|CEDAW|CAT|CRPD|CMW|CED|HRI|ICCD|"
+    r"FCCC|UNW|DPKO|ECE|ESCAP|ECA|ECLAC|ESCWA|UNHCR|JIU|APLC|CCW|CD|NPT|TRADE|"
+    r"UNCTAD|IDB|PBC|SG)"
+)
+_UN_COMP = r"[A-Za-z0-9]+(?:\.[A-Za-z0-9]+)*"
+_UN_ONE = rf"{_UN_BODY}(?:/{_UN_COMP})+"
+_UN_SYMBOL_RE = re.compile(rf"(?<![A-Za-z0-9_/.@-]){_UN_ONE}(?:-{_UN_ONE})*(?![A-Za-z0-9_/])")
+_EMAIL_RE = re.compile(
+    r"(?<![A-Za-z0-9_.+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,}(?![A-Za-z0-9_@-])"
+)
+_URL_RE = re.compile(r"(?:[Hh][Tt][Tt][Pp][Ss]?://|[Ww][Ww][Ww]\.)[!#-;=?-~]+")
+_URL_START_RE = re.compile(r"https?://|www\.", re.IGNORECASE)
+_URL_NOT_BEFORE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_@.")
+_AT_RE = re.compile("@")
+_LOCAL_TAIL_RE = re.compile(r"(?<![A-Za-z0-9_.+-])[A-Za-z0-9][A-Za-z0-9._%+-]*\Z")
+_UN_BODY_TAIL_RE = re.compile(rf"(?<![A-Za-z0-9_/.@-]){_UN_BODY}\Z")
+_URL_TRAIL = ".,;:!?'\"*"
+_BRACKETS = {")": "(", "]": "[", "}": "{"}
+
+
+def _trim_url(url: str) -> str:
+    """Drop trailing sentence punctuation and unbalanced closing brackets."""
+    while url:
+        last = url[-1]
+        if last in _URL_TRAIL:
+            url = url[:-1]
+        elif last in _BRACKETS and url.count(last) > url.count(_BRACKETS[last]):
+            url = url[:-1]
+        else:
+            break
+    return url
+
+
+def find_nontranslatables(text: str) -> list[Hit]:
+    """UN document symbols, e-mail addresses and URLs in ``text``, sorted.
+
+    Spans exclude trailing sentence punctuation; overlapping spans are
+    resolved leftmost-longest (an e-mail inside a URL belongs to the URL).
+    """
+    spans: list[tuple[int, int]] = []
+    # Each pattern is only tried next to a cheap literal anchor ("://", "www.",
+    # "@", "/"), so plain prose costs a few memchr-speed scans.
+    if "/" in text or "ww." in text or "WW." in text:
+        for m in _URL_START_RE.finditer(text):
+            st_ = m.start()
+            if st_ and text[st_ - 1] in _URL_NOT_BEFORE:
+                continue
+            mm = _URL_RE.match(text, st_)
+            if mm:
+                url = _trim_url(mm.group())
+                if len(url) > len(m.group()):
+                    spans.append((st_, st_ + len(url)))
+    if "@" in text:
+        for m in _AT_RE.finditer(text):
+            at = m.start()
+            lo = max(0, at - 128)
+            head = _LOCAL_TAIL_RE.search(text, lo, at)
+            if head is None:
+                continue
+            mm = _EMAIL_RE.search(text, head.start(), min(len(text), at + 256))
+            while mm and mm.start() < at:
+                if mm.end() > at:
+                    spans.append(mm.span())
+                    break
+                mm = _EMAIL_RE.search(text, mm.end(), min(len(text), at + 256))
+    if "/" in text:
+        last = -1
+        pos = text.find("/")
+        while pos != -1:
+            if pos > last:
+                body = _UN_BODY_TAIL_RE.search(text, max(0, pos - 6), pos)
+                if body is not None:
+                    mm = _UN_SYMBOL_RE.match(text, body.start())
+                    if mm and any(ch.isdigit() for ch in mm.group()):
+                        spans.append(mm.span())
+                        last = mm.end()
+            pos = text.find("/", pos + 1)
+    spans.sort(key=lambda s: (s[0], -s[1]))
+    hits: list[Hit] = []
+    last = -1
+    for s, e in spans:
+        if s >= last:
+            surface = text[s:e]
+            hits.append(Hit(s, e, surface, surface, None, "nt"))
+            last = e
+    return hits
+
+
+# --------------------------------------------------------------------------
+# contains_term
+# --------------------------------------------------------------------------
+
+_SEP = r"[\s\-\u2010-\u2015\u2212\u00a0]*"
+_TOKEN_SPLIT_RE = re.compile(r"[\s\-\u2010-\u2015\u2212\u00a0]+")
+_contains_cache: dict[tuple[str, ...], re.Pattern[str]] = {}
+
+
+def _number_forms(word: str) -> list[str]:
+    """Simple English singular/plural alternatives of the last word."""
+    forms = {word}
+    if not word[-1:].isalpha():
+        return [word]
+    if word.endswith("ies") and len(word) > 4:
+        forms.add(word[:-3] + "y")
+    elif word.endswith("es") and word[:-2].endswith(("s", "x", "z", "ch", "sh")):
+        forms.add(word[:-2])
+    elif word.endswith("s") and not word.endswith("ss") and len(word) > 3:
+        forms.add(word[:-1])
+    if word.endswith("y") and len(word) > 2 and word[-2] not in "aeiou":
+        forms.add(word[:-1] + "ies")
+    elif word.endswith(("s", "x", "z", "ch", "sh")):
+        forms.add(word + "es")
+    else:
+        forms.add(word + "s")
+    return sorted(forms, key=len, reverse=True)
+
+
+def _phrase_regex(phrase: str) -> str:
+    tokens = [t for t in _TOKEN_SPLIT_RE.split(phrase) if t]
+    if not tokens:
+        return ""
+    head = [re.escape(t.casefold()) for t in tokens[:-1]]
+    last = tokens[-1]
+    # Only inflect plain lower-case words ("measures"), not acronyms ("ASEAN").
+    if last.isalpha() and not (last.isupper() and len(last) > 1):
+        tail = "(?:" + "|".join(re.escape(f.casefold()) for f in _number_forms(last.casefold())) + ")"
+    else:
+        tail = re.escape(last.casefold())
+    return _SEP.join([*head, tail])
+
+
+def contains_term(target: str, term: Term | str) -> bool:
+    """Does the English ``target`` render ``term`` (its ``en`` or an ``en_variant``)?
+
+    ``term`` is a :class:`Term` or an English phrase.  Matching is NFC,
+    case-insensitive (casefold), on word boundaries (Unicode letters and
+    digits are word characters), tolerant of hyphen/space variation between
+    words ("confidence building measures", "confidence-building measures",
+    "co-operation" vs "cooperation"), and of simple singular/plural of the
+    LAST word of a phrase ("measure(s)", "body/bodies", "Member State(s)").
+    Acronyms (all upper case) are not inflected.
+    """
+    forms = (term.en, *term.en_variants) if isinstance(term, Term) else (term,)
+    key = tuple(forms)
+    rx = _contains_cache.get(key)
+    if rx is None:
+        alts = [a for a in (_phrase_regex(_clean_variant(f)) for f in forms) if a]
+        if not alts:
+            return False
+        rx = re.compile(r"(?<!\w)(?:" + "|".join(alts) + r")(?!\w)")
+        if len(_contains_cache) > 4096:
+            _contains_cache.clear()
+        _contains_cache[key] = rx
+    return rx.search(unicodedata.normalize("NFC", target).casefold()) is not None
+
+
+# --------------------------------------------------------------------------
+# Glossary
+# --------------------------------------------------------------------------
+
+
+_SLUG_RE = re.compile(r"[^0-9a-z]+")
+
+
+def _slug(en: str) -> str:
+    """Stable id: ASCII-folded, lower case, runs of other characters -> "-"."""
+    s = unicodedata.normalize("NFKD", en).encode("ascii", "ignore").decode("ascii").lower()
+    return _SLUG_RE.sub("-", s).strip("-")
+
+
+def _mark(node: yaml.Node | None) -> int | None:
+    return node.start_mark.line + 1 if node is not None else None
+
+
+def _bytes_str(key: str) -> str:
+    """``key`` as UTF-8, each byte one character (latin-1).
+
+    pyahocorasick scans a node's children linearly; with thousands of CJK
+    characters at the root that costs ~1 us per text character.  Matching
+    over UTF-8 bytes keeps every node's fan-out small (<= 256, a handful at
+    the root for CJK).  UTF-8 is self-synchronising, so a key can only match
+    on whole characters.
+    """
+    return key.encode("utf-8").decode("latin-1")
+
+
+class _Automaton:
+    """One Aho-Corasick automaton (over UTF-8 bytes) for a language family.
+
+    Values are ``(byte_length, term_index, needs_left_boundary,
+    needs_right_boundary)``.
+    """
+
+    __slots__ = ("automaton", "family", "empty")
+
+    def __init__(self, family: str, keys: dict[str, int]) -> None:
+        self.family = family
+        self.empty = not keys
+        a = ahocorasick.Automaton()
+        for k, ti in keys.items():
+            kb = _bytes_str(k)
+            a.add_word(kb, (len(kb), ti, _is_word_char(k[0]), _is_word_char(k[-1])))
+        if keys:
+            a.make_automaton()
+        self.automaton = a
+
+
+class _WordCache(dict):
+    """char -> is it a word character (memoised :func:`_is_word_char`)."""
+
+    def __missing__(self, c: str) -> bool:
+        v = _is_word_char(c)
+        self[c] = v
+        return v
+
+
+_WORD_CACHE = _WordCache()
+#: For each byte value < 0x80: is that ASCII character a word character?
+_ASCII_WORD = tuple(_is_word_char(chr(b)) for b in range(128))
+
+
+class Glossary:
+    """A validated glossary with cached per-language matchers."""
+
+    def __init__(self, terms: Iterable[Term], path: Path | None = None) -> None:
+        self.terms: tuple[Term, ...] = tuple(terms)
+        self.path: Path | None = path
+        self._by_id: dict[str, Term] = {t.id: t for t in self.terms}
+        self._keys: dict[str, dict[str, int]] = self._index()
+        self._automata: dict[str, _Automaton] = {}
+        self._lock = threading.Lock()
+        self._hash: str | None = None
+        self._info: list[tuple[str, str]] = [(t.en, t.id) for t in self.terms]
+
+    # -- construction ----------------------------------------------------
+
+    @classmethod
+    def empty(cls) -> "Glossary":
+        """A glossary with no terms (``find`` still reports non-translatables)."""
+        return cls((), None)
+
+    @classmethod
+    def load(cls, path: str | Path) -> "Glossary":
+        """Load and validate a glossary YAML file (safe loading only)."""
+        p = Path(path)
+        name = str(p)
+        try:
+            text = p.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise GlossaryError(f"glossary file not found: {name}; create it or pass the right path") from None
+        except UnicodeDecodeError as e:
+            raise GlossaryError(f"{name}: not UTF-8 (byte {e.start}); save the glossary as UTF-8") from None
+        except OSError as e:
+            raise GlossaryError(f"cannot read glossary {name}: {e.strerror or e}; check the path and permissions") from None
+        loader_cls = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        loader = loader_cls(text)
+        try:
+            try:
+                root = loader.get_single_node()
+                data = loader.construct_document(root) if root is not None else None
+            finally:
+                loader.dispose()
+        except yaml.constructor.ConstructorError as e:
+            mark = e.problem_mark
+            where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+            tag = re.search(r"tag '([^']*)'", str(e.problem or ""))
+            what = f"unsafe or unknown YAML tag {tag.group(1)!r}" if tag else (e.problem or "cannot construct value")
+            raise GlossaryError(
+                f"{name}: {what}{where}; the glossary must be plain YAML (remove the tag)"
+            ) from None
+        except yaml.MarkedYAMLError as e:
+            mark = e.problem_mark or e.context_mark
+            where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+            problem = " ".join(str(e.problem or e.context or "syntax error").split())
+            raise GlossaryError(f"{name}: malformed YAML{where}: {problem}; fix the YAML syntax there") from None
+        except yaml.YAMLError as e:
+            raise GlossaryError(f"{name}: malformed YAML: {' '.join(str(e).split())}; fix the YAML syntax") from None
+
+        if data is None:
+            raise GlossaryError(f"{name}: the file is empty; write 'version: 1' and a 'terms:' list")
+        if not isinstance(data, dict):
+            raise GlossaryError(f"{name}: the top level must be a mapping with 'version: 1' and 'terms:'")
+        unknown = sorted(str(k) for k in data if k not in ("version", "terms"))
+        if unknown:
+            raise GlossaryError(f"{name}: unknown top-level key(s) {', '.join(unknown)}; only 'version' and 'terms' are allowed")
+        if data.get("version") != 1:
+            raise GlossaryError(f"{name}: unsupported or missing version {data.get('version')!r}; write 'version: 1'")
+        terms = data.get("terms")
+        if terms is None:
+            terms = []
+        if not isinstance(terms, list):
+            raise GlossaryError(f"{name}: 'terms' must be a list of entries (each starting with '- en: ...')")
+        lines = _entry_lines(root)
+        # Duplicate keys inside an entry are silently collapsed by YAML: refuse.
+        _check_duplicate_keys(root, name)
+        return cls._build(terms, p, lines, name)
+
+    @classmethod
+    def from_entries(cls, entries: list[dict], path: str | Path | None = None) -> "Glossary":
+        """Build a glossary from entry dicts (same schema as the YAML ``terms``)."""
+        p = Path(path) if path is not None else None
+        if not isinstance(entries, list):
+            raise GlossaryError("glossary entries must be a list of mappings like {'en': ..., 'zh': [...]}")
+        return cls._build(entries, p, [], str(p) if p else "glossary")
+
+    @classmethod
+    def _build(cls, entries: list[Any], path: Path | None, lines: list[int | None], name: str) -> "Glossary":
+        terms: list[Term] = []
+        seen_en: dict[str, tuple[Term, int]] = {}
+        for i, entry in enumerate(entries):
+            line = lines[i] if i < len(lines) else None
+            term = _parse_entry(entry, i, line, name)
+            prev = seen_en.get(term.id)
+            if prev is not None:
+                raise GlossaryError(
+                    f"{name}: duplicate entries {_label(*prev)} and {_label(term, i)} (same id {term.id!r}); "
+                    "merge them into one entry"
+                )
+            seen_en[term.id] = (term, i)
+            terms.append(term)
+        return cls(terms, path)
+
+    def _index(self) -> dict[str, dict[str, int]]:
+        """Per family: match key -> term index; raises on conflicts."""
+        name = str(self.path) if self.path else "glossary"
+        index: dict[str, dict[str, int]] = {f: {} for f in _FAMILIES}
+        for fam in _FAMILIES:
+            pairs = [
+                (v, ti)
+                for ti, term in enumerate(self.terms)
+                for v in (term.variants["en"] if fam == "en" else term.variants[fam] + term.variants["en"])
+            ]
+            keys = index[fam]
+            for (v, ti), k in zip(pairs, _match_keys([v for v, _ in pairs], fam)):
+                other = keys.get(k)
+                if other is None:
+                    keys[k] = ti
+                elif other != ti:
+                    o, term = self.terms[other], self.terms[ti]
+                    raise GlossaryError(
+                        f"{name}: conflicting entries: {v!r} maps to {o.en!r} ({_where(o, other)}) and to "
+                        f"{term.en!r} ({_where(term, ti)}); keep the variant in only one entry"
+                    )
+        return index
+
+    # -- accessors -------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self.terms)
+
+    def __repr__(self) -> str:
+        return f"Glossary({len(self.terms)} terms, path={str(self.path) if self.path else None!r}, hash={self.hash})"
+
+    def term(self, term_id: str) -> Term:
+        """The term with this id; ``GlossaryError`` if there is none."""
+        try:
+            return self._by_id[term_id]
+        except KeyError:
+            raise GlossaryError(f"unknown glossary term id {term_id!r}; check glossary.yaml") from None
+
+    @property
+    def hash(self) -> str:
+        """``sha256:`` + 12 hex digits over the terms' content (order-independent)."""
+        if self._hash is None:
+            canon = sorted(
+                (
+                    {
+                        "id": t.id,
+                        "en": t.en,
+                        "zh": sorted(t.variants["zh"]),
+                        "vi": sorted(t.variants["vi"]),
+                        "en_variants": sorted(t.en_variants),
+                        "note": t.note,
+                        "domain": t.domain,
+                    }
+                    for t in self.terms
+                ),
+                key=lambda d: d["id"],
+            )
+            blob = json.dumps(canon, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+            self._hash = "sha256:" + hashlib.sha256(blob.encode("utf-8")).hexdigest()[:12]
+        return self._hash
+
+    # -- matching --------------------------------------------------------
+
+    def _automaton(self, family: str) -> _Automaton:
+        a = self._automata.get(family)
+        if a is None:
+            with self._lock:
+                a = self._automata.get(family)
+                if a is None:
+                    a = _Automaton(family, self._keys[family])
+                    self._automata[family] = a
+        return a
+
+    def find(self, text: str, lang: str) -> list[Hit]:
+        """Glossary terms and non-translatables in ``text``, sorted, non-overlapping.
+
+        ``lang`` is ``zh-Hans``, ``zh-Hant``, ``zh``, ``vi`` or ``en``.  The
+        text may be in any Unicode normalisation form; offsets always refer
+        to ``text`` itself.  Leftmost-longest wins; non-translatables win over
+        terms they overlap.
+        """
+        family = LANG_FAMILIES.get(lang.lower() if isinstance(lang, str) else lang)
+        if family is None:
+            raise GlossaryError(f"unknown language {lang!r}; use one of zh-Hans, zh-Hant, zh, vi, en")
+        nts = find_nontranslatables(text)
+        if not text or not self.terms:
+            return nts
+        nfc, starts, ends = _nfc_with_map(text)
+        key = match_key(nfc, family)
+        auto = self._automaton(family)
+        if auto.empty:
+            return nts
+        spans = _select(auto.automaton, key, nts, starts, ends)
+        if not spans:
+            return nts
+        info = self._info
+        new = object.__new__
+        hits: list[Hit] = []
+        append = hits.append
+        for s, e, ti in spans:
+            # Hit is a frozen dataclass; filling __dict__ directly is several
+            # times faster than the generated __init__ on many hits.
+            h = new(Hit)
+            d = h.__dict__
+            d["start"] = s
+            d["end"] = e
+            d["surface"] = text[s:e]
+            d["en"], d["term_id"] = info[ti]
+            d["kind"] = "term"
+            append(h)
+        if nts:
+            hits.extend(nts)
+            hits.sort(key=lambda h: h.start)
+        return hits
+
+
+def _byte_to_char(kb: bytes, positions: list[int]) -> list[int]:
+    """Convert sorted UTF-8 byte offsets of ``kb`` to character offsets."""
+    out: list[int] = []
+    c = 0
+    prev = 0
+    for p in positions:
+        if p != prev:
+            c += len(kb[prev:p].decode("utf-8"))
+            prev = p
+        out.append(c)
+    return out
+
+
+def _char_to_byte(key: str, positions: list[int]) -> list[int]:
+    """Convert sorted character offsets of ``key`` to UTF-8 byte offsets."""
+    out: list[int] = []
+    b = 0
+    prev = 0
+    for p in positions:
+        if p != prev:
+            b += len(key[prev:p].encode("utf-8"))
+            prev = p
+        out.append(b)
+    return out
+
+
+def _select(
+    a: ahocorasick.Automaton,
+    key: str,
+    nts: list[Hit],
+    starts: list[int] | None,
+    ends: list[int] | None,
+) -> list[tuple[int, int, int]]:
+    """Leftmost-longest, boundary-respecting matches as (start, end, term) in original offsets.
+
+    Works in the UTF-8 byte space of ``key``: every candidate from
+    ``automaton.iter`` is checked against the word-boundary rule and the
+    non-translatable spans, the longest valid candidate per start is kept,
+    then a greedy left-to-right pass picks non-overlapping matches.
+    (``iter_long`` is not used: pyahocorasick's implementation misses
+    matches, e.g. a final one-character key.)
+    """
+    kb = key.encode("utf-8")
+    ascii_only = len(kb) == len(key)
+    ks = kb.decode("latin-1")
+    nb = len(kb)
+    aw = _ASCII_WORD
+    wc = _WORD_CACHE
+
+    # Non-translatable spans in key byte space, for bisection.
+    nt_s: list[int] = []
+    nt_e: list[int] = []
+    if nts:
+        if starts is None:
+            cs = [h.start for h in nts]
+            ce = [h.end for h in nts]
+        else:
+            # original offsets -> key offsets: first key char whose source starts >= ...
+            cs = [bisect_left(starts, h.start) for h in nts]
+            ce = [bisect_left(starts, h.end) for h in nts]
+        if ascii_only:
+            nt_s, nt_e = cs, ce
+        else:
+            flat = _char_to_byte(key, sorted(cs + ce))
+            m = dict(zip(sorted(cs + ce), flat))
+            nt_s = [m[c] for c in cs]
+            nt_e = [m[c] for c in ce]
+    # Candidates arrive by end offset, so for one start a later one is longer.
+    best: dict[int, tuple[int, int]] = {}
+    for end_idx, (plen, ti, bl, br) in a.iter(ks):
+        e = end_idx + 1
+        s = e - plen
+        if bl and s:
+            b = kb[s - 1]
+            if b < 0x80:
+                if aw[b]:
+                    continue
+            else:
+                j = s - 1
+                while kb[j] & 0xC0 == 0x80:
+                    j -= 1
+                if wc[kb[j:s].decode("utf-8")]:
+                    continue
+        if br and e < nb:
+            b = kb[e]
+            if b < 0x80:
+                if aw[b]:
+                    continue
+            elif wc[kb[e : e + (2 if b < 0xE0 else 3 if b < 0xF0 else 4)].decode("utf-8")]:
+                continue
+        if nt_s:
+            i = bisect_right(nt_e, s)
+            if i < len(nt_s) and nt_s[i] < e:
+                continue
+        best[s] = (e, ti)
+    if not best:
+        return []
+    chosen: list[tuple[int, int, int]] = []
+    last = 0
+    for s in sorted(best):
+        if s >= last:
+            e, ti = best[s]
+            chosen.append((s, e, ti))
+            last = e
+    if not ascii_only:
+        flat = _byte_to_char(kb, [p for s, e, _ in chosen for p in (s, e)])
+        chosen = [(flat[2 * i], flat[2 * i + 1], c[2]) for i, c in enumerate(chosen)]
+    if starts is not None:
+        chosen = [(starts[s], ends[e - 1], ti) for s, e, ti in chosen]  # type: ignore[index]
+    return chosen
+
+
+# --------------------------------------------------------------------------
+# Entry parsing
+# --------------------------------------------------------------------------
+
+
+def _label(term: Term, index: int | None = None) -> str:
+    return f"{term.en!r} ({_where(term, index)})"
+
+
+def _where(term: Term, index: int | None = None) -> str:
+    if term.line:
+        return f"line {term.line}"
+    return f"entry #{index + 1}" if index is not None else "entry"
+
+
+def _entry_lines(root: yaml.Node | None) -> list[int | None]:
+    """Start line (1-based) of each item of the top-level ``terms`` list."""
+    if not isinstance(root, yaml.MappingNode):
+        return []
+    for k, v in root.value:
+        if isinstance(k, yaml.ScalarNode) and k.value == "terms" and isinstance(v, yaml.SequenceNode):
+            return [_mark(item) for item in v.value]
+    return []
+
+
+def _check_duplicate_keys(root: yaml.Node | None, name: str) -> None:
+    if not isinstance(root, yaml.MappingNode):
+        return
+    for k, v in root.value:
+        if not (isinstance(k, yaml.ScalarNode) and k.value == "terms" and isinstance(v, yaml.SequenceNode)):
+            continue
+        for item in v.value:
+            if not isinstance(item, yaml.MappingNode):
+                continue
+            seen: set[str] = set()
+            for kk, _ in item.value:
+                if isinstance(kk, yaml.ScalarNode):
+                    if kk.value in seen:
+                        raise GlossaryError(
+                            f"{name}: key {kk.value!r} appears twice in the entry at line {_mark(item)}; "
+                            "merge the two lists into one"
+                        )
+                    seen.add(kk.value)
+
+
+def _strings(value: Any, what: str, ctx: str, name: str) -> tuple[str, ...]:
+    """A str or list of str -> tuple of cleaned, non-empty, de-duplicated strings."""
+    if isinstance(value, str):
+        items = [value]
+    elif isinstance(value, list):
+        items = value
+    else:
+        raise GlossaryError(
+            f"{name}: {what} of {ctx} must be a string or a list of strings, not {type(value).__name__}; quote it"
+        )
+    out: list[str] = []
+    for item in items:
+        if not isinstance(item, str):
+            raise GlossaryError(
+                f"{name}: {what} of {ctx} contains {item!r} ({type(item).__name__}), not a string; quote it"
+            )
+        clean = _clean_variant(item)
+        if not clean:
+            raise GlossaryError(f"{name}: {what} of {ctx} contains an empty variant; remove it or fill it in")
+        if clean not in out:
+            out.append(clean)
+    if not out:
+        raise GlossaryError(f"{name}: {what} of {ctx} is empty; list at least one variant or remove the key")
+    return tuple(out)
+
+
+def _parse_entry(entry: Any, index: int, line: int | None, name: str) -> Term:
+    where = f"line {line}" if line else f"#{index + 1}"
+    if not isinstance(entry, dict):
+        raise GlossaryError(
+            f"{name}: terms entry {where} must be a mapping like '- en: ...', not {type(entry).__name__}"
+        )
+    en_raw = entry.get("en")
+    ctx = f"the entry at {where}" + (f" ({en_raw!r})" if isinstance(en_raw, str) else "")
+    for k in entry:
+        if not isinstance(k, str) or (k not in _ENTRY_KEYS and k.lower() not in _SOURCE_KEYS):
+            raise GlossaryError(
+                f"{name}: unknown language key {k!r} in {ctx}; allowed keys: {_ALLOWED_KEYS_MSG}"
+            )
+    if en_raw is None:
+        raise GlossaryError(f"{name}: {ctx} has no 'en'; add the English form (en: ...)")
+    if not isinstance(en_raw, str):
+        raise GlossaryError(f"{name}: 'en' of {ctx} must be a string, not {type(en_raw).__name__}; quote it")
+    en = _clean_variant(en_raw)
+    if not en:
+        raise GlossaryError(f"{name}: {ctx} has an empty 'en'; write the English form")
+    ctx = f"the entry at {where} ({en!r})"
+    variants: dict[str, list[str]] = {"zh": [], "vi": []}
+    for k, v in entry.items():
+        fam = _SOURCE_KEYS.get(k.lower()) if k not in _ENTRY_KEYS else None
+        if fam is None:
+            continue
+        for s in _strings(v, repr(k), ctx, name):
+            if s not in variants[fam]:
+                variants[fam].append(s)
+    if not variants["zh"] and not variants["vi"]:
+        raise GlossaryError(f"{name}: {ctx} has no source variants; add zh: and/or vi:")
+    en_variants: tuple[str, ...] = ()
+    if entry.get("en_variants") is not None:
+        en_variants = tuple(s for s in _strings(entry["en_variants"], "'en_variants'", ctx, name) if s != en)
+    note = entry.get("note")
+    domain = entry.get("domain")
+    for key_name, val in (("note", note), ("domain", domain)):
+        if val is not None and not isinstance(val, str):
+            raise GlossaryError(f"{name}: {key_name!r} of {ctx} must be a string; quote it")
+    term_id = _slug(en)
+    if not term_id:
+        raise GlossaryError(f"{name}: 'en' of {ctx} has no letters or digits to make an id from; fix the English form")
+    return Term(
+        id=term_id,
+        en=en,
+        variants={"zh": tuple(variants["zh"]), "vi": tuple(variants["vi"]), "en": (en, *en_variants)},
+        en_variants=en_variants,
+        note=note.strip() if isinstance(note, str) and note.strip() else None,
+        domain=domain.strip() if isinstance(domain, str) and domain.strip() else None,
+        line=line,
+    )
