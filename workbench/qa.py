@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from workbench.glossary import Hit, contains_term
+from workbench.glossary import Glossary, Hit, contains_term
 from workbench.store import TermUse
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -20,14 +20,20 @@ def _numbers(text: str) -> list[str]:
     return [re.sub(r"[.,]", "", m.group()) for m in _NUMBER.finditer(text)]
 
 
-def term_uses(hits: list[Hit], target: str, method: str) -> list[TermUse]:
+def hit_applied(hit: Hit, target: str, glossary: Glossary | None = None) -> bool:
+    """Is the hit's English rendering (or an accepted English variant) in ``target``?"""
+    if hit.kind == "nt":
+        return hit.surface in target
+    if glossary is not None and hit.term_id is not None:
+        return contains_term(target, glossary.term(hit.term_id))
+    return contains_term(target, hit.en)
+
+
+def term_uses(hits: list[Hit], target: str, method: str, glossary: Glossary | None = None) -> list[TermUse]:
     """What became of each glossary hit in ``target``."""
     uses = []
     for h in hits:
-        if h.kind == "nt":
-            applied = h.surface in target
-        else:
-            applied = contains_term(target, h.en)
+        applied = hit_applied(h, target, glossary)
         uses.append(TermUse(term=h.term_id, source=h.surface, en=h.en, applied=applied, method=method if applied else "missing"))
     return uses
 

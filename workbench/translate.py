@@ -1,0 +1,434 @@
+"""Translate: documents -> segments -> glossary-aware engine output -> store.
+
+    result = translate_documents(["seeds"], out_dir=Path("translations"))
+    for doc in result.documents:
+        print(doc.document, doc.engine, doc.translated, doc.reused, doc.kept)
+
+The run is planned in full before anything is decoded or written: every document is
+read and segmented, every existing translations file is loaded (an invalid one stops
+the run with nothing written), and every engine is chosen. Then all pending segments
+of a language are decoded in one engine call (the model is loaded once), and each
+document is merged with what is on disk *at write time*, so an edit saved while the
+run was decoding is kept, not overwritten.
+
+Glossary terms are applied during translation:
+
+1. *inline injection*: each glossary hit in the source is replaced by its English term
+   before decoding (NMT models copy Latin-script spans they cannot translate);
+2. *verification*: the output must contain every English term and non-translatable;
+3. *span assembly*: a segment that fails is decoded again as the pieces between its
+   terms, and the English terms are put between the translated pieces. The term is then
+   certain to be in the draft, at some cost to fluency, and the segment records the
+   method (``inline`` or ``forced``) per term so a reviewer can look harder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from workbench import __version__, engines, qa, store
+from workbench.engines import Engine
+from workbench.errors import EngineError, LockError, ModelError, WorkbenchError
+from workbench.glossary import Glossary, Hit
+from workbench.ingest import Document, discover, read_document
+from workbench.segment import SEGMENTER_VERSION, Sentence, segment_document
+
+Notify = Callable[[str], None]
+#: progress(done_increment, total) — total is known once planning is over.
+ProgressFn = Callable[[int, int], None]
+DEFAULT_GLOSSARY = Path("glossary.yaml")
+TARGET_LANG = "en"
+_CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
+
+
+@dataclass
+class DocumentResult:
+    """What one run did to one document (the JSON summary's entries)."""
+
+    document: str
+    source_lang: str
+    engine: str
+    segments: int
+    translated: int  # produced now (decoded, or copied by the copy engine)
+    reused: int  # unchanged drafts kept without decoding
+    kept: int  # human edits (edited/approved) left untouched
+    output: str = ""
+    written: bool = False
+    orphans: int = 0
+    machine_translated: bool = True
+    signature: str = ""
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+@dataclass
+class RunResult:
+    documents: list[DocumentResult]
+    notices: list[str] = field(default_factory=list)
+    glossary_hash: str = ""
+
+    def as_dict(self) -> dict[str, object]:
+        return {"documents": [d.as_dict() for d in self.documents], "notices": self.notices, "glossary": self.glossary_hash}
+
+
+@dataclass
+class _Job:
+    """One distinct source sentence to decode (identical sentences share a job)."""
+
+    text: str
+    hits: list[Hit]
+    result: str | None = None
+    uses: list[store.TermUse] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------- engines
+
+
+def choose_engine(
+    lang: str,
+    requested: str,
+    *,
+    download: bool = True,
+    index_url: str | None = None,
+    engine_options: dict[str, object] | None = None,
+    notify: Notify = lambda _m: None,
+    download_progress: Callable[[int, int | None], None] | None = None,
+) -> Engine:
+    """The engine for ``lang -> en``: ``requested`` is auto, argos, copy (or another registered engine).
+
+    ``auto`` takes an installed Argos package, else downloads one when the index
+    offers it (saying so, with its size), else falls back to ``copy`` and says how
+    to install a model.
+    """
+    opts = dict(engine_options or {})
+    if lang == TARGET_LANG:
+        return engines.create("copy", source_lang=lang)
+    if requested != "auto":
+        return engines.create(requested, source_lang=lang, **opts)
+    try:
+        return engines.create("argos", source_lang=lang, **opts)
+    except EngineError:
+        pass
+    from workbench import models
+
+    hint = f"install a model with: workbench models install {lang} (or --file PKG.argosmodel)"
+    if not download:
+        notify(f"{lang} -> en: no Argos model installed and downloads are off (--no-download); using the copy engine (source with glossary terms in English, for human translation); {hint}")
+        return engines.create("copy", source_lang=lang)
+    try:
+        index = models.fetch_index(index_url)
+        pkg = models.find_available(models.argos_code(lang), "en", index)
+        if pkg is None and lang == "zh-Hant":
+            pkg = models.find_available("zh", "en", index)
+        if pkg is None:
+            raise ModelError(f"the package index has no {lang} -> en package")
+        size = f"{pkg.size / 1e6:.0f} MB" if pkg.size else "size unknown"
+        notify(f"{lang} -> en: downloading Argos package {pkg.name} {pkg.version} ({size}); --no-download prevents this")
+        models.install([lang], index_url=index_url, progress=download_progress)
+        return engines.create("argos", source_lang=lang, **opts)
+    except (ModelError, EngineError) as exc:
+        notify(f"{lang} -> en: no Argos model installed and none can be downloaded now ({exc}); using the copy engine (source with glossary terms in English, for human translation); {hint}")
+        return engines.create("copy", source_lang=lang)
+
+
+# ---------------------------------------------------------------- glossary during MT
+
+
+def inject(text: str, hits: list[Hit]) -> str:
+    """The source with every glossary hit replaced by its English term (non-translatables stay)."""
+    out, pos = [], 0
+    for h in hits:
+        out.append(text[pos : h.start])
+        rendering = h.surface if h.kind == "nt" else h.en
+        before = text[h.start - 1] if h.start > 0 else ""
+        after = text[h.end] if h.end < len(text) else ""
+        if h.kind != "nt" and before and _CJK.match(before):
+            rendering = " " + rendering
+        if h.kind != "nt" and after and _CJK.match(after):
+            rendering = rendering + " "
+        out.append(rendering)
+        pos = h.end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _pieces(text: str, hits: list[Hit]) -> list[tuple[bool, str]]:
+    """(is_term, text) pieces of a source, split at its hits."""
+    out: list[tuple[bool, str]] = []
+    pos = 0
+    for h in hits:
+        if text[pos : h.start].strip():
+            out.append((False, text[pos : h.start].strip()))
+        out.append((True, h.surface if h.kind == "nt" else h.en))
+        pos = h.end
+    if text[pos:].strip():
+        out.append((False, text[pos:].strip()))
+    return out
+
+
+def _join(parts: list[str]) -> str:
+    s = " ".join(p for p in parts if p)
+    return re.sub(r"\s+([,.;:!?)])", r"\1", s).strip()
+
+
+def run_jobs(engine: Engine, jobs: list[_Job], progress: Callable[[int], None] | None = None, glossary: Glossary | None = None) -> None:
+    """Decode every job through ``engine`` with the glossary applied (see the module docstring)."""
+    if not jobs:
+        return
+    outputs = engine.translate_batch([inject(j.text, j.hits) for j in jobs], progress=progress)
+    failed: list[_Job] = []
+    for job, out in zip(jobs, outputs):
+        job.result = out
+        if all(qa.hit_applied(h, out, glossary) for h in job.hits):
+            job.uses = qa.term_uses(job.hits, out, "copy" if not engine.is_mt else "inline", glossary)
+        else:
+            failed.append(job)
+    if not failed:
+        return
+    piece_lists = [_pieces(j.text, j.hits) for j in failed]
+    to_decode = [p for pieces in piece_lists for is_term, p in pieces if not is_term]
+    decoded = iter(engine.translate_batch(to_decode)) if to_decode else iter(())
+    for job, pieces in zip(failed, piece_lists):
+        parts = [p if is_term else next(decoded) for is_term, p in pieces]
+        job.result = _join(parts)
+        job.uses = qa.term_uses(job.hits, job.result, "forced", glossary)
+
+
+# ---------------------------------------------------------------- merge with the store
+
+
+def fingerprint(engine_sig: str, text: str, hits: list[Hit]) -> str:
+    data = json.dumps([engine_sig, text, [(h.start, h.end, h.en, h.kind) for h in hits]], ensure_ascii=False)
+    return hashlib.sha1(data.encode("utf-8")).hexdigest()[:16]
+
+
+def _is_human(seg: store.Segment) -> bool:
+    """Has a person touched this target? (status says so, or the target differs from the MT)."""
+    if seg.status in store.HUMAN_STATUSES:
+        return True
+    if seg.mt is None:
+        return bool(seg.target)
+    return seg.target != seg.mt
+
+
+@dataclass
+class _Plan:
+    doc: Document
+    sentences: list[Sentence]
+    hits: list[list[Hit]]
+    engine: Engine
+    out_path: Path
+    digest: str | None  # the translations file's bytes when planned (None: no file)
+
+
+def _merge(plan: _Plan, old: store.StoredDocument | None, glossary: Glossary, jobs: dict[str, _Job], result: DocumentResult) -> store.StoredDocument:
+    """Build the new stored document from the sentences, the old file and the decoded jobs."""
+    sig = plan.engine.signature
+    sig_short = _origin(plan.engine)
+    pool: dict[str, list[store.Segment]] = {}
+    for seg in (old.segments + old.orphans) if old else []:
+        pool.setdefault(seg.source, []).append(seg)
+    taken: set[str] = set()
+    segments: list[store.Segment] = []
+    translated = reused = kept = 0
+    pos = 0
+    for sent, hits in zip(plan.sentences, plan.hits):
+        gap = plan.doc.text[pos : sent.start]
+        pos = sent.end
+        fp = fingerprint(sig_short, sent.text, hits)
+        candidates = pool.get(sent.text) or []
+        prev = candidates.pop(0) if candidates else None
+        if prev is not None and prev.id not in taken:
+            sid = prev.id
+            taken.add(sid)
+        else:
+            sid = store.segment_id(sent.prefix, sent.text, sent.suffix, taken)
+        base = dict(id=sid, source=sent.text, prefix=sent.prefix, suffix=sent.suffix, gap=gap, paragraph=sent.paragraph)
+        if not sent.text:
+            segments.append(store.Segment(target="", **base))
+            continue
+        if prev is not None and _is_human(prev):
+            status = prev.status if prev.status in store.HUMAN_STATUSES else "edited"
+            uses = qa.term_uses(hits, prev.target, "kept", glossary)
+            flags = qa.flags_for(sent.text, prev.target, uses, source_lang=plan.doc.lang, is_mt=True)
+            segments.append(
+                store.Segment(target=prev.target, status=status, mt=prev.mt, origin=prev.origin, fingerprint=prev.fingerprint, terms=uses, flags=flags, note=prev.note, **base)
+            )
+            kept += 1
+            continue
+        if prev is not None and prev.fingerprint == fp and prev.mt is not None:
+            segments.append(
+                store.Segment(target=prev.target, status="draft", mt=prev.mt, origin=prev.origin, fingerprint=fp, terms=prev.terms, flags=prev.flags, note=prev.note, **base)
+            )
+            reused += 1
+            continue
+        job = jobs[fp]
+        assert job.result is not None, "every pending segment is decoded before merging"
+        flags = qa.flags_for(sent.text, job.result, job.uses, source_lang=plan.doc.lang, is_mt=plan.engine.is_mt)
+        segments.append(
+            store.Segment(target=job.result, status="draft", mt=job.result, origin=sig_short, fingerprint=fp, terms=list(job.uses), flags=flags, note=prev.note if prev else "", **base)
+        )
+        translated += 1
+    # Human work whose source is gone stays in the file, under `orphans`.
+    orphans = [s for segs in pool.values() for s in segs if _is_human(s)]
+    result.translated, result.reused, result.kept, result.orphans = translated, reused, kept, len(orphans)
+    result.segments = sum(1 for s in segments if s.source)
+    signature = {
+        **sig.as_dict(),
+        "glossary": glossary.hash,
+        "segmenter": f"workbench-seg/{SEGMENTER_VERSION}",
+        "workbench": __version__,
+    }
+    signature["string"] = "|".join(
+        [sig.short(), f"glossary:{glossary.hash}", f"seg:{SEGMENTER_VERSION}", f"wb:{__version__}"]
+    )
+    return store.StoredDocument(
+        document=str(plan.doc.path),
+        source_lang=plan.doc.lang,
+        target_lang=TARGET_LANG,
+        signature=signature,
+        segments=segments,
+        source_sha256=plan.doc.sha256,
+        trailing=plan.doc.text[pos:],
+        orphans=orphans,
+    )
+
+
+def _origin(engine: Engine) -> str:
+    sig = engine.signature
+    return f"{sig.engine}:{sig.model}@{sig.model_version}" if sig.model else sig.engine
+
+
+def _pending(plan: _Plan, old: store.StoredDocument | None, jobs: dict[str, _Job]) -> list[str]:
+    """Fingerprints of this document's segments that need decoding (adds them to ``jobs``)."""
+    sig_short = _origin(plan.engine)
+    pool: dict[str, list[store.Segment]] = {}
+    for seg in (old.segments + old.orphans) if old else []:
+        pool.setdefault(seg.source, []).append(seg)
+    need = []
+    for sent, hits in zip(plan.sentences, plan.hits):
+        if not sent.text:
+            continue
+        candidates = pool.get(sent.text) or []
+        prev = candidates.pop(0) if candidates else None
+        fp = fingerprint(sig_short, sent.text, hits)
+        if prev is not None and (_is_human(prev) or (prev.fingerprint == fp and prev.mt is not None)):
+            continue
+        if fp not in jobs:
+            jobs[fp] = _Job(text=sent.text, hits=hits)
+            need.append(fp)
+    return need
+
+
+# ---------------------------------------------------------------- the run
+
+
+def load_glossary(path: Path | None) -> tuple[Glossary, list[str]]:
+    """The glossary at ``path`` (default ./glossary.yaml; missing default = empty, with a notice)."""
+    if path is None:
+        if DEFAULT_GLOSSARY.exists():
+            return Glossary.load(DEFAULT_GLOSSARY), []
+        return Glossary.empty(), [f"no {DEFAULT_GLOSSARY} here; translating without a glossary"]
+    return Glossary.load(path), []
+
+
+def translate_documents(
+    paths: list[str | Path],
+    *,
+    out_dir: Path = Path("translations"),
+    engine: str = "auto",
+    glossary_path: Path | None = None,
+    lang: str | None = None,
+    download: bool = True,
+    index_url: str | None = None,
+    engine_options: dict[str, object] | None = None,
+    notify: Notify = lambda _m: None,
+    progress: ProgressFn | None = None,
+    download_progress: Callable[[int, int | None], None] | None = None,
+) -> RunResult:
+    """Translate every document in ``paths`` into ``out_dir``, keeping human edits."""
+    from filelock import FileLock, Timeout
+
+    files = discover(paths)
+    glossary, notices = load_glossary(glossary_path)
+    for n in notices:
+        notify(n)
+    docs = [read_document(p, lang) for p in files]
+    out_dir.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(out_dir / ".workbench.lock"), timeout=0)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise LockError(f"another workbench run is writing {out_dir}/ (lock {out_dir / '.workbench.lock'}); wait for it to finish and run again") from None
+    try:
+        return _run(docs, glossary, out_dir, engine, download, index_url, engine_options, notify, progress, download_progress, notices)
+    finally:
+        lock.release()
+
+
+def _run(docs, glossary, out_dir, engine_name, download, index_url, engine_options, notify, progress, download_progress, notices) -> RunResult:  # type: ignore[no-untyped-def]
+    chosen: dict[str, Engine] = {}
+
+    def note(msg: str) -> None:
+        notices.append(msg)
+        notify(msg)
+
+    for lang in dict.fromkeys(d.lang for d in docs):
+        chosen[lang] = choose_engine(
+            lang, engine_name, download=download, index_url=index_url, engine_options=engine_options, notify=note, download_progress=download_progress
+        )
+    plans: list[_Plan] = []
+    olds: list[store.StoredDocument | None] = []
+    for doc in docs:
+        sentences = segment_document(doc.text, doc.lang)
+        hits = [glossary.find(s.text, doc.lang) if s.text and doc.lang != TARGET_LANG else [] for s in sentences]
+        out_path = store.path_for(out_dir, doc.name)
+        digest = store.file_digest(out_path)
+        plans.append(_Plan(doc, sentences, hits, chosen[doc.lang], out_path, digest))
+        olds.append(store.load(out_path))
+    # Decode everything pending, one engine call per language.
+    jobs_by_lang: dict[str, dict[str, _Job]] = {lang: {} for lang in chosen}
+    for plan, old in zip(plans, olds):
+        _pending(plan, old, jobs_by_lang[plan.doc.lang])
+    total = sum(len(j) for j in jobs_by_lang.values())
+    tick = (lambda n: progress(n, total)) if progress else None
+    for lang, jobs in jobs_by_lang.items():
+        run_jobs(chosen[lang], list(jobs.values()), tick, glossary)
+    results = []
+    for plan, old in zip(plans, olds):
+        results.append(_write(plan, old, glossary, jobs_by_lang[plan.doc.lang]))
+    return RunResult(documents=results, notices=notices, glossary_hash=glossary.hash)
+
+
+def _write(plan: _Plan, old: store.StoredDocument | None, glossary: Glossary, jobs: dict[str, _Job]) -> DocumentResult:
+    """Merge and write one document; if someone saved the file meanwhile, merge again with theirs."""
+    result = DocumentResult(
+        document=str(plan.doc.path),
+        source_lang=plan.doc.lang,
+        engine=plan.engine.name,
+        segments=0,
+        translated=0,
+        reused=0,
+        kept=0,
+        output=str(plan.out_path),
+        machine_translated=plan.engine.is_mt or plan.doc.lang == TARGET_LANG,
+    )
+    digest = plan.digest
+    for _attempt in range(10):
+        new = _merge(plan, old, glossary, jobs, result)
+        if store.file_digest(plan.out_path) != digest:  # a reviewer saved meanwhile: merge with that
+            digest = store.file_digest(plan.out_path)
+            old = store.load(plan.out_path)
+            fresh = [jobs[fp] for fp in _pending(plan, old, jobs)]
+            run_jobs(plan.engine, fresh, glossary=glossary)
+            continue
+        result.written = store.save(new, plan.out_path)
+        result.signature = str(new.signature.get("string", ""))
+        return result
+    raise WorkbenchError(f"{plan.out_path}: the file kept changing while it was being written; run translate again")
