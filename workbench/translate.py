@@ -90,12 +90,34 @@ class _Job:
 # ---------------------------------------------------------------- engines
 
 
+class IndexOnce:
+    """The Argos package index, fetched at most once per run (offline: one quick failure)."""
+
+    def __init__(self, url: str | None) -> None:
+        self.url = url
+        self._packages: list | None = None  # type: ignore[type-arg]
+        self._error: ModelError | None = None
+
+    def get(self) -> list:  # type: ignore[type-arg]
+        from workbench import models
+
+        if self._error is not None:
+            raise self._error
+        if self._packages is None:
+            try:
+                self._packages = models.fetch_index(self.url)
+            except ModelError as exc:
+                self._error = exc
+                raise
+        return self._packages
+
+
 def choose_engine(
     lang: str,
     requested: str,
     *,
     download: bool = True,
-    index_url: str | None = None,
+    index: IndexOnce | None = None,
     engine_options: dict[str, object] | None = None,
     notify: Notify = lambda _m: None,
     download_progress: Callable[[int, int | None], None] | None = None,
@@ -117,23 +139,29 @@ def choose_engine(
         pass
     from workbench import models
 
-    hint = f"install a model with: workbench models install {lang} (or --file PKG.argosmodel)"
+    fallback = f"using the copy engine (source with glossary terms in English, for a human to translate); for machine translation: workbench models install {lang} (offline: add --file PKG.argosmodel)"
     if not download:
-        notify(f"{lang} -> en: no Argos model installed and downloads are off (--no-download); using the copy engine (source with glossary terms in English, for human translation); {hint}")
+        notify(f"{lang} -> en: no Argos model installed, downloads off (--no-download); {fallback}")
         return engines.create("copy", source_lang=lang)
+    index = index or IndexOnce(None)
     try:
-        index = models.fetch_index(index_url)
-        pkg = models.find_available(models.argos_code(lang), "en", index)
-        if pkg is None and lang == "zh-Hant":
-            pkg = models.find_available("zh", "en", index)
-        if pkg is None:
-            raise ModelError(f"the package index has no {lang} -> en package")
-        size = f"{pkg.size / 1e6:.0f} MB" if pkg.size else "size unknown"
-        notify(f"{lang} -> en: downloading Argos package {pkg.name} {pkg.version} ({size}); --no-download prevents this")
-        models.install([lang], index_url=index_url, progress=download_progress)
+        available = index.get()
+    except ModelError:
+        notify(f"{lang} -> en: no Argos model installed and the package index at {index.url or models.index_url_default()} cannot be reached; {fallback}")
+        return engines.create("copy", source_lang=lang)
+    pkg = models.find_available(models.argos_code(lang), "en", available)
+    if pkg is None and lang == "zh-Hant":
+        pkg = models.find_available("zh", "en", available)
+    if pkg is None:
+        notify(f"{lang} -> en: no Argos model installed and the package index offers none; {fallback}")
+        return engines.create("copy", source_lang=lang)
+    size = f"{pkg.size / 1e6:.0f} MB" if pkg.size else "size unknown"
+    notify(f"{lang} -> en: downloading Argos package {pkg.name} {pkg.version} ({size}); --no-download prevents this")
+    try:
+        models.install([lang], index_url=index.url, progress=download_progress)
         return engines.create("argos", source_lang=lang, **opts)
     except (ModelError, EngineError) as exc:
-        notify(f"{lang} -> en: no Argos model installed and none can be downloaded now ({exc}); using the copy engine (source with glossary terms in English, for human translation); {hint}")
+        notify(f"{lang} -> en: the download failed ({exc}); {fallback}")
         return engines.create("copy", source_lang=lang)
 
 
@@ -373,25 +401,25 @@ def translate_documents(
 
 
 def _run(docs, glossary, out_dir, engine_name, download, index_url, engine_options, notify, progress, download_progress, notices) -> RunResult:  # type: ignore[no-untyped-def]
-    chosen: dict[str, Engine] = {}
-
     def note(msg: str) -> None:
         notices.append(msg)
         notify(msg)
 
+    # Everything that can fail on bad input fails here, before any download or write.
+    paths = [store.path_for(out_dir, doc.name) for doc in docs]
+    digests = [store.file_digest(p) for p in paths]
+    olds = [store.load(p) for p in paths]
+    index = IndexOnce(index_url)
+    chosen: dict[str, Engine] = {}
     for lang in dict.fromkeys(d.lang for d in docs):
         chosen[lang] = choose_engine(
-            lang, engine_name, download=download, index_url=index_url, engine_options=engine_options, notify=note, download_progress=download_progress
+            lang, engine_name, download=download, index=index, engine_options=engine_options, notify=note, download_progress=download_progress
         )
     plans: list[_Plan] = []
-    olds: list[store.StoredDocument | None] = []
-    for doc in docs:
+    for doc, out_path, digest in zip(docs, paths, digests):
         sentences = segment_document(doc.text, doc.lang)
         hits = [glossary.find(s.text, doc.lang) if s.text and doc.lang != TARGET_LANG else [] for s in sentences]
-        out_path = store.path_for(out_dir, doc.name)
-        digest = store.file_digest(out_path)
         plans.append(_Plan(doc, sentences, hits, chosen[doc.lang], out_path, digest))
-        olds.append(store.load(out_path))
     # Decode everything pending, one engine call per language.
     jobs_by_lang: dict[str, dict[str, _Job]] = {lang: {} for lang in chosen}
     for plan, old in zip(plans, olds):

@@ -1,0 +1,596 @@
+"""Argos Translate package management: list, find, index, download, install.
+
+Argos reads all of its settings (``ARGOS_PACKAGES_DIR``, ``XDG_DATA_HOME``...)
+once, when ``argostranslate.settings`` is first imported, and creates
+directories in the home directory as a side effect. Its ``get_available_packages``
+recurses until ``RecursionError`` when the index cannot be fetched, and
+``argospm install FILE`` fetches the index first. So this module does not use
+``argostranslate`` at all: it decides the packages directory itself
+(``packages_dir``), reads ``metadata.json`` files itself, fetches the index with
+``urllib`` and a timeout, and installs package files itself after validating
+them. The on-disk layout stays Argos's, so packages installed here are usable by
+Argos and the other way round.
+
+A package file (``.argosmodel``) is a zip with exactly one top-level directory
+holding ``metadata.json``, ``sentencepiece.model`` (or ``bpe.model``) and the
+CTranslate2 model in ``model/``. ``install_file`` checks all of that before
+extracting anything, extracts into a hidden temporary directory inside the
+packages directory and moves the result into place, so a failed install leaves
+nothing behind and a broken package never becomes visible.
+
+Nothing here prints or exits; failures raise ``ModelError`` with a one-line
+message that says how to fix the problem.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import tempfile
+import time
+import urllib.error
+import urllib.request
+import zipfile
+import zlib
+import dataclasses
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Callable, Iterable
+
+from workbench.errors import ModelError
+
+DEFAULT_INDEX_URL = "https://raw.githubusercontent.com/argosopentech/argospm-index/main/index.json"
+
+#: Our BCP 47 language codes -> Argos package language codes.
+ARGOS_CODES: dict[str, str] = {"zh-Hans": "zh", "zh-Hant": "zt", "vi": "vi", "en": "en"}
+
+#: Where ``fetch_index`` caches the last index it fetched (inside the packages dir;
+#: a hidden file, so neither we nor Argos take it for a package).
+INDEX_CACHE_NAME = ".workbench-index.json"
+
+#: Called with (bytes done, total bytes or None) while downloading.
+DownloadProgress = Callable[[int, "int | None"], None]
+
+_INSTALL_HINT = "install from a file with: workbench models install LANG --file PKG.argosmodel"
+_CHUNK = 1 << 16
+
+
+# --------------------------------------------------------------------------- codes, dirs
+
+
+def packages_dir() -> Path:
+    """The Argos packages directory used by the workbench.
+
+    ``$WORKBENCH_MODELS_DIR`` if set, else ``$ARGOS_PACKAGES_DIR`` if set, else
+    Argos's default ``$XDG_DATA_HOME/argos-translate/packages`` (with
+    ``XDG_DATA_HOME`` defaulting to ``~/.local/share``). Read from the
+    environment on every call; the directory may not exist yet.
+    """
+    for var in ("WORKBENCH_MODELS_DIR", "ARGOS_PACKAGES_DIR"):
+        value = os.environ.get(var)
+        if value:
+            return Path(value).expanduser()
+    data_home = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(data_home).expanduser() / "argos-translate" / "packages"
+
+
+def argos_code(lang: str) -> str:
+    """Map our language code to Argos's: ``zh-Hans`` -> ``zh``, ``zh-Hant`` -> ``zt``, ``vi``, ``en``.
+
+    Matching ignores case. Raises ``ModelError`` for any other code.
+    """
+    for ours, theirs in ARGOS_CODES.items():
+        if lang.lower() == ours.lower():
+            return theirs
+    raise ModelError(f"unknown language {lang!r}; choose one of: {', '.join(ARGOS_CODES)}")
+
+
+def _our_code(code: str) -> str:
+    """Argos code -> our code, for messages (``zh`` -> ``zh-Hans``); unknown codes pass through."""
+    for ours, theirs in ARGOS_CODES.items():
+        if theirs == code:
+            return ours
+    return code
+
+
+def version_key(version: str) -> tuple[int, ...]:
+    """Sort key for package versions: the numbers in it (``"1.10"`` > ``"1.9"``)."""
+    return tuple(int(n) for n in re.findall(r"\d+", version))
+
+
+# --------------------------------------------------------------------------- installed
+
+
+@dataclass(frozen=True)
+class InstalledPackage:
+    """An Argos translate package installed in a packages directory."""
+
+    name: str  # argospm name, e.g. "translate-zh_en"
+    from_code: str  # Argos code, e.g. "zh"
+    to_code: str
+    version: str  # metadata package_version
+    path: Path  # the package directory
+    size: int  # bytes on disk
+    target_prefix: str = ""  # token to force at the start of the output (multilingual models)
+
+    @property
+    def model_dir(self) -> Path:
+        return self.path / "model"
+
+    @property
+    def tokenizer_path(self) -> Path:
+        """``sentencepiece.model`` if present, else ``bpe.model``."""
+        sp = self.path / "sentencepiece.model"
+        return sp if sp.exists() else self.path / "bpe.model"
+
+
+@dataclass(frozen=True)
+class AvailablePackage:
+    """A package listed in the Argos package index."""
+
+    name: str
+    from_code: str
+    to_code: str
+    version: str
+    links: tuple[str, ...]
+    size: int | None = None  # bytes, when the index says
+
+
+def _package_name(meta: dict[str, object]) -> str:
+    return f"{meta.get('type') or 'translate'}-{meta.get('from_code')}_{meta.get('to_code')}"
+
+
+def _dir_size(path: Path) -> int:
+    total = 0
+    for root, _dirs, files in os.walk(path):
+        for name in files:
+            try:
+                total += os.lstat(os.path.join(root, name)).st_size
+            except OSError:
+                pass
+    return total
+
+
+def _read_installed(path: Path) -> InstalledPackage | None:
+    """Parse one package directory; None if it is not a usable translate package."""
+    try:
+        meta = json.loads((path / "metadata.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(meta, dict) or (meta.get("type") or "translate") != "translate":
+        return None
+    from_code, to_code = meta.get("from_code"), meta.get("to_code")
+    if not isinstance(from_code, str) or not isinstance(to_code, str) or not from_code or not to_code:
+        return None
+    if not (path / "model" / "model.bin").is_file():
+        return None
+    if not ((path / "sentencepiece.model").is_file() or (path / "bpe.model").is_file()):
+        return None
+    prefix = meta.get("target_prefix") or ""
+    return InstalledPackage(
+        name=_package_name(meta),
+        from_code=from_code,
+        to_code=to_code,
+        version=str(meta.get("package_version") or ""),
+        path=path,
+        size=_dir_size(path),
+        target_prefix=prefix if isinstance(prefix, str) else "",
+    )
+
+
+def installed_packages(directory: Path | None = None) -> list[InstalledPackage]:
+    """The translate packages installed in ``directory`` (default ``packages_dir()``).
+
+    Directories without a readable ``metadata.json``, without ``model/model.bin``
+    or a tokenizer, hidden directories (our temporary ones) and non-translate
+    packages are skipped. Sorted by name, then version.
+    """
+    directory = Path(directory) if directory is not None else packages_dir()
+    try:
+        entries = sorted(directory.iterdir())
+    except OSError:
+        return []
+    found = []
+    for path in entries:
+        if path.name.startswith(".") or not path.is_dir():
+            continue
+        pkg = _read_installed(path)
+        if pkg is not None:
+            found.append(pkg)
+    return sorted(found, key=lambda p: (p.name, version_key(p.version), p.path.name))
+
+
+def find_installed(from_code: str, to_code: str, directory: Path | None = None) -> InstalledPackage | None:
+    """The installed package for the Argos pair ``from_code -> to_code`` with the highest version."""
+    matches = [p for p in installed_packages(directory) if p.from_code == from_code and p.to_code == to_code]
+    return max(matches, key=lambda p: version_key(p.version), default=None)
+
+
+# --------------------------------------------------------------------------- index
+
+
+def index_url_default() -> str:
+    """``$WORKBENCH_ARGOS_INDEX`` if set, else ``DEFAULT_INDEX_URL``."""
+    return os.environ.get("WORKBENCH_ARGOS_INDEX") or DEFAULT_INDEX_URL
+
+
+def parse_index(data: object, url: str = "the index") -> list[AvailablePackage]:
+    """Turn the decoded JSON of an Argos index into ``AvailablePackage`` objects.
+
+    Entries that are not translate packages or lack codes or links are skipped.
+    """
+    if not isinstance(data, list):
+        raise ModelError(f"the Argos package index at {url} is not a JSON list; check the index URL or {_INSTALL_HINT}")
+    packages = []
+    for meta in data:
+        if not isinstance(meta, dict) or (meta.get("type") or "translate") != "translate":
+            continue
+        from_code, to_code, links = meta.get("from_code"), meta.get("to_code"), meta.get("links")
+        if not isinstance(from_code, str) or not isinstance(to_code, str):
+            continue
+        if isinstance(links, str):
+            links = [links]
+        if not isinstance(links, list) or not links:
+            continue
+        size = meta.get("size", meta.get("package_size"))
+        packages.append(
+            AvailablePackage(
+                name=_package_name(meta),
+                from_code=from_code,
+                to_code=to_code,
+                version=str(meta.get("package_version") or ""),
+                links=tuple(str(link) for link in links if isinstance(link, str)),
+                size=size if isinstance(size, int) and not isinstance(size, bool) and size >= 0 else None,
+            )
+        )
+    return packages
+
+
+def fetch_index(url: str | None = None, timeout: float = 5.0) -> list[AvailablePackage]:
+    """Fetch and parse the Argos package index (default ``index_url_default()``).
+
+    The raw index is cached (best effort) as ``packages_dir()/.workbench-index.json``;
+    see ``cached_index``. Raises ``ModelError`` quickly when the index cannot be
+    reached or parsed; never falls back to Argos's own (recursive) code.
+    """
+    url = url or index_url_default()
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            raw = response.read()
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        reason = getattr(exc, "reason", None) or exc
+        raise ModelError(f"cannot reach the Argos package index at {url} ({reason}); {_INSTALL_HINT}") from None
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise ModelError(f"the Argos package index at {url} is not valid JSON ({exc}); check the index URL or {_INSTALL_HINT}") from None
+    packages = parse_index(data, url)
+    _write_index_cache(raw)
+    return packages
+
+
+def _write_index_cache(raw: bytes) -> None:
+    directory = packages_dir()
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".index-")
+        with os.fdopen(fd, "wb") as f:
+            f.write(raw)
+        os.replace(tmp, directory / INDEX_CACHE_NAME)
+    except OSError:
+        pass
+
+
+def cached_index(directory: Path | None = None) -> list[AvailablePackage] | None:
+    """The index last fetched by ``fetch_index``, or None if there is no readable cache."""
+    path = (Path(directory) if directory is not None else packages_dir()) / INDEX_CACHE_NAME
+    try:
+        return parse_index(json.loads(path.read_text(encoding="utf-8")), str(path))
+    except (OSError, ValueError, ModelError):
+        return None
+
+
+def find_available(from_code: str, to_code: str, index: Iterable[AvailablePackage]) -> AvailablePackage | None:
+    """The index entry for ``from_code -> to_code`` (Argos codes) with the highest version."""
+    matches = [p for p in index if p.from_code == from_code and p.to_code == to_code]
+    return max(matches, key=lambda p: version_key(p.version), default=None)
+
+
+def remote_size(pkg: AvailablePackage, timeout: float = 5.0) -> int | None:
+    """The download size of ``pkg``: ``pkg.size``, else the Content-Length of a HEAD
+    request to its first answering link, else None. One request per link at most;
+    never raises."""
+    if pkg.size is not None:
+        return pkg.size
+    for link in pkg.links:
+        try:
+            request = urllib.request.Request(link, method="HEAD")
+            with urllib.request.urlopen(request, timeout=timeout) as response:
+                length = response.headers.get("Content-Length")
+            if length and length.isdigit():
+                return int(length)
+        except (urllib.error.URLError, OSError, ValueError):
+            continue
+    return None
+
+
+def with_size(pkg: AvailablePackage, timeout: float = 5.0) -> AvailablePackage:
+    """``pkg`` with ``size`` filled in by ``remote_size`` when the index did not give it."""
+    if pkg.size is not None:
+        return pkg
+    return dataclasses.replace(pkg, size=remote_size(pkg, timeout))
+
+
+# --------------------------------------------------------------------------- download
+
+
+def download(
+    pkg: AvailablePackage,
+    dest_dir: Path,
+    progress: DownloadProgress | None = None,
+    *,
+    timeout: float = 30.0,
+) -> Path:
+    """Download ``pkg`` into ``dest_dir`` and return the file's path.
+
+    Streams to a hidden temporary file in ``dest_dir``, calling
+    ``progress(bytes_done, total)`` (total from Content-Length, else
+    ``pkg.size``, else None) after every chunk; tries each link in turn; a
+    short body is an error. The finished file is renamed into place as
+    ``<name>-<version>.argosmodel``. ``timeout`` is per network operation.
+    """
+    dest_dir = Path(dest_dir)
+    try:
+        dest_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ModelError(f"cannot create {dest_dir} ({exc.strerror or exc}); check its permissions") from None
+    safe_version = re.sub(r"[^0-9A-Za-z_.-]", "_", pkg.version) or "0"
+    final = dest_dir / f"{pkg.name}-{safe_version}.argosmodel"
+    errors: list[str] = []
+    for link in pkg.links:
+        fd, tmp_name = tempfile.mkstemp(dir=dest_dir, prefix=".download-", suffix=".part")
+        tmp = Path(tmp_name)
+        try:
+            with os.fdopen(fd, "wb") as out, urllib.request.urlopen(link, timeout=timeout) as response:
+                length = response.headers.get("Content-Length")
+                total = int(length) if length and length.isdigit() else pkg.size
+                done = 0
+                if progress:
+                    progress(0, total)
+                while True:
+                    chunk = response.read(_CHUNK)
+                    if not chunk:
+                        break
+                    out.write(chunk)
+                    done += len(chunk)
+                    if progress:
+                        progress(done, total)
+            if length and length.isdigit() and done != int(length):
+                raise OSError(f"got {done} of {length} bytes")
+            os.replace(tmp, final)
+            return final
+        except (urllib.error.URLError, OSError, ValueError) as exc:
+            errors.append(f"{link}: {getattr(exc, 'reason', None) or exc}")
+            tmp.unlink(missing_ok=True)
+    lang = _our_code(pkg.from_code)
+    detail = "; ".join(errors) if errors else "the index lists no links"
+    raise ModelError(
+        f"cannot download {pkg.name} {pkg.version} ({detail}); download it yourself and run: "
+        f"workbench models install {lang} --file PKG.argosmodel"
+    )
+
+
+# --------------------------------------------------------------------------- install
+
+
+def _bad(path: Path, problem: str) -> ModelError:
+    return ModelError(f"{path} is not a valid Argos package: {problem}; download the .argosmodel file again")
+
+
+def _validate_zip(path: Path, zf: zipfile.ZipFile) -> tuple[str, dict[str, object]]:
+    """Check a package zip without extracting it; return (top-level dir, metadata)."""
+    tops: set[str] = set()
+    names: set[str] = set()
+    for info in zf.infolist():
+        name = info.filename.replace("\\", "/")
+        pure = PurePosixPath(name)
+        if name.startswith("/") or re.match(r"^[A-Za-z]:", name) or any(part in ("..", ".") for part in pure.parts):
+            raise _bad(path, f"unsafe path {info.filename!r} in the archive")
+        if not pure.parts:
+            continue
+        tops.add(pure.parts[0])
+        if len(pure.parts) == 1 and not info.is_dir():
+            raise _bad(path, f"file {info.filename!r} outside the package directory (it must hold exactly one top-level directory)")
+        names.add(pure.as_posix())
+    if len(tops) != 1:
+        found = ", ".join(sorted(tops)) or "nothing"
+        raise _bad(path, f"it must hold exactly one top-level directory, found: {found}")
+    top = tops.pop()
+    if top.startswith("."):
+        raise _bad(path, f"hidden top-level directory {top!r}")
+    if f"{top}/metadata.json" not in names:
+        raise _bad(path, f"no {top}/metadata.json")
+    try:
+        meta = json.loads(zf.read(f"{top}/metadata.json").decode("utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise _bad(path, f"{top}/metadata.json is not valid JSON ({exc})") from None
+    if not isinstance(meta, dict):
+        raise _bad(path, f"{top}/metadata.json is not a JSON object")
+    for key in ("from_code", "to_code"):
+        if not isinstance(meta.get(key), str) or not meta[key]:
+            raise _bad(path, f"{top}/metadata.json has no {key}")
+    if (meta.get("type") or "translate") != "translate":
+        raise _bad(path, f"it is a {meta.get('type')!r} package, not a translate package")
+    if f"{top}/model/model.bin" not in names:
+        raise _bad(path, f"no {top}/model/model.bin")
+    if f"{top}/sentencepiece.model" not in names and f"{top}/bpe.model" not in names:
+        raise _bad(path, f"no {top}/sentencepiece.model or {top}/bpe.model")
+    return top, meta
+
+
+def install_file(path: Path, directory: Path | None = None, *, lang: str | None = None) -> InstalledPackage:
+    """Install the package file ``path`` into ``directory`` (default ``packages_dir()``).
+
+    Validates before extracting (a zip, no absolute or ``..`` paths, exactly one
+    top-level directory, ``metadata.json`` with ``from_code``/``to_code``,
+    ``model/model.bin``, a tokenizer), extracts into a hidden temporary
+    directory inside ``directory`` and moves it into place. Any package already
+    installed for the same language pair (whatever its version) is replaced:
+    renamed away, the new one moved in, the old one deleted. On any error
+    nothing is left behind and the old package stays.
+
+    With ``lang`` (one of our codes), the package must translate that language
+    into English (for ``zh-Hant`` a ``zt`` or a ``zh`` package).
+    """
+    wanted = _candidates(lang) if lang is not None else None
+    path = Path(path)
+    directory = Path(directory) if directory is not None else packages_dir()
+    if not path.is_file():
+        raise ModelError(f"package file {path} does not exist; check the path given to --file")
+    try:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, EOFError) as exc:
+        raise _bad(path, f"not a zip archive ({exc})") from None
+    except OSError as exc:
+        raise ModelError(f"cannot read {path} ({exc.strerror or exc}); check the file and its permissions") from None
+    with zf:
+        top, meta = _validate_zip(path, zf)
+        if wanted is not None and (meta["from_code"] not in wanted or meta["to_code"] != "en"):
+            raise ModelError(
+                f"{path} is a {meta['from_code']} -> {meta['to_code']} package, not {lang} -> en; "
+                f"give the {'/'.join(wanted)} -> en package file for {lang}"
+            )
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+            _remove_stale_temporaries(directory)
+            tmp = Path(tempfile.mkdtemp(dir=directory, prefix=".install-"))
+        except OSError as exc:
+            raise ModelError(f"cannot write to {directory} ({exc.strerror or exc}); check its permissions or set WORKBENCH_MODELS_DIR") from None
+        try:
+            try:
+                zf.extractall(tmp)
+            except (zipfile.BadZipFile, EOFError, zlib.error, RuntimeError, NotImplementedError) as exc:
+                raise _bad(path, f"the archive is damaged ({exc})") from None
+            except OSError as exc:
+                raise ModelError(f"cannot extract {path} into {directory} ({exc.strerror or exc}); free some disk space or check permissions") from None
+            new = tmp / top
+            if _read_installed(new) is None:
+                raise _bad(path, "its files could not be read after extraction")
+            return _move_into_place(new, directory, str(meta["from_code"]), str(meta["to_code"]), top)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+#: Prefixes of our temporary entries in a packages directory.
+_TEMP_PREFIXES = (".install-", ".old-", ".download-", ".index-")
+
+
+def _remove_stale_temporaries(directory: Path, max_age: float = 24 * 3600) -> None:
+    """Delete our temporary entries older than ``max_age`` seconds (left by a killed install)."""
+    now = time.time()
+    try:
+        entries = list(directory.iterdir())
+    except OSError:
+        return
+    for entry in entries:
+        if not entry.name.startswith(_TEMP_PREFIXES):
+            continue
+        try:
+            if now - entry.lstat().st_mtime < max_age:
+                continue
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                entry.unlink()
+        except OSError:
+            pass
+
+
+def _move_into_place(new: Path, directory: Path, from_code: str, to_code: str, top: str) -> InstalledPackage:
+    target = directory / top
+    old = [p.path for p in installed_packages(directory) if p.from_code == from_code and p.to_code == to_code]
+    if target.exists() and target not in old:
+        old.append(target)  # a broken or foreign directory with the same name
+    moved: list[tuple[Path, Path]] = []
+    try:
+        for path in old:
+            holder = Path(tempfile.mkdtemp(dir=directory, prefix=".old-"))
+            try:
+                os.replace(path, holder / path.name)
+            except OSError:
+                holder.rmdir()
+                raise
+            moved.append((path, holder / path.name))
+        os.replace(new, target)
+    except OSError as exc:
+        for original, aside in reversed(moved):  # put the old packages back
+            try:
+                os.replace(aside, original)
+                aside.parent.rmdir()
+            except OSError:
+                pass  # leave it in .old-*: better a stray directory than a lost package
+        raise ModelError(f"cannot install into {target} ({exc.strerror or exc}); check permissions of {directory}") from None
+    for _original, aside in moved:
+        shutil.rmtree(aside.parent, ignore_errors=True)
+    installed = _read_installed(target)
+    assert installed is not None  # checked before the move
+    return installed
+
+
+def _candidates(lang: str) -> list[str]:
+    """Argos source codes that can serve our ``lang``, best first."""
+    code = argos_code(lang)
+    return ["zt", "zh"] if code == "zt" else [code]
+
+
+def install(
+    langs: list[str],
+    *,
+    index_url: str | None = None,
+    directory: Path | None = None,
+    progress: DownloadProgress | None = None,
+    force: bool = False,
+    timeout: float = 5.0,
+) -> list[InstalledPackage]:
+    """Download and install the ``LANG -> en`` package for each of our codes in ``langs``.
+
+    For ``zh-Hant`` a ``zt`` package is used when the index has one, else the
+    ``zh`` one (the engine then converts the input to Simplified with OpenCC).
+    ``en`` needs no package and is skipped. A package already installed at the
+    same or a newer version is not downloaded again unless ``force``. Returns
+    the installed packages, one per distinct package, in order. The index is
+    fetched (once) from ``index_url`` (default ``index_url_default()``).
+    """
+    directory = Path(directory) if directory is not None else packages_dir()
+    wanted = [(lang, _candidates(lang)) for lang in langs]  # raises early for unknown codes
+    wanted = [(lang, codes) for lang, codes in wanted if codes != ["en"]]
+    if not wanted:
+        return []
+    index = fetch_index(index_url, timeout=timeout)
+    result: list[InstalledPackage] = []
+    for lang, codes in wanted:
+        pkg = next((p for p in (find_available(c, "en", index) for c in codes) if p is not None), None)
+        if pkg is None:
+            raise ModelError(
+                f"the Argos package index has no {lang} -> en package; "
+                f"install one from a file with: workbench models install {lang} --file PKG.argosmodel"
+            )
+        if any(r.from_code == pkg.from_code and r.to_code == pkg.to_code for r in result):
+            continue
+        current = find_installed(pkg.from_code, pkg.to_code, directory)
+        if current is not None and not force and version_key(current.version) >= version_key(pkg.version):
+            result.append(current)
+            continue
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+            staging = Path(tempfile.mkdtemp(dir=directory, prefix=".download-"))
+        except OSError as exc:
+            raise ModelError(f"cannot write to {directory} ({exc.strerror or exc}); check its permissions or set WORKBENCH_MODELS_DIR") from None
+        try:
+            file = download(pkg, staging, progress, timeout=max(timeout, 30.0))
+            result.append(install_file(file, directory))
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    return result
