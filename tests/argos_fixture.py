@@ -22,10 +22,12 @@ Fixtures (import them in ``conftest.py``):
 
 from __future__ import annotations
 
+import http.server
 import io
 import json
 import shutil
 import tempfile
+import threading
 import zipfile
 from pathlib import Path
 from typing import Iterator
@@ -222,3 +224,62 @@ def argos_models_dir(tiny_argos_package: Path, tmp_path: Path, monkeypatch: pyte
 def argos_home(argos_models_dir: Path) -> Path:
     """Alias of ``argos_models_dir``."""
     return argos_models_dir
+
+
+# --------------------------------------------------------------------------- a local package index
+
+
+class Server:
+    """A local HTTP server serving files from a directory; records the paths it served."""
+
+    def __init__(self, root: Path) -> None:
+        served = self.served = []
+
+        class Handler(http.server.SimpleHTTPRequestHandler):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, directory=str(root), **kwargs)
+
+            def do_GET(self):  # noqa: N802
+                served.append(self.path)
+                super().do_GET()
+
+            def log_message(self, *args):  # keep test output clean
+                pass
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        self.thread.join()
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[tuple[Server, Path]]:
+    root = tmp_path / "www"
+    root.mkdir()
+    srv = Server(root)
+    try:
+        yield srv, root
+    finally:
+        srv.close()
+
+
+def write_index(root: Path, entries: list[dict[str, object]]) -> None:
+    (root / "index.json").write_text(json.dumps(entries), encoding="utf-8")
+
+
+def index_entry(from_code: str, link: str | list[str], version: str = "1.0") -> dict[str, object]:
+    return {
+        "package_version": version,
+        "argos_version": "1.0",
+        "from_code": from_code,
+        "from_name": from_code,
+        "to_code": "en",
+        "to_name": "English",
+        "type": "translate",
+        "links": link if isinstance(link, list) else [link],
+    }

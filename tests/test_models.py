@@ -12,7 +12,7 @@ from typing import Iterator
 
 import pytest
 
-from argos_fixture import rezip_with_metadata
+from argos_fixture import Server, index_entry, rezip_with_metadata, server, write_index  # noqa: F401
 from workbench import models
 from workbench.errors import ModelError
 
@@ -38,62 +38,6 @@ def pkg_dir(tmp_path: Path) -> Path:
     d = tmp_path / "packages"
     d.mkdir()
     return d
-
-
-class Server:
-    """A local HTTP server serving files from a directory; records the paths it served."""
-
-    def __init__(self, root: Path) -> None:
-        served = self.served = []
-
-        class Handler(http.server.SimpleHTTPRequestHandler):
-            def __init__(self, *args, **kwargs):
-                super().__init__(*args, directory=str(root), **kwargs)
-
-            def do_GET(self):  # noqa: N802
-                served.append(self.path)
-                super().do_GET()
-
-            def log_message(self, *args):  # keep test output clean
-                pass
-
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-        self.thread.start()
-
-    def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-        self.thread.join()
-
-
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[tuple[Server, Path]]:
-    root = tmp_path / "www"
-    root.mkdir()
-    srv = Server(root)
-    try:
-        yield srv, root
-    finally:
-        srv.close()
-
-
-def write_index(root: Path, entries: list[dict[str, object]]) -> None:
-    (root / "index.json").write_text(json.dumps(entries), encoding="utf-8")
-
-
-def index_entry(from_code: str, link: str | list[str], version: str = "1.0") -> dict[str, object]:
-    return {
-        "package_version": version,
-        "argos_version": "1.0",
-        "from_code": from_code,
-        "from_name": from_code,
-        "to_code": "en",
-        "to_name": "English",
-        "type": "translate",
-        "links": link if isinstance(link, list) else [link],
-    }
 
 
 # --------------------------------------------------------------------------- codes and dirs

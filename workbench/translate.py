@@ -155,7 +155,8 @@ def choose_engine(
     if pkg is None:
         notify(f"{lang} -> en: no Argos model installed and the package index offers none; {fallback}")
         return engines.create("copy", source_lang=lang)
-    size = f"{pkg.size / 1e6:.0f} MB" if pkg.size else "size unknown"
+    pkg = models.with_size(pkg)
+    size = f"{pkg.size / 1e6:.1f} MB" if pkg.size else "size unknown"
     notify(f"{lang} -> en: downloading Argos package {pkg.name} {pkg.version} ({size}); --no-download prevents this")
     try:
         models.install([lang], index_url=index.url, progress=download_progress)
