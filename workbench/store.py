@@ -138,12 +138,25 @@ class StoredDocument:
         return "".join(out) + self.trailing
 
 
+class _ReadableDumper(_Dumper):  # type: ignore[misc, valid-type]
+    """Dumps white-space strings with escapes ("\\n\\n") instead of as blank lines."""
+
+
+def _represent_str(dumper: yaml.BaseDumper, value: str) -> yaml.Node:
+    if value and not value.strip() or "\n" in value:
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"')
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value)
+
+
+_ReadableDumper.add_representer(str, _represent_str)
+
+
 def path_for(out_dir: Path, stem: str) -> Path:
     return out_dir / f"{stem}.yaml"
 
 
 def dumps(doc: StoredDocument) -> str:
-    return yaml.dump(doc.as_dict(), Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1_000_000, default_flow_style=False)
+    return yaml.dump(doc.as_dict(), Dumper=_ReadableDumper, allow_unicode=True, sort_keys=False, width=1_000_000, default_flow_style=False)
 
 
 def file_digest(path: Path) -> str | None:

@@ -43,7 +43,7 @@ Notify = Callable[[str], None]
 ProgressFn = Callable[[int, int], None]
 DEFAULT_GLOSSARY = Path("glossary.yaml")
 TARGET_LANG = "en"
-_CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
 @dataclass
@@ -170,21 +170,31 @@ def choose_engine(
 
 
 def inject(text: str, hits: list[Hit]) -> str:
-    """The source with every glossary hit replaced by its English term (non-translatables stay)."""
-    out, pos = [], 0
+    """The source with every glossary hit replaced by its English term (non-translatables stay).
+
+    The English term is set off by a space from letters, digits and Han characters
+    it would otherwise touch ("越南作为 Security Council 2021年"), as a tokenizer and
+    a reader both expect; white space already in the source is left alone.
+    """
+    out: list[str] = []
+    pos = 0
     for h in hits:
         out.append(text[pos : h.start])
-        rendering = h.surface if h.kind == "nt" else h.en
-        before = text[h.start - 1] if h.start > 0 else ""
-        after = text[h.end] if h.end < len(text) else ""
-        if h.kind != "nt" and before and _CJK.match(before):
-            rendering = " " + rendering
-        if h.kind != "nt" and after and _CJK.match(after):
-            rendering = rendering + " "
-        out.append(rendering)
+        if h.kind == "nt":
+            out.append(h.surface)
+        else:
+            before = next((chunk[-1] for chunk in reversed(out) if chunk), "")
+            after = text[h.end : h.end + 1]
+            lead = " " if _touches(before) else ""
+            out.append(lead + h.en + (" " if _touches(after) else ""))
         pos = h.end
     out.append(text[pos:])
     return "".join(out)
+
+
+def _touches(ch: str) -> bool:
+    """Would an English word written next to ``ch`` run into it?"""
+    return bool(ch) and (ch.isalnum() or bool(_HAN.match(ch)))
 
 
 def _pieces(text: str, hits: list[Hit]) -> list[tuple[bool, str]]:
