@@ -41,6 +41,8 @@ def test_seed_languages(name: str, lang: str) -> None:
         ("The Security Council met in New York on Tuesday.", "en"),
         ("Nguyễn Quốc Dũng, Vice Foreign Minister of Việt Nam, spoke at the opening in Hà Nội.", "en"),
         ("Theo Bộ Ngoại giao, ASEAN và LHQ đã hợp tác chặt chẽ.", "vi"),
+        ("Hội đồng Bảo an họp. HĐBA thông qua nghị quyết.", "vi"),  # "an" is also an English word
+        ("Phó Tổng Thư ký", "vi"),
     ],
 )
 def test_detect_language(text: str, lang: str) -> None:

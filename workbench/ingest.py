@@ -105,7 +105,8 @@ _VI_CHARS = set(
     "ăâđêôơưàảãáạằẳẵắặầẩẫấậèẻẽéẹềểễếệìỉĩíịòỏõóọồổỗốộờởỡớợùủũúụừửữứựỳỷỹýỵ"
 )
 _VI_WORDS = frozenset("của và các là được trong những có cho với không người này đã một để tại theo về khi đến".split())
-_EN_WORDS = frozenset("the of and to in is that for on with as was by are it be at from this have an".split())
+#: English function words that are not also Vietnamese syllables ("an", "to", "in" are).
+_EN_WORDS = frozenset("the of and is that for with as was by are it be at from this have were which".split())
 
 
 def detect_language(text: str) -> str:
@@ -127,7 +128,7 @@ def detect_language(text: str) -> str:
     vi_words = sum(1 for w in words if w in _VI_WORDS)
     en_words = sum(1 for w in words if w in _EN_WORDS)
     diacritic_share = sum(1 for w in words if any(c in _VI_CHARS for c in w)) / len(words)
-    if diacritic_share > 0.15 and vi_words >= en_words:
+    if diacritic_share > 0.1 and vi_words >= en_words:
         return "vi"
     if vi_letters and vi_words > en_words:
         return "vi"
