@@ -31,11 +31,11 @@ LANGS = ["zh-Hans", "zh-Hant", "vi", "en"]
 Splitter = Callable[[str], list[str]]
 
 
-def load_dev(lang: str) -> list[tuple[str, list[str]]]:
+def load_dev(lang: str, data_dir: Path = DEV_DIR) -> list[tuple[str, list[str]]]:
     """(passage, expected sentences) pairs of one dev set."""
     joiner = "" if lang.startswith("zh") else " "
     out = []
-    with open(DEV_DIR / f"{lang}.jsonl", encoding="utf-8") as fh:
+    with open(data_dir / f"{lang}.jsonl", encoding="utf-8") as fh:
         for line in fh:
             if not line.strip():
                 continue
@@ -91,10 +91,11 @@ def score(split: Splitter, dev: list[tuple[str, list[str]]]) -> tuple[float, flo
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--show-errors", action="store_true", help="print our mismatches")
+    ap.add_argument("--data", type=Path, default=DEV_DIR, help="a directory of <lang>.jsonl sets (default: the dev sets; tests/data/segment_blind is the blind set)")
     args = ap.parse_args()
     rows = []
     for lang in LANGS:
-        dev = load_dev(lang)
+        dev = load_dev(lang, args.data)
         n_multi = sum(len(s) > 1 for _, s in dev)
         cells = []
         for name, make in (("ours", ours), ("pysbd", pysbd_splitter), ("sentencex", sentencex_splitter)):
@@ -111,7 +112,7 @@ def main() -> int:
     header = ("lang", "passages", "multi", "ours %", "pysbd %", "sentencex %")
     widths = [max(len(str(r[i])) for r in rows + [header]) for i in range(len(header))]
     line = "  ".join(h.ljust(w) for h, w in zip(header, widths))
-    print("Exact-match accuracy on multi-sentence passages (tests/data/segment)")
+    print(f"Exact-match accuracy on multi-sentence passages ({args.data.relative_to(ROOT) if args.data.is_relative_to(ROOT) else args.data})")
     print(line)
     print("-" * len(line))
     for r in rows:

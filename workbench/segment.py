@@ -18,34 +18,47 @@ Rules, in short (the word lists live in ``workbench/data/segment/*.json``):
   except that in en/vi a line that has at least four words and no final
   punctuation, followed directly by a line starting with a lowercase letter,
   is taken as one wrapped sentence (PDF-style line breaks).
-* Chinese: a sentence ends after 。！？ (and ｡ ．), after ASCII ! ? before
-  CJK text, and after an ASCII "." between Han characters (badly typed text).
-  Closing quotes and brackets (”」』）) and footnote markers stay with the
-  sentence before them, so ``“……。”他说`` splits after the quote. Terminators
-  inside 《》 titles never end a sentence, nor does a quoted exclamation
-  followed by ``，、的等`` etc. (``“为什么？”的问题``). ；and ，never split; an
-  ellipsis ends a sentence only when whitespace follows it. Lines without any
+* Chinese: a sentence ends after 。！？ (and ｡ ．), and after ASCII ! ? . only
+  when they follow a Han character (possibly behind closing quotes/brackets)
+  and precede CJK text, a digit, or whitespace + a capital: Latin abbreviations,
+  initials, URLs and decimals embedded in Chinese (``U.S. Steel``, ``J.K.罗琳``,
+  ``www.un.org``, ``3.5%``, ``Yahoo!``) never split. Closing quotes and
+  brackets (”」』）) and footnote markers stay with the sentence before them.
+  Nothing inside book-title brackets 《…》 / 〈…〉 (nested in any way) ends a
+  sentence. Quotations are split inside: ``他说：“A。B。”C。`` gives
+  ``他说：“A。`` / ``B。”`` / ``C。``. After terminator + closing quote a new
+  sentence starts unless the next text continues the sentence: ，、；：or a
+  ``continuation_words`` entry of zh.json (``“为什么？”的问题``, ``“好！”便走了``;
+  ``continuation_exceptions`` such as 一位/后来 open a new sentence anyway).
+  An ellipsis (…… … ...) never ends a sentence by itself (``书画……各类文物``,
+  ``「唉……」地``); ``……。`` ends one at the 。, and ``……”`` ends one before a
+  new sentence (same rule as above). ；and ，never split. Lines without any
   Han character use the English rules.
 * Vietnamese and English: a sentence ends at . ! ? … when whitespace and a
   capital letter, a digit, an opening quote/bracket or a dash follow, never
   before a lowercase letter. After a period the preceding token is looked up
   in the language's abbreviation classes (titles such as Mr./TS./TP. never end a
   sentence before a name; No./p./Jan. never before a number; e.g./i.e. never;
-  ambiguous ones such as Co., U.S., single initials end a sentence only when
+  ambiguous ones such as Co., single initials end a sentence only when
   the next word is a typical sentence opener ("The", "He", "Theo"...; in
   Vietnamese also any word with diacritics) and the sentence already has four
   words; a.m./p.m. end one before any capitalised word but days, months and
-  time zones). Numbers (2.000, 11.61), URLs and
+  time zones; U.S./U.K./U.N./D.C./E.U. (``ambiguous_np``) end one before any
+  capitalised word that does not continue a noun phrase (``np_continuers``:
+  U.S. Army, U.N. Security Council, D.C. Circuit), given two words). A single
+  capital letter after a ``unit_words`` entry (``40 độ C.``, ``bảng A.``,
+  ``104 degrees F.``) is a unit/designator and ends a sentence like a word.
+  Numbers (2.000, 11.61), URLs and
   e-mail addresses contain no break because no whitespace follows their dots.
   Ellipses follow the "golden rules": ``that.... She`` and ``word... She``
   split, `` . . . I`` (an ellipsis with a space before it) does not, a spaced
   four-dot ellipsis `` . . . .`` does, and ``word. . . . The`` splits after
   ``word.``. In-line lists (``1. a 2. b``, ``a. x b. y``, ``• x • y``) split
   before each label when the line starts with the first label.
-* Quotations (“…”, 「…」, 『…』, "…", «…») embedded in a line are never split
-  inside: ``他说：“A。B。”`` and ``He said: "We go. We win." Then...`` keep the
-  quotation in one sentence. A quotation that is the whole line (a quoted
-  paragraph) is split as usual.
+* Quotations (“…”, "…", «…») are split inside only where a terminator is
+  followed by whitespace and a capital letter still inside the quotation:
+  ``Ông nói: “A. B.” C.`` gives ``Ông nói: “A.`` / ``B.”`` / ``C.``, while
+  ``"This is great." she said`` stays one sentence.
 * A line consisting only of a label (e.g. ``1.``) becomes one
   :class:`Sentence` with ``prefix="1."`` and an empty ``text``; sentences with an
   empty ``text`` are not sent to MT.
@@ -77,7 +90,7 @@ __all__ = [
 ]
 
 #: Bump whenever a rule or a data file changes the segmentation of some text.
-SEGMENTER_VERSION = "1"
+SEGMENTER_VERSION = "2"
 
 _DATA_DIR = Path(__file__).resolve().parent / "data" / "segment"
 
@@ -133,6 +146,9 @@ class _LatinRules:
     starters: frozenset[str]
     min_words: int
     non_ascii_starts: bool
+    ambiguous_np: frozenset[str]
+    np_continuers: frozenset[str]
+    unit_words: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -140,7 +156,9 @@ class _ZhRules:
     strong: frozenset[str]
     weak_ascii: frozenset[str]
     no_break_before: frozenset[str]
-    no_break_after_ellipsis: frozenset[str]
+    continuation: tuple[str, ...]
+    continuation_first: frozenset[str]
+    continuation_exceptions: tuple[str, ...]
     protected: tuple[tuple[str, str], ...]
 
 
@@ -162,6 +180,9 @@ def _latin_rules(family: str) -> _LatinRules:
         starters=frozenset(data.get("starters", ())),
         min_words=int(data.get("min_words_before_ambiguous_break", 4)),
         non_ascii_starts=bool(data.get("ambiguous_break_before_non_ascii_word", False)),
+        ambiguous_np=frozenset(data.get("ambiguous_np", ())),
+        np_continuers=frozenset(data.get("np_continuers", ())),
+        unit_words=frozenset(data.get("unit_words", ())),
     )
 
 
@@ -172,7 +193,9 @@ def _zh_rules() -> _ZhRules:
         strong=frozenset(data["strong"]),
         weak_ascii=frozenset(data["weak_ascii"]),
         no_break_before=frozenset(data["no_break_before"]),
-        no_break_after_ellipsis=frozenset(data["no_break_after_ellipsis"]),
+        continuation=tuple(data.get("continuation_words", ())),
+        continuation_first=frozenset(w[0] for w in data.get("continuation_words", ()) if w),
+        continuation_exceptions=tuple(data.get("continuation_exceptions", ())),
         protected=tuple((p[0], p[1]) for p in data["protected"]),
     )
 
@@ -309,6 +332,12 @@ def _token_before(line: str, lo: int, pos: int) -> str:
     return window.rsplit(None, 1)[-1].lstrip(_OPENERS + "{")
 
 
+def _prev_word(line: str, lo: int, pos: int) -> str:
+    """The whitespace-delimited token that ends before the whitespace preceding ``pos``."""
+    window = line[max(lo, pos - 64) : pos].rstrip()
+    return window.rsplit(None, 1)[-1] if window else ""
+
+
 def _next_word(line: str, j: int) -> str:
     """The word starting at ``j`` after any opening quotes/brackets."""
     n = len(line)
@@ -399,6 +428,8 @@ def _abbrev_class(tok: str, rules: _LatinRules) -> str | None:
         return "num"
     if tok in rules.ambiguous_strong:
         return "strong"
+    if tok in rules.ambiguous_np:
+        return "np"
     if tok in rules.ambiguous:
         return "amb"
     if len(tok) == 1 and tok.isalpha():
@@ -477,6 +508,13 @@ def _latin_decide(
         return None  # "1." / "a." / "1.)" opening a list item
     tok = _token_before(line, seg_start, ts)
     cls = _abbrev_class(tok, rules)
+    if (
+        cls == "amb"
+        and len(tok) == 1
+        and rules.unit_words
+        and _prev_word(line, seg_start, ts - len(tok)).lower() in rules.unit_words
+    ):
+        cls = None  # "40 độ C." / "32 degrees F.": a unit, not an initial
     if cls is None:
         return end
     if cls == "never" or cls == "pre":
@@ -485,6 +523,17 @@ def _latin_decide(
         return None if digit_next or nxt == "#" else end
     # ambiguous: only before a typical sentence opener in a long enough sentence
     word = _next_word(line, j)
+    if cls == "np":
+        # U.S./U.N./D.C.: a boundary before a capitalised word that does not
+        # continue a noun phrase (U.S. Army, U.N. Security Council)
+        if (
+            word
+            and _is_upper_start(word[0])
+            and word not in rules.np_continuers
+            and len(line[seg_start:te].split()) >= 2
+        ):
+            return end
+        return None
     if cls == "strong":
         opener = bool(word) and _is_upper_start(word[0]) and word not in rules.continuers
     else:
@@ -560,10 +609,15 @@ def _latin_boundaries(line: str, rules: _LatinRules) -> list[int]:
     lists = _list_splits(line)
     quotes = _quote_spans(line)
     li = 0
+    n = len(line)
     for m in _LATIN_TERM_RE.finditer(line):
         ts = m.start()
         if quotes and _in_quote(quotes, ts, m.end("close")):
-            continue
+            # inside a quotation: a boundary only before whitespace + a capital
+            # letter that is still inside it (“A. B.” -> “A. | B.”)
+            j = _skip_space(line, m.end())
+            if j == m.end() or j >= n or not _is_upper_start(line[j]):
+                continue
         while li < len(lists) and lists[li] <= ts:
             out.append(lists[li])
             seg_start = lists[li]
@@ -584,14 +638,67 @@ def _latin_boundaries(line: str, rules: _LatinRules) -> list[int]:
 
 
 def _protected_spans(line: str, rules: _ZhRules) -> list[tuple[int, int]]:
-    spans: list[tuple[int, int]] = []
-    for o, c in rules.protected:
-        if o not in line:
-            continue
-        for m in re.finditer(f"{re.escape(o)}[^{re.escape(o + c)}]*{re.escape(c)}", line):
-            spans.append((m.start(), m.end()))
-    spans.sort()
+    """Spans of balanced title brackets (《…》, 〈…〉, nested in any way), merged.
+
+    An opener without its closer protects nothing.
+    """
+    openers = {o: c for o, c in rules.protected}
+    closers = {c: o for o, c in rules.protected}
+    if not any(o in line for o in openers):
+        return []
+    raw: list[tuple[int, int]] = []
+    stack: list[tuple[str, int]] = []
+    for i, ch in enumerate(line):
+        if ch in openers:
+            stack.append((ch, i))
+        elif ch in closers and stack:
+            want = closers[ch]
+            for k in range(len(stack) - 1, -1, -1):
+                if stack[k][0] == want:
+                    raw.append((stack[k][1], i + 1))
+                    del stack[k:]
+                    break
+    if not raw:
+        return []
+    raw.sort()
+    spans = [raw[0]]
+    for a, b in raw[1:]:
+        pa, pb = spans[-1]
+        if a < pb:
+            spans[-1] = (pa, max(pb, b))
+        else:
+            spans.append((a, b))
     return spans
+
+
+def _inside(spans: list[tuple[int, int]], pos: int) -> bool:
+    """True when ``pos`` lies strictly inside one of the sorted, disjoint ``spans``."""
+    i = bisect_left(spans, (pos, -1)) - 1
+    return i >= 0 and spans[i][0] < pos < spans[i][1]
+
+
+_ZH_QUOTE_CLOSERS = frozenset("”’」』\"'»›")
+_ZH_CLOSERS = "”’」』）)】〕〉》»›\"'"
+_ZH_ANY_TERM = frozenset(_STRONG_CJK + "!?‼⁇⁈⁉…")
+
+
+def _after_han(line: str, ts: int) -> bool:
+    """True when the character before ``ts`` is Han, possibly behind closing quotes/brackets."""
+    k = ts - 1
+    while k >= 0 and line[k] in _ZH_CLOSERS:
+        k -= 1
+    return k >= 0 and bool(_HAN_RE.match(line[k]))
+
+
+def _zh_continues(line: str, j: int, rules: _ZhRules) -> bool:
+    """After terminator + closing quote: does the text at ``j`` go on with the same sentence?"""
+    if line[j] in rules.no_break_before:
+        return True
+    if line[j] not in rules.continuation_first:
+        return False
+    if any(line.startswith(w, j) for w in rules.continuation_exceptions):
+        return False
+    return any(line.startswith(w, j) for w in rules.continuation)
 
 
 def _zh_boundaries(line: str, rules: _ZhRules, en_rules: _LatinRules) -> list[int]:
@@ -600,7 +707,6 @@ def _zh_boundaries(line: str, rules: _ZhRules, en_rules: _LatinRules) -> list[in
         return _latin_boundaries(line, en_rules)
     out: list[int] = []
     protected = _protected_spans(line, rules)
-    quotes = _quote_spans(line)
     ascii_quotes = {q: [i for i, c in enumerate(line) if c == q] if q in line else [] for q in "\"'"}
     n = len(line)
     seg_start = 0
@@ -608,10 +714,8 @@ def _zh_boundaries(line: str, rules: _ZhRules, en_rules: _LatinRules) -> list[in
         ts, te = m.start("term"), m.end("term")
         if ts < seg_start:
             continue
-        if protected and _in_quote(protected, ts, n):
-            continue
-        if quotes and _in_quote(quotes, ts, m.end("close")):
-            continue
+        if protected and _inside(protected, ts):
+            continue  # inside a title: 《摔跤吧！爸爸》
         term = m.group("term")
         close = m.group("close")
         if close:
@@ -624,31 +728,24 @@ def _zh_boundaries(line: str, rules: _ZhRules, en_rules: _LatinRules) -> list[in
             continue
         nxt = line[j]
         spaced = j > end
-        if close and nxt in rules.no_break_before:
-            continue
-        if nxt in _PUNCT_NO_BREAK:
-            continue
+        if nxt in _PUNCT_NO_BREAK or nxt in _ZH_ANY_TERM:
+            continue  # “怎么办？”， / ……。 (the later terminator decides)
+        if close and _zh_continues(line, j, rules):
+            continue  # “为什么？”的问题 / “好！”便走了
         b: int | None = None
-        if any(c in rules.strong for c in term):
+        if not rules.strong.isdisjoint(term):
             b = end
-        elif term[0] in rules.weak_ascii or term[0] in "‼⁇⁈⁉":
-            if _CJK_START_RE.match(nxt) or (spaced and _is_upper_start(nxt)):
+        elif term[0] == "…" or term.startswith(".."):
+            # an ellipsis is a pause, not a terminator, unless a quotation closes after it
+            if any(c in _ZH_QUOTE_CLOSERS for c in close):
                 b = end
-        elif term[0] == "…" or len(term) >= 2:
-            # an ellipsis ends a sentence before a new clause, not before 等/的
-            if nxt in rules.no_break_after_ellipsis or nxt.islower():
-                b = None
-            elif spaced or close or _CJK_START_RE.match(nxt):
+
+        else:  # ASCII ! ? . (runs such as ?! too)
+            # ASCII ! ? . end a sentence only after Han text (not in U.S., J.K., 3.5, Yahoo!)
+            if _after_han(line, ts) and (
+                _CJK_START_RE.match(nxt) or nxt.isdigit() or (spaced and _is_upper_start(nxt))
+            ):
                 b = end
-        else:  # a single ASCII period
-            prev = line[ts - 1] if ts > 0 else ""
-            if prev and (prev.isascii() and prev.isalnum()):
-                d = _latin_decide(line, m, seg_start, en_rules)
-                if d is not None and (spaced or _CJK_START_RE.match(nxt)):
-                    b = d
-            elif prev and (_HAN_RE.match(prev) or prev in "”」』）)"):
-                if _CJK_START_RE.match(nxt):
-                    b = end
         if b is not None:
             out.append(b)
             seg_start = b
