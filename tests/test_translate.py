@@ -233,3 +233,24 @@ def test_an_edit_saved_during_decoding_is_not_lost(project: Path) -> None:
     stored = _load(project, "002_32457efe62ae41e4")
     assert stored.segments[0].target == "Saved by a reviewer meanwhile." and stored.segments[0].status == "approved"
     assert stored.segments[-1].source == "Một câu mới."
+
+
+@pytest.mark.parametrize(
+    "source, target, flags",
+    [
+        ("2019冠状病毒病大流行。", "the COVID-19 pandemic.", []),
+        ("2021年4月19日举行。", "Held on 19 April 2021.", []),
+        ("2021年4月19日举行。", "Held on 19 April.", ["number:2021"]),
+        ("Có 2.000 người.", "There were 2,000 people.", []),
+        ("Tăng 11,6%.", "Up 11.6%.", []),
+        ("Ngày 30/1, tại New York.", "On 30 January, in New York.", []),
+        ("Trong tháng 4/2021.", "In April 2021.", []),
+    ],
+)
+def test_number_flags(source: str, target: str, flags: list[str]) -> None:
+    from workbench import qa
+
+    g = Glossary.load(GLOSSARY)
+    lang = "zh-Hans" if "年" in source or "病" in source else "vi"
+    uses = qa.term_uses(g.find(source, lang), target, "inline", g)
+    assert qa.flags_for(source, target, uses, source_lang=lang, is_mt=True) == flags

@@ -47,15 +47,37 @@ def flags_for(source: str, target: str, uses: list[TermUse], *, source_lang: str
         if not u.applied:
             flags.append(f"missing-term:{u.term}" if u.term else f"lost-nt:{u.source}")
     if target.strip():
+        # numbers inside glossary terms are the glossary's business ("2019冠状病毒病" -> "COVID-19")
+        for u in uses:
+            if u.term:
+                source = source.replace(u.source, " ", 1)
+                target = target.replace(u.en, " ", 1)
         missing = _missing_numbers(source, target)
         flags.extend(f"number:{n}" for n in missing)
     return sorted(set(flags), key=flags.index)
 
 
+_MONTHS = "january february march april may june july august september october november december".split()
+#: Month numbers in sources: 4月 (zh), tháng 4 / tháng 4/2021 (vi), 30/1 (vi day/month).
+_MONTH_NUMBER = re.compile(
+    r"(?<![\d.,])(1[0-2]|0?[1-9])\s*月|[Tt]háng\s+(1[0-2]|0?[1-9])(?!\d)|(?<![\d/])\d{1,2}/(1[0-2]|0?[1-9])(?![\d])"
+)
+
+
 def _missing_numbers(source: str, target: str) -> list[str]:
     have = _numbers(target)
+    # "4月" is April in English: a month named in the target accounts for it
+    lowered = target.lower()
+    months = []
+    for m in _MONTH_NUMBER.finditer(source):
+        number = int(next(g for g in m.groups() if g))
+        if _MONTHS[number - 1] in lowered:
+            months.append(str(number))
     out = []
     for n in _numbers(source):
+        if n in months and n not in have:
+            months.remove(n)
+            continue
         if n in have:
             have.remove(n)
         else:
