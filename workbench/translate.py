@@ -302,8 +302,9 @@ def _merge(plan: _Plan, old: store.StoredDocument | None, glossary: Glossary, jo
             kept += 1
             continue
         if prev is not None and prev.fingerprint == fp and prev.mt is not None:
+            flags = qa.flags_for(sent.text, prev.target, prev.terms, source_lang=plan.doc.lang, is_mt=plan.engine.is_mt)
             segments.append(
-                store.Segment(target=prev.target, status="draft", mt=prev.mt, origin=prev.origin, fingerprint=fp, terms=prev.terms, flags=prev.flags, note=prev.note, **base)
+                store.Segment(target=prev.target, status="draft", mt=prev.mt, origin=prev.origin, fingerprint=fp, terms=prev.terms, flags=flags, note=prev.note, **base)
             )
             reused += 1
             continue
