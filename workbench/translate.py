@@ -266,13 +266,19 @@ class _Plan:
     digest: str | None  # the translations file's bytes when planned (None: no file)
 
 
+def _pool(old: store.StoredDocument | None) -> dict[str, list[store.Segment]]:
+    """The old file's segments (and orphans) by source text, in order: new sentences take them first come."""
+    pool: dict[str, list[store.Segment]] = {}
+    for seg in (old.segments + old.orphans) if old else []:
+        pool.setdefault(seg.source, []).append(seg)
+    return pool
+
+
 def _merge(plan: _Plan, old: store.StoredDocument | None, glossary: Glossary, jobs: dict[str, _Job], result: DocumentResult) -> store.StoredDocument:
     """Build the new stored document from the sentences, the old file and the decoded jobs."""
     sig = plan.engine.signature
     sig_short = _origin(plan.engine)
-    pool: dict[str, list[store.Segment]] = {}
-    for seg in (old.segments + old.orphans) if old else []:
-        pool.setdefault(seg.source, []).append(seg)
+    pool = _pool(old)
     taken: set[str] = set()
     segments: list[store.Segment] = []
     translated = reused = kept = 0
@@ -348,9 +354,7 @@ def _origin(engine: Engine) -> str:
 def _pending(plan: _Plan, old: store.StoredDocument | None, jobs: dict[str, _Job]) -> list[str]:
     """Fingerprints of this document's segments that need decoding (adds them to ``jobs``)."""
     sig_short = _origin(plan.engine)
-    pool: dict[str, list[store.Segment]] = {}
-    for seg in (old.segments + old.orphans) if old else []:
-        pool.setdefault(seg.source, []).append(seg)
+    pool = _pool(old)
     need = []
     for sent, hits in zip(plan.sentences, plan.hits):
         if not sent.text:
