@@ -254,3 +254,36 @@ def test_number_flags(source: str, target: str, flags: list[str]) -> None:
     lang = "zh-Hans" if "年" in source or "病" in source else "vi"
     uses = qa.term_uses(g.find(source, lang), target, "inline", g)
     assert qa.flags_for(source, target, uses, source_lang=lang, is_mt=True) == flags
+
+
+def test_translation_memory_reuses_reviewed_targets_as_drafts(project: Path) -> None:
+    (project / "seeds" / "copy_of_001.txt").write_text("Tại cuộc họp, đại diện các nước phát biểu.\n", encoding="utf-8")
+    (project / "seeds" / "other.txt").write_text("Một câu khác.\nTại cuộc họp, đại diện các nước phát biểu.\n", encoding="utf-8")
+    _run(project, engine="counting")
+    path = project / "translations" / "copy_of_001.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["segments"][0]["target"], data["segments"][0]["status"] = "At the meeting, the representatives spoke.", "approved"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    Counting.calls = []
+    result = _run(project, engine="counting")
+    other = next(d for d in result.documents if d.document.endswith("other.txt"))
+    assert other.memory == 1 and Counting.calls == []
+    seg = _load(project, "other").segments[1]
+    assert (seg.target, seg.status, seg.origin) == ("At the meeting, the representatives spoke.", "draft", "memory")
+    assert "memory-match" in seg.flags
+
+
+def test_a_reviewers_split_survives_a_rerun(project: Path) -> None:
+    from workbench import review
+
+    _run(project, engine="counting")
+    doc = _load(project, "001_85fdaf6eba83a0b1")
+    seg = next(s for s in doc.segments if s.source and "," in s.source)
+    cut = seg.source.index(",") + 1
+    review.split(project / "translations", "001_85fdaf6eba83a0b1", seg.id, cut, len(seg.target) // 2)
+    split_doc = _load(project, "001_85fdaf6eba83a0b1")
+    Counting.calls = []
+    result = _run(project, engine="counting")
+    assert Counting.calls == []
+    assert next(d for d in result.documents if "001_" in d.document).kept == 2
+    assert [s.source for s in _load(project, "001_85fdaf6eba83a0b1").segments] == [s.source for s in split_doc.segments]

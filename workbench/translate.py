@@ -57,6 +57,7 @@ class DocumentResult:
     translated: int  # produced now (decoded, or copied by the copy engine)
     reused: int  # unchanged drafts kept without decoding
     kept: int  # human edits (edited/approved) left untouched
+    memory: int = 0  # drafts taken from the reviewed translation of the same source elsewhere
     output: str = ""
     written: bool = False
     orphans: int = 0
@@ -266,6 +267,38 @@ class _Plan:
     digest: str | None  # the translations file's bytes when planned (None: no file)
 
 
+def _decide(prev: store.Segment | None, fp: str, text: str, memory: dict[str, str]) -> str:
+    """What to do with one sentence: "kept" (human work), "memory" (reviewed target of the same
+    source elsewhere), "reused" (unchanged draft) or "decode"."""
+    if prev is not None and _is_human(prev):
+        return "kept"
+    if text in memory:
+        return "memory"
+    if prev is not None and prev.fingerprint == fp and prev.mt is not None and not prev.origin.startswith("memory"):
+        return "reused"
+    return "decode"
+
+
+def _sentences(doc: Document, old: store.StoredDocument | None) -> list[Sentence]:
+    """The document's sentences: the stored segmentation while the source is unchanged (so a
+    reviewer's splits and merges survive re-runs), else a fresh segmentation."""
+    same_rules = old is not None and old.signature.get("segmenter") == f"workbench-seg/{SEGMENTER_VERSION}"
+    if (
+        old is not None
+        and old.segments
+        and old.source_sha256 == doc.sha256
+        and (same_rules or any(_is_human(s) for s in old.segments))
+        and old.source_text() == doc.text
+    ):
+        out, pos = [], 0
+        for seg in old.segments:
+            start = pos + len(seg.gap)
+            pos = start + len(seg.prefix) + len(seg.source) + len(seg.suffix)
+            out.append(Sentence(start=start, end=pos, prefix=seg.prefix, text=seg.source, suffix=seg.suffix, paragraph=seg.paragraph))
+        return out
+    return segment_document(doc.text, doc.lang)
+
+
 def _pool(old: store.StoredDocument | None) -> dict[str, list[store.Segment]]:
     """The old file's segments (and orphans) by source text, in order: new sentences take them first come."""
     pool: dict[str, list[store.Segment]] = {}
@@ -274,14 +307,14 @@ def _pool(old: store.StoredDocument | None) -> dict[str, list[store.Segment]]:
     return pool
 
 
-def _merge(plan: _Plan, old: store.StoredDocument | None, glossary: Glossary, jobs: dict[str, _Job], result: DocumentResult) -> store.StoredDocument:
+def _merge(plan: _Plan, old: store.StoredDocument | None, glossary: Glossary, jobs: dict[str, _Job], result: DocumentResult, memory: dict[str, str]) -> store.StoredDocument:
     """Build the new stored document from the sentences, the old file and the decoded jobs."""
     sig = plan.engine.signature
     sig_short = _origin(plan.engine)
     pool = _pool(old)
     taken: set[str] = set()
     segments: list[store.Segment] = []
-    translated = reused = kept = 0
+    translated = reused = kept = from_memory = 0
     pos = 0
     for sent, hits in zip(plan.sentences, plan.hits):
         gap = plan.doc.text[pos : sent.start]
@@ -298,7 +331,9 @@ def _merge(plan: _Plan, old: store.StoredDocument | None, glossary: Glossary, jo
         if not sent.text:
             segments.append(store.Segment(target="", **base))
             continue
-        if prev is not None and _is_human(prev):
+        action = _decide(prev, fp, sent.text, memory)
+        if action == "kept":
+            assert prev is not None
             status = prev.status if prev.status in store.HUMAN_STATUSES else "edited"
             uses = qa.term_uses(hits, prev.target, "kept", glossary)
             flags = qa.flags_for(sent.text, prev.target, uses, source_lang=plan.doc.lang, is_mt=True)
@@ -307,7 +342,17 @@ def _merge(plan: _Plan, old: store.StoredDocument | None, glossary: Glossary, jo
             )
             kept += 1
             continue
-        if prev is not None and prev.fingerprint == fp and prev.mt is not None:
+        if action == "memory":
+            target = memory[sent.text]
+            uses = qa.term_uses(hits, target, "memory", glossary)
+            flags = qa.flags_for(sent.text, target, uses, source_lang=plan.doc.lang, is_mt=True) + ["memory-match"]
+            segments.append(
+                store.Segment(target=target, status="draft", mt=target, origin="memory", fingerprint=fp, terms=uses, flags=flags, note=prev.note if prev else "", **base)
+            )
+            from_memory += 1
+            continue
+        if action == "reused":
+            assert prev is not None
             flags = qa.flags_for(sent.text, prev.target, prev.terms, source_lang=plan.doc.lang, is_mt=plan.engine.is_mt)
             segments.append(
                 store.Segment(target=prev.target, status="draft", mt=prev.mt, origin=prev.origin, fingerprint=fp, terms=prev.terms, flags=flags, note=prev.note, **base)
@@ -324,6 +369,7 @@ def _merge(plan: _Plan, old: store.StoredDocument | None, glossary: Glossary, jo
     # Human work whose source is gone stays in the file, under `orphans`.
     orphans = [s for segs in pool.values() for s in segs if _is_human(s)]
     result.translated, result.reused, result.kept, result.orphans = translated, reused, kept, len(orphans)
+    result.memory = from_memory
     result.segments = sum(1 for s in segments if s.source)
     signature = {
         **sig.as_dict(),
@@ -351,7 +397,7 @@ def _origin(engine: Engine) -> str:
     return f"{sig.engine}:{sig.model}@{sig.model_version}" if sig.model else sig.engine
 
 
-def _pending(plan: _Plan, old: store.StoredDocument | None, jobs: dict[str, _Job]) -> list[str]:
+def _pending(plan: _Plan, old: store.StoredDocument | None, jobs: dict[str, _Job], memory: dict[str, str]) -> list[str]:
     """Fingerprints of this document's segments that need decoding (adds them to ``jobs``)."""
     sig_short = _origin(plan.engine)
     pool = _pool(old)
@@ -362,7 +408,7 @@ def _pending(plan: _Plan, old: store.StoredDocument | None, jobs: dict[str, _Job
         candidates = pool.get(sent.text) or []
         prev = candidates.pop(0) if candidates else None
         fp = fingerprint(sig_short, sent.text, hits)
-        if prev is not None and (_is_human(prev) or (prev.fingerprint == fp and prev.mt is not None)):
+        if _decide(prev, fp, sent.text, memory) != "decode":
             continue
         if fp not in jobs:
             jobs[fp] = _Job(text=sent.text, hits=hits)
@@ -425,6 +471,9 @@ def _run(docs, glossary, out_dir, engine_name, download, index_url, engine_optio
     paths = [store.path_for(out_dir, doc.name) for doc in docs]
     digests = [store.file_digest(p) for p in paths]
     olds = [store.load(p) for p in paths]
+    from workbench.review import memory as reviewed_memory
+
+    memory = reviewed_memory(out_dir)  # reviewed targets across all documents (translation memory)
     index = IndexOnce(index_url)
     chosen: dict[str, Engine] = {}
     for lang in dict.fromkeys(d.lang for d in docs):
@@ -432,25 +481,25 @@ def _run(docs, glossary, out_dir, engine_name, download, index_url, engine_optio
             lang, engine_name, download=download, index=index, engine_options=engine_options, notify=note, download_progress=download_progress
         )
     plans: list[_Plan] = []
-    for doc, out_path, digest in zip(docs, paths, digests):
-        sentences = segment_document(doc.text, doc.lang)
+    for doc, out_path, digest, old in zip(docs, paths, digests, olds):
+        sentences = _sentences(doc, old)
         hits = [glossary.find(s.text, doc.lang) if s.text and doc.lang != TARGET_LANG else [] for s in sentences]
         plans.append(_Plan(doc, sentences, hits, chosen[doc.lang], out_path, digest))
     # Decode everything pending, one engine call per language.
     jobs_by_lang: dict[str, dict[str, _Job]] = {lang: {} for lang in chosen}
     for plan, old in zip(plans, olds):
-        _pending(plan, old, jobs_by_lang[plan.doc.lang])
+        _pending(plan, old, jobs_by_lang[plan.doc.lang], memory)
     total = sum(len(j) for j in jobs_by_lang.values())
     tick = (lambda n: progress(n, total)) if progress else None
     for lang, jobs in jobs_by_lang.items():
         run_jobs(chosen[lang], list(jobs.values()), tick, glossary)
     results = []
     for plan, old in zip(plans, olds):
-        results.append(_write(plan, old, glossary, jobs_by_lang[plan.doc.lang]))
+        results.append(_write(plan, old, glossary, jobs_by_lang[plan.doc.lang], memory))
     return RunResult(documents=results, notices=notices, glossary_hash=glossary.hash)
 
 
-def _write(plan: _Plan, old: store.StoredDocument | None, glossary: Glossary, jobs: dict[str, _Job]) -> DocumentResult:
+def _write(plan: _Plan, old: store.StoredDocument | None, glossary: Glossary, jobs: dict[str, _Job], memory: dict[str, str]) -> DocumentResult:
     """Merge and write one document; if someone saved the file meanwhile, merge again with theirs."""
     result = DocumentResult(
         document=str(plan.doc.path),
@@ -464,15 +513,18 @@ def _write(plan: _Plan, old: store.StoredDocument | None, glossary: Glossary, jo
         machine_translated=plan.engine.is_mt or plan.doc.lang == TARGET_LANG,
     )
     digest = plan.digest
+    from workbench.review import file_lock
+
     for _attempt in range(10):
-        new = _merge(plan, old, glossary, jobs, result)
-        if store.file_digest(plan.out_path) != digest:  # a reviewer saved meanwhile: merge with that
-            digest = store.file_digest(plan.out_path)
+        new = _merge(plan, old, glossary, jobs, result, memory)
+        # the same short per-file lock the review page and `review` commands take to save
+        with file_lock(plan.out_path.parent, plan.out_path.stem):
+            if store.file_digest(plan.out_path) == digest:
+                result.written = store.save(new, plan.out_path)
+                result.signature = str(new.signature.get("string", ""))
+                return result
+            digest = store.file_digest(plan.out_path)  # a reviewer saved meanwhile: merge with that
             old = store.load(plan.out_path)
-            fresh = [jobs[fp] for fp in _pending(plan, old, jobs)]
-            run_jobs(plan.engine, fresh, glossary=glossary)
-            continue
-        result.written = store.save(new, plan.out_path)
-        result.signature = str(new.signature.get("string", ""))
-        return result
+        fresh = [jobs[fp] for fp in _pending(plan, old, jobs, memory)]
+        run_jobs(plan.engine, fresh, glossary=glossary)
     raise WorkbenchError(f"{plan.out_path}: the file kept changing while it was being written; run translate again")
