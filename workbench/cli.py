@@ -308,6 +308,14 @@ def detect(files: tuple[Path, ...], as_json: bool) -> None:
         click.echo(f"{d.path}\t{d.lang}\t{d.encoding}")
 
 
+# Command groups that live in their own modules (imported here, after handle_errors exists).
+from workbench.cli_review import export as _export_cmd  # noqa: E402
+from workbench.cli_review import review as _review_group  # noqa: E402
+
+cli.add_command(_review_group)
+cli.add_command(_export_cmd)
+
+
 def main() -> None:  # pragma: no cover
     cli()
 
