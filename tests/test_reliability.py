@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def _workbench(*args: str, cwd: Path) -> subprocess.Popen[bytes]:
     env = {**os.environ, "WORKBENCH_MODELS_DIR": str(cwd / "models"), "WORKBENCH_ARGOS_INDEX": "http://127.0.0.1:9/index.json"}
-    return subprocess.Popen([sys.executable, "-m", "workbench.cli", *args], cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    return subprocess.Popen([sys.executable, "-m", "workbench", *args], cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
 @pytest.fixture

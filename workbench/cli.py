@@ -319,6 +319,3 @@ cli.add_command(_export_cmd)
 def main() -> None:  # pragma: no cover
     cli()
 
-
-if __name__ == "__main__":  # pragma: no cover
-    main()
