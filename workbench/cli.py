@@ -312,8 +312,15 @@ def detect(files: tuple[Path, ...], as_json: bool) -> None:
 from workbench.cli_review import export as _export_cmd  # noqa: E402
 from workbench.cli_review import review as _review_group  # noqa: E402
 
+from workbench.cli_align import align as _align_cmd  # noqa: E402
+from workbench.cli_align import evaluate as _evaluate_cmd  # noqa: E402
+from workbench.cli_glossary import glossary as _glossary_group  # noqa: E402
+
 cli.add_command(_review_group)
 cli.add_command(_export_cmd)
+cli.add_command(_align_cmd)
+cli.add_command(_evaluate_cmd)
+cli.add_command(_glossary_group)
 
 
 def main() -> None:  # pragma: no cover

@@ -1,0 +1,213 @@
+"""Sentence alignment: known beads, the links/tsv formats, dev-set F1, CLI errors, document mode."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from workbench.align import align_sentences, parse_links, score_alignments
+from workbench.cli import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+DEV = ROOT / "tests" / "data" / "align"
+
+EN = [
+    "The Security Council met on 19 April 2021 to discuss regional cooperation.",
+    "Viet Nam presided over the open debate.",
+    "More than forty speakers took the floor, including twelve ministers.",
+    "They stressed that prevention is better than cure.",
+    "Several delegations called for stronger partnerships with the African Union.",
+    "The concept note had been circulated in advance as document S/2021/321.",
+    "The President thanked all participants for their contributions.",
+    "The meeting rose at 1.15 p.m.",
+]
+# a noisy "machine translation" of a source, per source sentence, in the target's language
+MT = [
+    "Security Council meet on 19 April 2021 for discuss the regional cooperation.",
+    "Viet Nam chaired open debate.",
+    "More forty speakers took floor, with twelve minister.",
+    "They stress that the prevention is better as cure.",
+    "Several delegation asked stronger partnership with African Union.",
+    "Concept note was circulated before as document S/2021/321.",
+    "President thanked the participants for the contributions.",
+    "Meeting closed at 1.15 p.m.",
+]
+# the source language itself (pseudo-foreign, same numbers)
+SRC = [
+    "Der Sicherheitsrat tagte am 19 April 2021 über regionale Zusammenarbeit.",
+    "Vietnam leitete die offene Aussprache.",
+    "Mehr als vierzig Redner sprachen, darunter zwölf Minister.",
+    "Sie betonten, dass Vorbeugen besser ist als Heilen.",
+    "Mehrere Delegationen forderten stärkere Partnerschaften mit der Afrikanischen Union.",
+    "Das Konzeptpapier war vorab als Dokument S/2021/321 verteilt worden.",
+    "Der Präsident dankte allen Teilnehmern für ihre Beiträge.",
+    "Die Sitzung endete um 1.15 Uhr.",
+]
+
+
+def _case(kind: str) -> tuple[list[str], list[str], list[str], list[tuple[tuple[int, ...], tuple[int, ...]]]]:
+    """(source, bridge, target, gold beads) for one structural difference."""
+    src, mt, tgt = list(SRC), list(MT), list(EN)
+    if kind == "1-1":
+        gold = [((i,), (i,)) for i in range(8)]
+    elif kind == "2-1":  # the translator merged sentences 2 and 3
+        tgt = EN[:2] + [EN[2] + " " + EN[3]] + EN[4:]
+        gold = [((0,), (0,)), ((1,), (1,)), ((2, 3), (2,))] + [((i,), (i - 1,)) for i in range(4, 8)]
+    elif kind == "1-2":  # the source has one sentence where the translation has two
+        src = SRC[:4] + [SRC[4] + " " + SRC[5]] + SRC[6:]
+        mt = MT[:4] + [MT[4] + " " + MT[5]] + MT[6:]
+        gold = [((i,), (i,)) for i in range(4)] + [((4,), (4, 5)), ((5,), (6,)), ((6,), (7,))]
+    elif kind == "0-1":  # a sentence only in the translation (a translator's note)
+        tgt = EN[:3] + ["Translator's note: the original uses an idiom here."] + EN[3:]
+        gold = [((i,), (i,)) for i in range(3)] + [((), (3,))] + [((i,), (i + 1,)) for i in range(3, 8)]
+    elif kind == "footnote":  # a footnote and a running header in the source only
+        src = SRC[:5] + ["1 Siehe Resolution 2171 (2014) des Sicherheitsrats.", "Seite 2"] + SRC[5:]
+        mt = MT[:5] + ["1 See resolution 2171 (2014) of the Security Council.", "Page 2"] + MT[5:]
+        gold = [((i,), (i,)) for i in range(5)] + [((5,), ()), ((6,), ())] + [((i,), (i - 2,)) for i in range(7, 10)]
+    else:
+        raise AssertionError(kind)
+    return src, mt, tgt, gold
+
+
+@pytest.mark.parametrize("kind", ["1-1", "2-1", "1-2", "0-1", "footnote"])
+@pytest.mark.parametrize("bridged", [True, False])
+def test_known_beads(kind: str, bridged: bool) -> None:
+    src, mt, tgt, gold = _case(kind)
+    beads = align_sentences(src, tgt, mt if bridged else None)
+    got = [(b.src, b.tgt) for b in beads]
+    if not bridged and kind == "footnote":
+        # without MT the footnote is still left unaligned; the short header "Seite 2" may
+        # be glued to its neighbour (a lax match, not a strict one)
+        assert ((5,), ()) in got
+        assert score_alignments(gold, got)["f1_lax"] == 1.0
+        return
+    assert got == gold
+
+
+def test_long_run_of_one_to_one_with_confidence() -> None:
+    src = [f"Satz {i}: " + SRC[i % 8] for i in range(120)]
+    mt = [f"Sentence {i}: " + MT[i % 8] for i in range(120)]
+    tgt = [f"Sentence {i}: " + EN[i % 8] for i in range(120)]
+    beads = align_sentences(src, tgt, mt)
+    assert [(b.src, b.tgt) for b in beads] == [((i,), (i,)) for i in range(120)]
+    assert all(0.5 < b.confidence <= 1.0 for b in beads)
+
+
+def test_empty_sides() -> None:
+    assert [(b.src, b.tgt) for b in align_sentences(["a", "b"], [])] == [((0,), ()), ((1,), ())]
+
+
+def test_scorer_strict_and_lax() -> None:
+    gold = [((0,), (0,)), ((1, 2), (1,)), ((), (2,)), ((3,), (3,))]
+    test = [((0,), (0,)), ((1,), (1,)), ((2,), ()), ((), (2,)), ((3,), (3,))]
+    r = score_alignments(gold, test)
+    assert r["precision_strict"] == pytest.approx(3 / 5)  # [0]:[0], []:[2], [3]:[3]
+    assert r["recall_strict"] == pytest.approx(2 / 3)  # non-null gold beads found exactly
+    assert r["precision_lax"] == pytest.approx(4 / 5)  # [1]:[1] overlaps [1,2]:[1]
+    assert r["recall_lax"] == pytest.approx(1.0)
+    assert score_alignments(gold, gold)["f1_strict"] == 1.0
+
+
+def _dev(name: str) -> tuple[Path, Path, Path, Path]:
+    return tuple(DEV / f"{name}.{ext}" for ext in ("src", "tgt", "bridge", "gold"))  # type: ignore[return-value]
+
+
+@pytest.mark.parametrize(("name", "bridged", "floor"), [("en_manual", True, 0.95), ("en_manual", False, 0.90), ("zh_seeds", True, 0.90), ("vi_seeds", False, 0.85)])
+def test_dev_set_links_output_scores(name: str, bridged: bool, floor: float) -> None:
+    src, tgt, bridge, gold = _dev(name)
+    args = ["align", "--presegmented", str(src), str(tgt), "--format", "links"] + (["--bridge", str(bridge)] if bridged else [])
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    test = parse_links(result.stdout)
+    # beads cover every sentence once, in order
+    assert [i for s, _ in test for i in s] == list(range(len(src.read_text(encoding="utf-8").splitlines())))
+    assert [j for _, t in test for j in t] == list(range(len(tgt.read_text(encoding="utf-8").splitlines())))
+    scores = score_alignments(parse_links(gold.read_text(encoding="utf-8")), test)
+    assert scores["f1_strict"] >= floor, scores
+    assert scores["f1_lax"] >= scores["f1_strict"]
+
+
+def test_tsv_format(tmp_path: Path) -> None:
+    src, mt, tgt, _gold = _case("2-1")
+    for name, lines in (("s.txt", src), ("t.txt", tgt), ("b.txt", mt)):
+        (tmp_path / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["align", "--presegmented", str(tmp_path / "s.txt"), str(tmp_path / "t.txt"), "--bridge", str(tmp_path / "b.txt"), "--format", "tsv"])
+    assert result.exit_code == 0, result.output
+    rows = [line.split("\t") for line in result.stdout.splitlines()]
+    assert len(rows) == 7 and all(len(r) == 3 for r in rows)
+    assert rows[2][0] == SRC[2] + " " + SRC[3] and rows[2][1] == EN[2] + " " + EN[3]
+    assert all(0.0 <= float(r[2]) <= 1.0 for r in rows)
+
+
+def _one_line_error(result, code: int, *texts: str) -> None:  # type: ignore[no-untyped-def]
+    assert result.exit_code == code, result.output
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("Error: "), result.output
+    for t in texts:
+        assert t in lines[0], lines[0]
+
+
+def test_cli_errors(tmp_path: Path) -> None:
+    runner = CliRunner()
+    (tmp_path / "s.txt").write_text("a\nb\nc\n", encoding="utf-8")
+    (tmp_path / "t.txt").write_text("x\ny\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("x\n", encoding="utf-8")
+    (tmp_path / "empty.txt").write_text("", encoding="utf-8")
+    s, t = str(tmp_path / "s.txt"), str(tmp_path / "t.txt")
+    _one_line_error(runner.invoke(cli, ["align", "--presegmented", str(tmp_path / "missing.txt"), t]), 2, "missing.txt", "no such file")
+    _one_line_error(runner.invoke(cli, ["align", "--presegmented", s, str(tmp_path / "empty.txt")]), 2, "empty.txt", "empty")
+    _one_line_error(runner.invoke(cli, ["align", "--presegmented", s, t, "--bridge", str(tmp_path / "b.txt")]), 2, "has 1 lines", "has 3", "b.txt", "s.txt")
+    assert runner.invoke(cli, ["align", s, t, "--bridge", str(tmp_path / "b.txt")]).exit_code == 2  # usage error
+
+
+def test_help_has_example() -> None:
+    for cmd in ("align", "evaluate"):
+        result = CliRunner().invoke(cli, [cmd, "--help"])
+        assert result.exit_code == 0 and "Example" in result.output
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    shutil.copytree(ROOT / "seeds", tmp_path / "seeds")
+    shutil.copy(ROOT / "glossary.yaml", tmp_path / "glossary.yaml")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("WORKBENCH_MODELS_DIR", str(tmp_path / "models"))
+    monkeypatch.setenv("WORKBENCH_ARGOS_INDEX", "http://127.0.0.1:9/index.json")
+    return tmp_path
+
+
+ZH = "2021年3月25日越南常驻联合国代表给秘书长的信\n\n越南作为安全理事会2021年4月份主席，打算于2021年4月19日举行公开辩论会。\n\n为引导关于该专题的讨论，越南编写了一份概念说明。\n\n请将本信作为安全理事会文件分发为荷。\n"
+ZH_EN = (
+    "Letter dated 25 March 2021 from the Permanent Representative of Viet Nam to the United Nations addressed to the Secretary-General\n\n"
+    "Viet Nam, in its capacity as President of the Security Council for April 2021, intends to hold an open debate on 19 April 2021.\n\n"
+    "To guide the discussion, Viet Nam has prepared a concept note.\n\n"
+    "I should be grateful if the present letter could be circulated as a document of the Security Council.\n"
+)
+
+
+def test_document_mode_stores_reviewable_file(project: Path) -> None:
+    (project / "letter.txt").write_text(ZH, encoding="utf-8")
+    (project / "letter_en.txt").write_text(ZH_EN, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["align", "letter.txt", "letter_en.txt", "--engine", "copy", "--json"])
+    assert result.exit_code == 0, result.output
+    data = yaml.safe_load((project / "translations" / "letter.yaml").read_text(encoding="utf-8"))
+    segs = [s for s in data["segments"] if s["source"]]
+    assert len(segs) == 4
+    assert [s["target"] for s in segs] == [p for p in ZH_EN.split("\n\n")[:3]] + [ZH_EN.split("\n\n")[3].strip()]
+    assert all(s["status"] == "draft" and any(f.startswith("align:") for f in s["flags"]) for s in segs)
+    assert data["signature"]["aligner"] == "workbench-align/1"
+    from workbench.store import load
+
+    doc = load(project / "translations" / "letter.yaml")
+    assert doc is not None and doc.source_text() == ZH
+    # a reviewer edits a segment: align refuses to overwrite it
+    text = (project / "translations" / "letter.yaml").read_text(encoding="utf-8").replace("status: draft", "status: edited", 1)
+    (project / "translations" / "letter.yaml").write_text(text, encoding="utf-8")
+    again = CliRunner().invoke(cli, ["align", "letter.txt", "letter_en.txt", "--engine", "copy"])
+    _one_line_error(again, 4, "letter.yaml", "--out")
+    elsewhere = CliRunner().invoke(cli, ["align", "letter.txt", "letter_en.txt", "--engine", "copy", "--out", "other"])
+    assert elsewhere.exit_code == 0 and (project / "other" / "letter.yaml").exists()

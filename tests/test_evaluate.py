@@ -1,0 +1,83 @@
+"""workbench evaluate: sacrebleu numbers equal sacrebleu called directly; JSON and table output."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from sacrebleu.metrics import BLEU, CHRF, TER
+
+from workbench import store
+from workbench.cli import cli
+from workbench.evaluate import evaluate_documents, score_pairs
+
+HYPS = ["The cat sat on the mat.", "Security Council met on Monday.", "He read the book"]
+REFS = ["The cat sat on a mat.", "The Security Council met on Monday.", "He has read the book."]
+
+
+def test_score_pairs_equals_sacrebleu() -> None:
+    scores, sigs = score_pairs(HYPS, REFS)
+    assert scores.bleu == round(BLEU().corpus_score(HYPS, [REFS]).score, 2)
+    assert scores.chrf == round(CHRF(word_order=2).corpus_score(HYPS, [REFS]).score, 2)
+    assert scores.ter == round(TER().corpus_score(HYPS, [REFS]).score, 2)
+    assert sigs["chrf"].startswith("nrefs:1") and "nw:2" in sigs["chrf"]
+    assert "tok:13a" in sigs["bleu"] and "tok:tercom" in sigs["ter"]
+
+
+def _doc(name: str, rows: list[tuple[str, str, str | None, str]]) -> store.StoredDocument:
+    segs = []
+    for n, (source, target, mt, status) in enumerate(rows):
+        terms = [store.TermUse(term="security-council", source="安理会", en="Security Council", applied="Security Council" in target)] if "Security" in (mt or "") else []
+        segs.append(store.Segment(id=f"s{n}", source=source, target=target, status=status, mt=mt, terms=terms))
+    return store.StoredDocument(document=f"seeds/{name}.txt", source_lang="zh-Hans", target_lang="en", signature={"engine": "argos"}, segments=segs)
+
+
+@pytest.fixture
+def out_dir(tmp_path: Path) -> Path:
+    d = tmp_path / "translations"
+    store.save(_doc("a", [("甲", REFS[0], HYPS[0], "edited"), ("乙", REFS[1], HYPS[1], "approved"), ("丙", "draft text", "draft text", "draft")]), d / "a.yaml")
+    store.save(_doc("b", [("丁", REFS[2], HYPS[2], "edited"), ("戊", "x", "y", "draft")]), d / "b.yaml")
+    return d
+
+
+def test_reviewed_segments_are_references(out_dir: Path) -> None:
+    report = evaluate_documents([], out_dir=out_dir)
+    a, b = report.documents
+    assert a.scores.pairs == 2 and b.scores.pairs == 1
+    assert a.scores.bleu == round(BLEU().corpus_score(HYPS[:2], [REFS[:2]]).score, 2)
+    assert b.scores.ter == round(TER().corpus_score(HYPS[2:], [REFS[2:]]).score, 2)
+    assert report.corpus.chrf == round(CHRF(word_order=2).corpus_score(HYPS, [REFS]).score, 2)
+    assert report.by_status == {"draft": 2, "edited": 2, "approved": 1}
+    assert a.terms_total == 1 and a.term_accuracy == 1.0
+
+
+def test_cli_json_and_table(out_dir: Path) -> None:
+    runner = CliRunner()
+    result = runner.invoke(cli, ["evaluate", "--out", str(out_dir), "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["corpus"]["bleu"] == round(BLEU().corpus_score(HYPS, [REFS]).score, 2)
+    assert set(data["signatures"]) == {"bleu", "chrf", "ter"}
+    table = runner.invoke(cli, ["evaluate", "--out", str(out_dir), "a"])
+    assert table.exit_code == 0 and "chrF++" in table.output and "nrefs:1" in table.output and "corpus" in table.output
+
+
+def test_reference_file_is_aligned_and_scored(out_dir: Path, tmp_path: Path) -> None:
+    ref = tmp_path / "ref_en.txt"
+    ref.write_text("A page header\n" + "\n".join(REFS[:2]) + "\nA sentence only the reference has, a long one.\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["evaluate", "--out", str(out_dir), "a", "--reference", str(ref), "--json"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)["documents"][0]
+    assert doc["scores"]["pairs"] >= 2
+
+
+def test_errors(out_dir: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    missing = runner.invoke(cli, ["evaluate", "--out", str(out_dir), "nope"])
+    assert missing.exit_code == 4 and missing.output.startswith("Error: ") and "nope" in missing.output
+    ref = tmp_path / "r.txt"
+    ref.write_text("x\n", encoding="utf-8")
+    two = runner.invoke(cli, ["evaluate", "--out", str(out_dir), "--reference", str(ref)])
+    assert two.exit_code == 2 and "one document" in two.output
