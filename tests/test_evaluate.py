@@ -30,7 +30,7 @@ def _doc(name: str, rows: list[tuple[str, str, str | None, str]]) -> store.Store
     segs = []
     for n, (source, target, mt, status) in enumerate(rows):
         terms = [store.TermUse(term="security-council", source="安理会", en="Security Council", applied="Security Council" in target)] if "Security" in (mt or "") else []
-        segs.append(store.Segment(id=f"s{n}", source=source, target=target, status=status, mt=mt, terms=terms))
+        segs.append(store.Segment(id=f"s{n}", source=source, target=target, status=status, mt=mt, terms=terms, origin="argos:translate-zh_en@1.9"))
     return store.StoredDocument(document=f"seeds/{name}.txt", source_lang="zh-Hans", target_lang="en", signature={"engine": "argos"}, segments=segs)
 
 
@@ -51,6 +51,14 @@ def test_reviewed_segments_are_references(out_dir: Path) -> None:
     assert report.corpus.chrf == round(CHRF(word_order=2).corpus_score(HYPS, [REFS]).score, 2)
     assert report.by_status == {"draft": 2, "edited": 2, "approved": 1}
     assert a.terms_total == 1 and a.term_accuracy == 1.0
+
+
+def test_copy_engine_and_memory_drafts_are_not_scored_as_mt(tmp_path: Path) -> None:
+    doc = _doc("c", [("甲", REFS[0], HYPS[0], "edited"), ("乙", REFS[1], HYPS[1], "approved")])
+    doc.segments[0].origin, doc.segments[1].origin = "copy", "memory"
+    store.save(doc, tmp_path / "c.yaml")
+    report = evaluate_documents([], out_dir=tmp_path)
+    assert report.documents[0].scores.pairs == 0
 
 
 def test_cli_json_and_table(out_dir: Path) -> None:

@@ -97,11 +97,16 @@ def _signatures(bleu, chrf, ter) -> dict[str, str]:  # type: ignore[no-untyped-d
     return {"bleu": str(bleu.get_signature()), "chrf": str(chrf.get_signature()), "ter": str(ter.get_signature())}
 
 
+def is_machine_draft(seg: store.Segment) -> bool:
+    """Did an MT engine write this segment's ``mt``? (not the copy engine, not translation memory)"""
+    return seg.mt is not None and seg.origin not in ("", "copy") and not seg.origin.startswith("memory")
+
+
 def reviewed_pairs(doc: store.StoredDocument) -> tuple[list[str], list[str]]:
     """(mt, target) of segments a person edited or approved."""
     hyps, refs = [], []
     for seg in doc.segments:
-        if seg.source and seg.status in store.HUMAN_STATUSES and seg.mt is not None:
+        if seg.source and seg.status in store.HUMAN_STATUSES and is_machine_draft(seg):
             hyps.append(seg.mt)
             refs.append(seg.target)
     return hyps, refs
@@ -122,7 +127,7 @@ def reference_pairs(doc: store.StoredDocument, reference: Path) -> tuple[list[st
     if not ref_sents:
         raise InputError(f"{reference}: no sentences to score against")
     drafts = [s.mt or "" for s in segs]
-    has_mt = [s.mt is not None for s in segs]
+    has_mt = [is_machine_draft(s) for s in segs]
     beads = align_sentences([s.source for s in segs], ref_sents, drafts if any(has_mt) else None)
     joiner = "" if ref_doc.lang.startswith("zh") else " "
     hyps, refs, unaligned = [], [], 0
