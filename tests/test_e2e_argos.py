@@ -12,7 +12,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from argos_fixture import build_tiny_package, index_entry, server, write_index  # noqa: F401
+from argos_fixture import build_tiny_package, index_entry, write_index
 from workbench import models, store
 from workbench.cli import cli
 from workbench.engines.argos import ArgosEngine

@@ -4,17 +4,14 @@ from __future__ import annotations
 
 import csv
 import json
-import shutil
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 from lxml import etree
 from translate.storage import factory, tmx, xliff
 
 from workbench import export, review, store
 from workbench.cli import cli
-from workbench.translate import translate_documents
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = {
@@ -29,22 +26,6 @@ OUT = Path("translations")
 XLIFF_NS = "urn:oasis:names:tc:xliff:document:1.2"
 
 
-@pytest.fixture(scope="module")
-def _translated(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    base = tmp_path_factory.mktemp("translated")
-    shutil.copytree(ROOT / "seeds", base / "seeds")
-    shutil.copy(ROOT / "glossary.yaml", base / "glossary.yaml")
-    translate_documents([base / "seeds"], out_dir=base / "translations", engine="copy", glossary_path=base / "glossary.yaml", download=False)
-    return base
-
-
-@pytest.fixture
-def project(_translated: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    for name in ("seeds", "translations"):
-        shutil.copytree(_translated / name, tmp_path / name)
-    shutil.copy(_translated / "glossary.yaml", tmp_path / "glossary.yaml")
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
 
 
 def _reviewed(stem: str = ZH) -> tuple[str, str]:

@@ -14,7 +14,6 @@ from click.testing import CliRunner
 from workbench import glossary_admin as ga
 from workbench import store
 from workbench.cli import cli
-from workbench.errors import GlossaryError
 from workbench.glossary import Glossary
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import http.server
 import json
-import threading
 import time
 import zipfile
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
-from argos_fixture import Server, index_entry, rezip_with_metadata, server, write_index  # noqa: F401
+from argos_fixture import Server, index_entry, rezip_with_metadata, write_index
 from workbench import models
 from workbench.errors import ModelError
 

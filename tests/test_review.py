@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import threading
 from pathlib import Path
 
@@ -23,24 +22,6 @@ EN = "003_48e5bbd035215e94"
 ZH_HANT = "004_c0907f7ee83eb81c"
 
 
-@pytest.fixture(scope="module")
-def _translated(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    base = tmp_path_factory.mktemp("translated")
-    shutil.copytree(ROOT / "seeds", base / "seeds")
-    shutil.copy(ROOT / "glossary.yaml", base / "glossary.yaml")
-    translate_documents([base / "seeds"], out_dir=base / "translations", engine="copy", glossary_path=base / "glossary.yaml", download=False)
-    return base
-
-
-@pytest.fixture
-def project(_translated: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A project with seeds/, glossary.yaml and translations/ (copy engine), as the cwd."""
-    for name in ("seeds", "translations"):
-        shutil.copytree(_translated / name, tmp_path / name)
-    shutil.copy(_translated / "glossary.yaml", tmp_path / "glossary.yaml")
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("WORKBENCH_MODELS_DIR", str(tmp_path / "no-models"))
-    return tmp_path
 
 
 OUT = Path("translations")

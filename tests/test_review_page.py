@@ -16,7 +16,6 @@ import pytest
 
 from workbench import review, store
 from workbench.server import ReviewServer, make_server
-from workbench.translate import translate_documents
 
 ROOT = Path(__file__).resolve().parent.parent
 ZH = "000_093349a39d32f8f2"
@@ -35,22 +34,6 @@ def _browser_missing() -> str | None:
     return ", ".join(missing) or None
 
 
-@pytest.fixture(scope="module")
-def _translated(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    base = tmp_path_factory.mktemp("translated")
-    shutil.copytree(ROOT / "seeds", base / "seeds")
-    shutil.copy(ROOT / "glossary.yaml", base / "glossary.yaml")
-    translate_documents([base / "seeds"], out_dir=base / "translations", engine="copy", glossary_path=base / "glossary.yaml", download=False)
-    return base
-
-
-@pytest.fixture
-def project(_translated: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    for name in ("seeds", "translations"):
-        shutil.copytree(_translated / name, tmp_path / name)
-    shutil.copy(_translated / "glossary.yaml", tmp_path / "glossary.yaml")
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
 
 
 @pytest.fixture

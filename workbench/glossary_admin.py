@@ -243,7 +243,7 @@ class _GlossaryText:
         return self.terms[index]
 
     def new_map(self, entry: dict[str, Any]) -> Any:
-        from ruamel.yaml.comments import CommentedMap, CommentedSeq
+        from ruamel.yaml.comments import CommentedMap
         from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
         flow = self._flow_lists()
@@ -685,15 +685,6 @@ def validate(path: Path) -> Validation:
 # --------------------------------------------------------------------------
 
 
-def _is_human(seg: store.Segment) -> bool:
-    """Same rule as translate: status says so, or the target differs from the machine draft."""
-    if seg.status in store.HUMAN_STATUSES:
-        return True
-    if seg.mt is None:
-        return bool(seg.target)
-    return seg.target != seg.mt
-
-
 def _docs(out_dir: Path, docs: list[str] | None) -> list[tuple[Path, store.StoredDocument]]:
     out = []
     for p in store.list_files(out_dir, docs):
@@ -755,7 +746,7 @@ def impact(old: Glossary, new: Glossary, out_dir: Path, docs: list[str] | None =
             after = _term_hits(new, seg.source, doc.source_lang)
             if before == after:
                 continue
-            if not _is_human(seg):
+            if not store.is_human(seg):
                 result.drafts += 1
                 d_hit = True
                 continue

@@ -151,6 +151,15 @@ def _represent_str(dumper: yaml.BaseDumper, value: str) -> yaml.Node:
 _ReadableDumper.add_representer(str, _represent_str)
 
 
+def is_human(seg: Segment) -> bool:
+    """Has a person touched this target? (status says so, or the target differs from the machine draft)"""
+    if seg.status in HUMAN_STATUSES:
+        return True
+    if seg.mt is None:
+        return bool(seg.target)
+    return seg.target != seg.mt
+
+
 def path_for(out_dir: Path, stem: str) -> Path:
     return out_dir / f"{stem}.yaml"
 

@@ -248,15 +248,6 @@ def fingerprint(engine_sig: str, text: str, hits: list[Hit]) -> str:
     return hashlib.sha1(data.encode("utf-8")).hexdigest()[:16]
 
 
-def _is_human(seg: store.Segment) -> bool:
-    """Has a person touched this target? (status says so, or the target differs from the MT)."""
-    if seg.status in store.HUMAN_STATUSES:
-        return True
-    if seg.mt is None:
-        return bool(seg.target)
-    return seg.target != seg.mt
-
-
 @dataclass
 class _Plan:
     doc: Document
@@ -270,7 +261,7 @@ class _Plan:
 def _decide(prev: store.Segment | None, fp: str, text: str, memory: dict[str, str]) -> str:
     """What to do with one sentence: "kept" (human work), "memory" (reviewed target of the same
     source elsewhere), "reused" (unchanged draft) or "decode"."""
-    if prev is not None and _is_human(prev):
+    if prev is not None and store.is_human(prev):
         return "kept"
     if text in memory:
         return "memory"
@@ -287,7 +278,7 @@ def _sentences(doc: Document, old: store.StoredDocument | None) -> list[Sentence
         old is not None
         and old.segments
         and old.source_sha256 == doc.sha256
-        and (same_rules or any(_is_human(s) for s in old.segments))
+        and (same_rules or any(store.is_human(s) for s in old.segments))
         and old.source_text() == doc.text
     ):
         out, pos = [], 0
@@ -367,7 +358,7 @@ def _merge(plan: _Plan, old: store.StoredDocument | None, glossary: Glossary, jo
         )
         translated += 1
     # Human work whose source is gone stays in the file, under `orphans`.
-    orphans = [s for segs in pool.values() for s in segs if _is_human(s)]
+    orphans = [s for segs in pool.values() for s in segs if store.is_human(s)]
     result.translated, result.reused, result.kept, result.orphans = translated, reused, kept, len(orphans)
     result.memory = from_memory
     result.segments = sum(1 for s in segments if s.source)
