@@ -239,3 +239,28 @@ def test_parallel_batches_match_serial(argos_models_dir: Path) -> None:
     serial = ArgosEngine("zh-Hans", inter_threads=1, intra_threads=1, max_batch_tokens=64).translate_batch(texts)
     parallel = ArgosEngine("zh-Hans", inter_threads=2, intra_threads=1, max_batch_tokens=64).translate_batch(texts)
     assert parallel == serial
+
+
+def test_fixed_output_length(argos_models_dir: Path) -> None:
+    """Benchmarks pin the output length; off by default, so users' caps and signatures are unchanged."""
+    default = ArgosEngine("zh-Hans")
+    assert default.fixed_output_length == 0 and "fixed_output_length" not in default.signature.options
+    engine = ArgosEngine("zh-Hans", fixed_output_length=5, beam_size=2)
+    engine._load()
+    engine._translator = spy = RecordingTranslator(engine._translator)
+    out = engine.translate_batch(["合作。", "秘书长的报告载有关于可持续发展目标的建议。" * 3])
+    assert all(out)
+    assert all(kw["min_decoding_length"] == kw["max_decoding_length"] == 5 for kw in spy.kwargs)
+    assert all(n == 5 for _, _, outputs in spy.calls for n in outputs)
+    assert engine.signature.options["fixed_output_length"] == "5"
+
+
+def test_engines_share_the_loaded_model(argos_models_dir: Path) -> None:
+    """zh-Hans and zh-Hant use the same zh package: it is loaded once."""
+    hans, hant = ArgosEngine("zh-Hans"), ArgosEngine("zh-Hant")
+    hans._load()
+    hant._load()
+    assert hans._translator is hant._translator and hans._sp is hant._sp
+    other = ArgosEngine("zh-Hans", inter_threads=1, intra_threads=1)
+    other._load()
+    assert other._translator is not hans._translator  # different thread settings: its own translator

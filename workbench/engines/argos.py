@@ -37,17 +37,33 @@ long UN sentences ("... of the United Nations ... of the United Nations"), and
 the length cap already bounds the damage of a loop. Pass
 ``no_repeat_ngram_size=4`` to trade that for loop suppression.
 
-Speed (2-core machine, transformer-base-sized int8 model, beam 4, 100
-sentences of ~30 tokens): ``inter_threads=2, intra_threads=1`` ran 2x faster
-than (1, 1) and (1, 2); ``max_batch_tokens`` 256-2048 were within 15% of each
-other, smaller slightly faster, hence 512. One asynchronous ``translate_batch``
-call with ``max_batch_size`` ran its sub-batches one after another (no gain from
-inter_threads), which is why we submit our own batches from threads.
+Speed (measured with ``benchmarks/bench.py``: 2-core AMD EPYC, a
+Transformer-base-shaped int8 model with a 32k vocabulary, beam 4, output fixed
+at 14 tokens; see benchmarks/README.md): ``inter_threads=2, intra_threads=1``
+decoded ~33 sentences/s against ~23 for (1, 2) and ~9 for CTranslate2's
+default (1, 0) on the same 400 sentences; batches of 256-1024 padded source
+tokens were within the machine's noise of each other (128 and >= 2048 were
+10-20% slower), hence ``max_batch_tokens=512``. One ``translate_batch`` call
+with ``max_batch_size=512, batch_type="tokens"`` and our own batches submitted
+from ``inter_threads`` Python threads ran at the same speed; we keep our own
+batches because the decoding cap must be per length bucket (a single call has
+one cap). Batches are submitted longest first, so the batch that may run alone
+at the end is a short one. Engines with the same package and settings share the
+loaded model (``zh-Hans`` and ``zh-Hant`` both use the ``zh`` package).
+The engine decodes at ~0.98x one raw ``translate_batch`` call with the best
+settings on the same sentences; ``workbench translate`` end to end is ~7x
+Argos's own ``translate()`` and as fast as raw CTranslate2 on the same
+(glossary-injected) sources.
+
+``fixed_output_length`` (default 0: off) makes every sentence decode exactly
+that many tokens; it exists for benchmarks with random-weight models (which
+never emit ``</s>``), so that every system compared does the same work.
 """
 
 from __future__ import annotations
 
 import os
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -56,6 +72,13 @@ from workbench import models
 from workbench.engines import EngineSignature, Progress, register
 from workbench.errors import EngineError, ModelError
 from workbench.models import InstalledPackage
+
+#: Loaded (SentencePiece, Translator, compute type) by (package path, model.bin identity,
+#: compute type, threads), shared by engines in this process; the oldest beyond
+#: ``_LOADED_MAX`` are dropped.
+_LOADED: dict[tuple[object, ...], tuple[Any, Any, str]] = {}
+_LOADED_MAX = 4
+_LOADED_LOCK = threading.Lock()
 
 
 def default_threads(cpu_count: int | None = None) -> tuple[int, int]:
@@ -99,6 +122,7 @@ class ArgosEngine:
         no_repeat_ngram_size: int = 0,
         chunk_size: int = 256,
         max_input_tokens: int = 400,
+        fixed_output_length: int = 0,
         models_dir: Path | None = None,
         **_: object,
     ) -> None:
@@ -116,6 +140,8 @@ class ArgosEngine:
         self.no_repeat_ngram_size = int(no_repeat_ngram_size)
         self.chunk_size = max(1, int(chunk_size))
         self.max_input_tokens = int(max_input_tokens)
+        #: Benchmarks only: decode exactly this many tokens per sentence (0: off, the default).
+        self.fixed_output_length = max(0, int(fixed_output_length or 0))
 
         try:
             code = models.argos_code(source_lang)
@@ -155,14 +181,41 @@ class ArgosEngine:
         }
         if self.conversion:
             options["opencc"] = self.conversion
+        if self.fixed_output_length:
+            options["fixed_output_length"] = str(self.fixed_output_length)
         return EngineSignature(engine="argos", model=self.package.name, model_version=self.package.version, options=options)
 
     # ----------------------------------------------------------------- loading
 
     def _load(self) -> None:
-        """Load SentencePiece and the CTranslate2 translator, once."""
+        """Load SentencePiece and the CTranslate2 translator, once per process.
+
+        Engines with the same package files and thread settings share one loaded
+        model (``zh-Hans`` and ``zh-Hant`` documents both use the ``zh`` package):
+        it is loaded once per run and held in memory once.
+        """
         if self._translator is not None:
             return
+        pkg = self.package
+        model_bin = Path(pkg.path) / "model" / "model.bin"
+        try:
+            stat = model_bin.stat()
+            stamp: tuple[object, ...] = (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+        except OSError:
+            stamp = ()
+        key = (str(Path(pkg.path).resolve()), stamp, self.compute_type, self.inter_threads, self.intra_threads)
+        with _LOADED_LOCK:
+            loaded = _LOADED.get(key)
+            if loaded is None:
+                loaded = self._load_files()
+                if stamp:  # only models we can tell apart from a later replacement
+                    _LOADED[key] = loaded
+                    while len(_LOADED) > _LOADED_MAX:
+                        del _LOADED[next(iter(_LOADED))]
+        self._sp, self._translator, self._loaded_compute_type = loaded
+
+    def _load_files(self) -> tuple[Any, Any, str]:
+        """Load SentencePiece and the CTranslate2 translator from the package files."""
         import ctranslate2
         import sentencepiece as spm
 
@@ -198,7 +251,7 @@ class ArgosEngine:
             raise EngineError(
                 f"cannot load the Argos model in {model_dir} ({message}); reinstall with: workbench models install {self.source_lang}"
             ) from None
-        self._sp, self._translator, self._loaded_compute_type = sp, translator, compute_type
+        return sp, translator, compute_type
 
     # ----------------------------------------------------------------- translating
 
@@ -220,8 +273,11 @@ class ArgosEngine:
 
         The length is first rounded up to its bucket (``length_bucket``), so the
         cap, and therefore the output, of a sentence does not depend on which
-        other sentences share its batch.
+        other sentences share its batch. With ``fixed_output_length`` (benchmarks
+        only) it is that length, and also the minimum.
         """
+        if self.fixed_output_length:
+            return self.fixed_output_length
         return int(length_bucket(source_length) * self.max_length_ratio) + self.max_length_extra
 
     def translate_batch(self, texts: list[str], progress: Progress | None = None) -> list[str]:
@@ -260,7 +316,8 @@ class ArgosEngine:
             progress(remaining.count(0))
 
         outputs = [""] * len(units)
-        batches = self._batches(units)
+        # Longest batches first: the last ones to finish, while a thread may sit idle, are the shortest.
+        batches = self._batches(units)[::-1]
         prefix = [self.package.target_prefix] if self.package.target_prefix else []
         try:
             with ThreadPoolExecutor(max_workers=max(1, self.inter_threads)) as pool:
@@ -302,6 +359,7 @@ class ArgosEngine:
 
     def _translate_tokens(self, batch: list[list[str]], prefix: list[str]) -> list[list[str]]:
         """Translate one batch of token lists (same length bucket); return output pieces."""
+        max_length = self.max_decoding_length(len(batch[0])) + len(prefix)
         results = self._translator.translate_batch(
             batch,
             target_prefix=[prefix] * len(batch) if prefix else None,
@@ -310,7 +368,8 @@ class ArgosEngine:
             length_penalty=self.length_penalty,
             repetition_penalty=self.repetition_penalty,
             no_repeat_ngram_size=self.no_repeat_ngram_size,
-            max_decoding_length=self.max_decoding_length(len(batch[0])) + len(prefix),
+            max_decoding_length=max_length,
+            min_decoding_length=max_length if self.fixed_output_length else 1,
             max_input_length=0,  # split_long already bounds the input
             replace_unknowns=True,
         )
