@@ -211,3 +211,26 @@ def test_document_mode_stores_reviewable_file(project: Path) -> None:
     _one_line_error(again, 4, "letter.yaml", "--out")
     elsewhere = CliRunner().invoke(cli, ["align", "letter.txt", "letter_en.txt", "--engine", "copy", "--out", "other"])
     assert elsewhere.exit_code == 0 and (project / "other" / "letter.yaml").exists()
+
+
+# ---------------------------------------------------------------- property: beads cover every sentence once, in order
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_sentence = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=0, max_size=30)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(_sentence, max_size=25), st.lists(_sentence, max_size=25), st.booleans())
+def test_beads_cover_every_sentence_once_in_order(src: list[str], tgt: list[str], with_bridge: bool) -> None:
+    from workbench.align import align_sentences
+
+    bridge = [s[::-1] for s in src] if with_bridge else None
+    beads = align_sentences(src, tgt, bridge)
+    src_seen = [i for b in beads for i in b.src]
+    tgt_seen = [j for b in beads for j in b.tgt]
+    assert src_seen == list(range(len(src)))
+    assert tgt_seen == list(range(len(tgt)))
+    assert all(b.src or b.tgt for b in beads)
+    assert all(0.0 <= b.confidence <= 1.0 for b in beads)
