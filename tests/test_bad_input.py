@@ -89,3 +89,17 @@ def test_glossary_with_python_tag_is_refused(here: Path) -> None:
     result = _translate("doc.txt", "--glossary", "evil.yaml")
     assert result.exit_code == 3 and "evil.yaml" in result.stderr
     assert not (here / "translations" / "doc.yaml").exists()
+
+
+def test_encoding_option_for_undetectable_text(here: Path) -> None:
+    (here / "u16.txt").write_bytes("Hội đồng Bảo an họp.\n".encode("utf-16-le"))
+    refused = _translate("u16.txt")
+    assert refused.exit_code == 2 and "not a text file" in refused.stderr
+    ok = _translate("u16.txt", "--encoding", "utf-16-le")
+    assert ok.exit_code == 0, ok.output
+    doc = store.load(here / "translations" / "u16.yaml")
+    assert doc is not None and doc.segments[0].source == "Hội đồng Bảo an họp."
+    wrong = _translate("u16.txt", "--encoding", "nope")
+    assert wrong.exit_code == 2 and "unknown encoding 'nope'" in wrong.stderr
+    seg = CliRunner().invoke(cli, ["segment", "u16.txt", "--encoding", "utf-16-le", "--json"])
+    assert json.loads(seg.stdout) == ["Hội đồng Bảo an họp."]

@@ -153,5 +153,5 @@ def test_discover_rejects_clashing_stems(tmp_path: Path) -> None:
 
 
 def test_decode_error_names_the_fix() -> None:
-    with pytest.raises(InputError, match="iconv"):
+    with pytest.raises(InputError, match="--encoding"):
         decode_bytes(b"\xfa\xfe\xfa" * 3 + b"\x81\x30" * 2 + bytes([0x80, 0x81, 0x82, 0x83]) * 50, "x")

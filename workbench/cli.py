@@ -63,6 +63,7 @@ ENGINE_CHOICES = ["auto", "argos", "copy"]
 @click.option("--glossary", "glossary_path", type=click.Path(path_type=Path), default=None, help="Glossary YAML [default: ./glossary.yaml].")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("translations"), show_default=True, help="Where the side-by-side YAML files go.")
 @click.option("--lang", default=None, help="Source language of all DOCS (zh-Hans, zh-Hant, vi, en); detected if omitted.")
+@click.option("--encoding", default=None, help="The documents' text encoding (e.g. big5, gb18030, cp1258, utf-16); detected if omitted.")
 @click.option("--no-download", is_flag=True, help="Never download a model (auto then uses copy where none is installed).")
 @click.option("--index", "index_url", default=None, help="Argos package index URL for downloads.")
 @click.option("--beam", type=click.IntRange(1, 16), default=None, help="Beam size for Argos [default: 4].")
@@ -71,7 +72,7 @@ ENGINE_CHOICES = ["auto", "argos", "copy"]
 @click.option("--batch-tokens", type=click.IntRange(16, 1_000_000), default=None, help="Max tokens per decoding batch.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary for scripts.")
 @handle_errors
-def translate(docs: tuple[Path, ...], engine: str, glossary_path: Path | None, out_dir: Path, lang: str | None, no_download: bool, index_url: str | None, beam: int | None, inter_threads: int | None, intra_threads: int | None, batch_tokens: int | None, as_json: bool) -> None:
+def translate(docs: tuple[Path, ...], engine: str, glossary_path: Path | None, out_dir: Path, lang: str | None, encoding: str | None, no_download: bool, index_url: str | None, beam: int | None, inter_threads: int | None, intra_threads: int | None, batch_tokens: int | None, as_json: bool) -> None:
     """Machine-translate DOCS (files or directories; default seeds/) into OUT.
 
     Human edits (status edited/approved) are never overwritten; unchanged drafts
@@ -110,6 +111,7 @@ def translate(docs: tuple[Path, ...], engine: str, glossary_path: Path | None, o
             engine=engine,
             glossary_path=glossary_path,
             lang=lang,
+            encoding=encoding,
             download=not no_download,
             index_url=index_url,
             engine_options=options,
@@ -175,10 +177,11 @@ def status(docs: tuple[str, ...], out_dir: Path, as_json: bool) -> None:
 @cli.command()
 @click.argument("file", type=click.Path(allow_dash=True, path_type=Path))
 @click.option("--lang", default=None, help="zh-Hans, zh-Hant, vi or en; detected if omitted.")
+@click.option("--encoding", default=None, help="The documents' text encoding (e.g. big5, gb18030, cp1258, utf-16); detected if omitted.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON list of sentences.")
 @click.option("--jsonl", "as_jsonl", is_flag=True, help="Read one JSON string (a passage) per line; print one JSON list per line.")
 @handle_errors
-def segment(file: Path, lang: str | None, as_json: bool, as_jsonl: bool) -> None:
+def segment(file: Path, lang: str | None, encoding: str | None, as_json: bool, as_jsonl: bool) -> None:
     """Split FILE (or - for standard input) into sentences, one a line.
 
     \b
@@ -186,18 +189,23 @@ def segment(file: Path, lang: str | None, as_json: bool, as_jsonl: bool) -> None
         workbench segment seeds/001_85fdaf6eba83a0b1.txt
         echo '"第一句。第二句！"' | workbench segment - --jsonl --lang zh-Hans
     """
+    from workbench.errors import InputError
     from workbench.segment import segment_passages, segment_text
 
     if as_json and as_jsonl:
         raise click.UsageError("choose one of --json and --jsonl")
     data = sys.stdin.buffer.read() if str(file) == "-" else None
     if as_jsonl:
-        lines = (data if data is not None else _read_bytes(file)).decode("utf-8", errors="strict").splitlines()
+        raw = data if data is not None else _read_bytes(file)
+        try:
+            lines = raw.decode(encoding or "utf-8").splitlines()
+        except (UnicodeDecodeError, LookupError) as exc:
+            raise InputError(f"{file}: cannot decode the JSON lines ({exc}); give UTF-8 or pass --encoding") from None
         out = sys.stdout
         for result in segment_passages(lines, lang):
             out.write(json.dumps(result, ensure_ascii=False) + "\n")
         return
-    sentences = segment_text(file, data, lang)
+    sentences = segment_text(file, data, lang, encoding)
     if as_json:
         click.echo(json.dumps(sentences, ensure_ascii=False))
     else:

@@ -88,7 +88,7 @@ def decode_bytes(data: bytes, name: str = "<input>") -> tuple[str, str]:
     if best is None or _looks_binary(str(best)):
         raise InputError(
             f"{name}: cannot tell the text encoding (not UTF-8, GB18030, Big5 or Windows-1258); "
-            "convert it to UTF-8, e.g. with: iconv -f ENCODING -t UTF-8"
+            "pass it with --encoding (e.g. --encoding big5) or convert the file to UTF-8"
         )
     return str(best), best.encoding
 
@@ -151,8 +151,8 @@ def _chinese_script(han: str) -> str:
     return "zh-Hant" if trad_only > simp_only else "zh-Hans"
 
 
-def read_document(path: str | Path, lang: str | None = None) -> Document:
-    """Read, decode, normalise and classify one document (``lang`` overrides detection)."""
+def read_document(path: str | Path, lang: str | None = None, encoding: str | None = None) -> Document:
+    """Read, decode, normalise and classify one document (``lang`` and ``encoding`` override detection)."""
     p = Path(path)
     if not p.exists():
         raise InputError(f"{p}: no such file")
@@ -165,12 +165,29 @@ def read_document(path: str | Path, lang: str | None = None) -> Document:
         data = p.read_bytes()
     except OSError as exc:
         raise InputError(f"{p}: cannot read the file ({exc.strerror})") from None
-    return document_from_bytes(data, p, lang)
+    return document_from_bytes(data, p, lang, encoding)
 
 
-def document_from_bytes(data: bytes, path: Path, lang: str | None = None) -> Document:
+def decode_as(data: bytes, encoding: str, name: str = "<input>") -> str:
+    """Decode with the encoding a user named, strictly."""
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise InputError(f"unknown encoding {encoding!r}; use a Python codec name such as utf-8, gb18030, big5, cp1258, utf-16") from None
+    if not data.strip():
+        raise InputError(f"{name}: the file is empty; nothing to translate")
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{name}: not valid {encoding} at byte {exc.start} ({exc.reason}); check --encoding") from None
+
+
+def document_from_bytes(data: bytes, path: Path, lang: str | None = None, encoding: str | None = None) -> Document:
     """The body of :func:`read_document`, for bytes from elsewhere (stdin)."""
-    raw, encoding = decode_bytes(data, str(path))
+    if encoding:
+        raw = decode_as(data, encoding, str(path))
+    else:
+        raw, encoding = decode_bytes(data, str(path))
     text = normalize_text(raw)
     if not text.strip():
         raise InputError(f"{path}: the file holds only white space; nothing to translate")

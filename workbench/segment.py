@@ -943,7 +943,7 @@ def segment_passages(lines: list[str], lang: str | None = None) -> list[list[str
     return out
 
 
-def segment_text(file: Path | str, data: bytes | None = None, lang: str | None = None) -> list[str]:
+def segment_text(file: Path | str, data: bytes | None = None, lang: str | None = None, encoding: str | None = None) -> list[str]:
     """``segment FILE``: the sentences of a document (``data`` if given, else ``file``'s bytes).
 
     Reads it as :mod:`workbench.ingest` does (encoding, NFC, LF, language
@@ -952,5 +952,5 @@ def segment_text(file: Path | str, data: bytes | None = None, lang: str | None =
     """
     from workbench.ingest import document_from_bytes, read_document
 
-    doc = read_document(file, lang) if data is None else document_from_bytes(data, Path(str(file)), lang)
+    doc = read_document(file, lang, encoding) if data is None else document_from_bytes(data, Path(str(file)), lang, encoding)
     return split_sentences(doc.text, doc.lang)

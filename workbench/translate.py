@@ -426,6 +426,7 @@ def translate_documents(
     engine: str = "auto",
     glossary_path: Path | None = None,
     lang: str | None = None,
+    encoding: str | None = None,
     download: bool = True,
     index_url: str | None = None,
     engine_options: dict[str, object] | None = None,
@@ -440,7 +441,7 @@ def translate_documents(
     glossary, notices = load_glossary(glossary_path)
     for n in notices:
         notify(n)
-    docs = [read_document(p, lang) for p in files]
+    docs = [read_document(p, lang, encoding) for p in files]
     out_dir.mkdir(parents=True, exist_ok=True)
     lock = FileLock(str(out_dir / ".workbench.lock"), timeout=0)
     try:
