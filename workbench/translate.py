@@ -198,22 +198,33 @@ def _touches(ch: str) -> bool:
     return bool(ch) and (ch.isalnum() or bool(_HAN.match(ch)))
 
 
+_PUNCT_EN = str.maketrans({"，": ",", "、": ",", "。": ".", "；": ";", "：": ":", "！": "!", "？": "?", "（": "(", "）": ")", "“": '"', "”": '"', "「": '"', "」": '"', "《": '"', "》": '"'})
+
+
 def _pieces(text: str, hits: list[Hit]) -> list[tuple[bool, str]]:
-    """(is_term, text) pieces of a source, split at its hits."""
+    """(fixed, text) pieces of a source, split at its hits: the English of each hit and of
+    punctuation-only stretches is fixed; the stretches between them are to be decoded."""
     out: list[tuple[bool, str]] = []
     pos = 0
+
+    def between(chunk: str) -> None:
+        chunk = chunk.strip()
+        if chunk and not any(c.isalnum() for c in chunk):
+            out.append((True, chunk.translate(_PUNCT_EN)))
+        elif chunk:
+            out.append((False, chunk))
+
     for h in hits:
-        if text[pos : h.start].strip():
-            out.append((False, text[pos : h.start].strip()))
+        between(text[pos : h.start])
         out.append((True, h.surface if h.kind == "nt" else h.en))
         pos = h.end
-    if text[pos:].strip():
-        out.append((False, text[pos:].strip()))
+    between(text[pos:])
     return out
 
 
 def _join(parts: list[str]) -> str:
     s = " ".join(p for p in parts if p)
+    s = re.sub(r"\(\s+", "(", s)
     return re.sub(r"\s+([,.;:!?)])", r"\1", s).strip()
 
 
@@ -232,10 +243,10 @@ def run_jobs(engine: Engine, jobs: list[_Job], progress: Callable[[int], None] |
     if not failed:
         return
     piece_lists = [_pieces(j.text, j.hits) for j in failed]
-    to_decode = [p for pieces in piece_lists for is_term, p in pieces if not is_term]
+    to_decode = [p for pieces in piece_lists for fixed, p in pieces if not fixed]
     decoded = iter(engine.translate_batch(to_decode)) if to_decode else iter(())
     for job, pieces in zip(failed, piece_lists):
-        parts = [p if is_term else next(decoded) for is_term, p in pieces]
+        parts = [p if fixed else next(decoded) for fixed, p in pieces]
         job.result = _join(parts)
         job.uses = qa.term_uses(job.hits, job.result, "forced", glossary)
 
