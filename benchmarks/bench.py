@@ -216,52 +216,9 @@ def build_sentencepiece(path: Path) -> list[str]:
 
 def build_ctranslate2_model(model_dir: Path, vocabulary: list[str], seed: int = 7) -> None:
     """Save a Transformer-base model with random weights (int8) and the shared ``vocabulary``."""
-    import ctranslate2
-    import numpy as np
+    from argos_fixture import build_ctranslate2_model as build
 
-    spec = ctranslate2.specs.TransformerSpec.from_config(LAYERS, HEADS)
-    rng = np.random.default_rng(seed)
-    d, ff, v = D_MODEL, FFN, len(vocabulary)
-
-    def shape_of(name: str) -> tuple[int, ...]:
-        parts = name.split("/")
-        leaf, layer, module = parts[-1], parts[-2], parts[-3] if len(parts) > 2 else ""
-        if leaf in ("gamma", "beta"):
-            return (d,)
-        if layer.startswith("embeddings") or layer == "projection":
-            return (v, d)
-        if module == "ffn":
-            return (ff, d) if layer == "linear_0" else (d, ff)
-        if module == "self_attention":
-            return (3 * d, d) if layer == "linear_0" else (d, d)
-        if module == "attention":
-            return (2 * d, d) if layer == "linear_1" else (d, d)
-        raise AssertionError(f"unexpected variable {name}")
-
-    for name, value in spec.variables(ordered=True):
-        if value is not None:
-            continue
-        shape = shape_of(name)
-        if name.endswith("gamma"):
-            array = np.ones(shape, dtype=np.float32)
-        elif name.endswith("beta") or name.endswith("bias"):
-            array = np.zeros(shape, dtype=np.float32)
-        else:
-            array = rng.normal(0.0, 1.0 / np.sqrt(shape[-1]), size=shape).astype(np.float32)
-        owner: Any = spec
-        for part in name.split("/")[:-1]:
-            if hasattr(owner, part):
-                owner = getattr(owner, part)
-            else:
-                attr, index = part.rsplit("_", 1)
-                owner = getattr(owner, attr)[int(index)]
-        setattr(owner, name.split("/")[-1], array)
-    spec.register_source_vocabulary(vocabulary)
-    spec.register_target_vocabulary(vocabulary)
-    spec.validate()
-    spec.optimize(quantization="int8")
-    model_dir.mkdir(parents=True, exist_ok=True)
-    spec.save(str(model_dir))
+    build(model_dir, vocabulary, seed, layers=LAYERS, heads=HEADS, d_model=D_MODEL, ffn=FFN, init_std=None)
 
 
 def build_packages() -> dict[str, Path]:

@@ -80,18 +80,30 @@ def train_sentencepiece(model_path: Path, vocab_size: int = VOCAB_SIZE) -> list[
     return [sp.id_to_piece(i) for i in range(sp.get_piece_size())]
 
 
-def build_ctranslate2_model(model_dir: Path, vocabulary: list[str], seed: int = 1234) -> None:
-    """Save a Transformer with random weights and the given shared vocabulary to ``model_dir``.
+def build_ctranslate2_model(
+    model_dir: Path,
+    vocabulary: list[str],
+    seed: int = 1234,
+    *,
+    layers: int | tuple[int, int] = NUM_LAYERS,
+    heads: int = NUM_HEADS,
+    d_model: int = D_MODEL,
+    ffn: int = FFN_DIM,
+    init_std: float | None = 0.5,
+) -> None:
+    """Save a Transformer with random weights and the given shared vocabulary to ``model_dir`` (int8).
 
     ``vocabulary`` must contain ``<unk>``, ``<s>`` and ``</s>`` (SentencePiece's
     defaults), the tokens CTranslate2 uses as unknown, decoder start and end.
+    ``init_std=None`` scales weights by 1/sqrt(fan-in) with zero biases (the
+    benchmark's realistic model); the tests' tiny model uses a fixed 0.5.
     """
     import ctranslate2
     import numpy as np
 
-    spec = ctranslate2.specs.TransformerSpec.from_config(NUM_LAYERS, NUM_HEADS)
+    spec = ctranslate2.specs.TransformerSpec.from_config(layers, heads)
     rng = np.random.default_rng(seed)
-    d, ff, v = D_MODEL, FFN_DIM, len(vocabulary)
+    d, ff, v = d_model, ffn, len(vocabulary)
 
     def shape_of(name: str) -> tuple[int, ...]:
         parts = name.split("/")
@@ -114,10 +126,11 @@ def build_ctranslate2_model(model_dir: Path, vocabulary: list[str], seed: int = 
         shape = shape_of(name)
         if name.endswith("gamma"):
             array = np.ones(shape, dtype=np.float32)
-        elif name.endswith("beta"):
+        elif name.endswith("beta") or (init_std is None and name.endswith("bias")):
             array = np.zeros(shape, dtype=np.float32)
         else:
-            array = rng.normal(0.0, 0.5, size=shape).astype(np.float32)
+            std = init_std if init_std is not None else 1.0 / np.sqrt(shape[-1])
+            array = rng.normal(0.0, std, size=shape).astype(np.float32)
         owner = spec
         for part in name.split("/")[:-1]:
             if hasattr(owner, part):
