@@ -23,7 +23,7 @@ def test_round_trip(tmp_path: Path) -> None:
         id="s1", source="Hội đồng Bảo an họp.", target="The Security Council met.", mt="Council met.", status="edited",
         prefix="1. ", suffix="[1]", gap="\n\n", paragraph=2, origin="copy", fingerprint="abc",
         terms=[store.TermUse(term="security-council", source="Hội đồng Bảo an", en="Security Council", applied=True, method="inline")],
-        flags=["number:2"], note="check",
+        flags=["number:2"], note="check", confidence=0.87,
     )
     path = tmp_path / "x.yaml"
     assert store.save(_doc([seg]), path) is True

@@ -665,7 +665,7 @@ def align_documents(
     """Segment both documents, machine-translate the source as a bridge, align, store.
 
     The stored segments carry the human translation as ``target``, the bridge MT as
-    ``mt``, status ``draft`` and the bead's confidence as a flag ``align:0.87``. A
+    ``mt``, status ``draft`` and the bead's ``confidence``. A
     translations file that already holds edited/approved segments is never overwritten.
     """
     from workbench import __version__, store
@@ -775,7 +775,6 @@ def align_documents(
         hits = glossary.find(text, src_doc.lang)
         uses = term_uses(hits, target, "kept", glossary) if tgt_doc.lang == TARGET_LANG else []
         flags = flags_for(text, target, uses, source_lang=src_doc.lang, is_mt=True) if tgt_doc.lang == TARGET_LANG else []
-        flags.append(f"align:{b.confidence:.2f}")
         if extra.get(n):
             flags.append("align-extra-target")
         if not b.tgt:
@@ -785,7 +784,7 @@ def align_documents(
         segments.append(
             store.Segment(
                 id=sid, source=text, target=target, status="draft", mt=mt, prefix=first.prefix, suffix=last.suffix,
-                gap=gap, paragraph=first.paragraph, origin=origin, fingerprint="", terms=uses, flags=flags,
+                gap=gap, paragraph=first.paragraph, origin=origin, fingerprint="", terms=uses, flags=flags, confidence=round(b.confidence, 3),
             )
         )
     emit_labels(len(src_doc.text) + 1)

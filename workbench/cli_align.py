@@ -30,7 +30,7 @@ def align(source: Path, translation: Path, presegmented: bool, bridge: Path | No
 
     Document mode segments both files, machine-translates SOURCE as a bridge and
     stores OUT/<source stem>.yaml: the human translation as each segment's target,
-    status draft, the bead confidence as flag align:0.87, so review tools work on it.
+    status draft, the bead's confidence (0..1), so review tools work on it.
     A file holding edited/approved segments is never overwritten.
 
     Pre-segmented mode prints one bead a line: [i,...]:[j,...] with 0-based line

@@ -66,6 +66,7 @@ class Segment:
     terms: list[TermUse] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)
     note: str = ""  # a reviewer's comment
+    confidence: float | None = None  # alignment confidence (0..1) of a human translation aligned by `workbench align`
 
     def as_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {"id": self.id, "status": self.status, "source": self.source, "target": self.target}
@@ -84,6 +85,8 @@ class Segment:
             d["flags"] = list(self.flags)
         if self.note:
             d["note"] = self.note
+        if self.confidence is not None:
+            d["confidence"] = round(float(self.confidence), 3)
         return d
 
 
@@ -308,6 +311,9 @@ def _segment_from_dict(d: Any, name: str, index: int, section: str = "segments")
     flags = d.get("flags") or []
     if not isinstance(flags, list):
         raise StoreError(f"{name}: {label} `flags` must be a list")
+    confidence = d.get("confidence")
+    if confidence is not None and (isinstance(confidence, bool) or not isinstance(confidence, (int, float))):
+        raise StoreError(f"{name}: {label} `confidence` must be a number from 0 to 1")
     paragraph = d.get("paragraph", 0)
     if not isinstance(paragraph, int) or isinstance(paragraph, bool):
         raise StoreError(f"{name}: {label} `paragraph` must be a whole number")
@@ -326,6 +332,7 @@ def _segment_from_dict(d: Any, name: str, index: int, section: str = "segments")
         terms=terms,
         flags=[str(f) for f in flags],
         note=_str(d.get("note"), name, f"{label} note"),
+        confidence=None if confidence is None else float(confidence),
     )
 
 
