@@ -11,6 +11,11 @@ of a language are decoded in one engine call (the model is loaded once), and eac
 document is merged with what is on disk *at write time*, so an edit saved while the
 run was decoding is kept, not overwritten.
 
+A sentence whose source has a reviewed (edited/approved) translation in any document takes
+that translation as its draft (translation memory, flagged ``memory-match``), and while a
+document's source is unchanged its stored segmentation is kept, so a reviewer's splits and
+merges survive re-runs.
+
 Glossary terms are applied during translation:
 
 1. *inline injection*: each glossary hit in the source is replaced by its English term
