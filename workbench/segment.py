@@ -69,8 +69,10 @@ knows (LF, CR, VT, FF, FS, GS, RS, NEL, LS, PS).
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
+from collections.abc import Iterator
 from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
@@ -565,27 +567,17 @@ def _list_splits(line: str) -> list[int]:
     out: list[int] = []
     pos = m.end()
     if m.group("num"):
-        k = int(m.group("num")) + 1
-        sty = m.group("nsty")
-        while True:
-            lab = f"{k}{sty}"
-            found = _find_label(line, lab, pos)
-            if found < 0:
-                break
-            out.append(found)
-            pos = found + len(lab)
-            k += 1
+        start, sty = int(m.group("num")) + 1, m.group("nsty")
+        labels: Iterator[str] = (f"{k}{sty}" for k in itertools.count(start))
     else:
-        k = ord(m.group("let")) + 1
         sty = m.group("lsty")
-        while k <= ord("z"):
-            lab = f"{chr(k)}{sty}"
-            found = _find_label(line, lab, pos)
-            if found < 0:
-                break
-            out.append(found)
-            pos = found + len(lab)
-            k += 1
+        labels = (f"{chr(k)}{sty}" for k in range(ord(m.group("let")) + 1, ord("z") + 1))
+    for lab in labels:  # the next labels of the same list, in order: 2.) 3.) or b. c.
+        found = _find_label(line, lab, pos)
+        if found < 0:
+            break
+        out.append(found)
+        pos = found + len(lab)
     return out
 
 
