@@ -563,3 +563,41 @@ def test_find_nfd_equals_nfc(text: str) -> None:
     assert [h.term_id for h in a] == [h.term_id for h in b]
     assert [h.surface for h in a] == [unicodedata.normalize("NFC", h.surface) for h in b]
     assert all(nfd[h.start : h.end] == h.surface for h in b)
+
+
+@settings(max_examples=100, deadline=None)
+@given(batch=st.lists(texts(), max_size=8), lang=st.sampled_from(["zh-Hans", "zh-Hant", "vi", "en"]))
+def test_find_all_equals_find_per_text(batch: list[str], lang: str) -> None:
+    """One native pass over many texts gives each text exactly what find() gives it alone."""
+    assert PROP_GLOSSARY.find_all(batch, lang) == [PROP_GLOSSARY.find(t, lang) for t in batch]
+
+
+@st.composite
+def long_texts(draw: st.DrawFn) -> str:
+    """Texts of several windows of the fallback resolver (> 512 characters), dense in boundary breaks."""
+    inside = ["Đ" + p for p in _pieces] + [p + "x" for p in _pieces]  # terms glued to letters: boundary breaks
+    parts = draw(st.lists(st.one_of(st.sampled_from(_pieces), st.sampled_from(inside), st.sampled_from(_FILLER)), min_size=150, max_size=300))
+    return "".join(parts)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=long_texts(), lang=st.sampled_from(["zh-Hans", "vi", "en"]))
+def test_find_equals_naive_on_long_texts(text: str, lang: str) -> None:
+    text = unicodedata.normalize("NFC", text)
+    got = [(h.start, h.end, h.term_id) for h in PROP_GLOSSARY.find(text, lang) if h.kind == "term"]
+    assert got == naive_find(PROP_GLOSSARY, text, lang)
+
+
+def test_large_text_folding_equals_naive() -> None:
+    """Long texts are folded with numpy (a bitmap of characters over 200,000): same hits as the brute-force matcher."""
+    import random
+
+    rng = random.Random(3)
+    pool = [*_pieces, *(normalize_zh(p) for p in _pieces), *_FILLER, "聯合國", "安全理事會", "－", "（", "ＵＮ"]
+    text = unicodedata.normalize("NFC", "".join(rng.choice(pool) for _ in range(6000)))
+    assert len(text) > 20_000
+    got = [(h.start, h.end, h.term_id) for h in PROP_GLOSSARY.find(text, "zh-Hant") if h.kind == "term"]
+    assert got == naive_find(PROP_GLOSSARY, text, "zh-Hant")
+    assert len(got) > 1000
+    huge = text * 10  # over 200,000 characters: the bitmap path
+    assert [h.start for h in PROP_GLOSSARY.find(huge, "zh-Hant")][: len(got)] == [h.start for h in PROP_GLOSSARY.find(text, "zh-Hant")]

@@ -694,8 +694,8 @@ def align_documents(
         raise InputError(f"{source}: no sentences to align")
     if not tgt_sents:
         raise InputError(f"{translation}: no sentences to align")
-    src_hits = [glossary.find(s.text, src_doc.lang) for s in src_sents]
-    tgt_hits = [glossary.find(s.text, tgt_doc.lang) for s in tgt_sents]
+    src_hits = glossary.find_all([s.text for s in src_sents], src_doc.lang)
+    tgt_hits = glossary.find_all([s.text for s in tgt_sents], tgt_doc.lang)
     # The bridge: MT of the source into the translation's language (engines translate into English).
     eng = None
     bridge: list[str] | None = None

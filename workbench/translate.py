@@ -491,7 +491,7 @@ def _run(docs, glossary, out_dir, engine_name, download, index_url, engine_optio
     plans: list[_Plan] = []
     for doc, out_path, digest, old in zip(docs, paths, digests, olds):
         sentences = _sentences(doc, old)
-        hits = [glossary.find(s.text, doc.lang) if s.text and doc.lang != TARGET_LANG else [] for s in sentences]
+        hits = glossary.find_all([s.text for s in sentences], doc.lang) if doc.lang != TARGET_LANG else [[] for _ in sentences]
         plans.append(_Plan(doc, sentences, hits, chosen[doc.lang], out_path, digest))
     # Decode everything pending, one engine call per language.
     jobs_by_lang: dict[str, dict[str, _Job]] = {lang: {} for lang in chosen}
