@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from workbench.cli import cli
+from workbench.errors import InputError
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -117,3 +118,33 @@ def test_segment_outputs(runner: CliRunner) -> None:
 def test_detect(runner: CliRunner) -> None:
     result = runner.invoke(cli, ["detect", "seeds/004_c0907f7ee83eb81c.txt", "--json"])
     assert json.loads(result.stdout)[0]["lang"] == "zh-Hant"
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        ([], {}),
+        (["--beam", "2", "--inter-threads", "1", "--intra-threads", "2"], {"beam_size": 2, "inter_threads": 1, "intra_threads": 2}),
+        (["--batch-tokens", "1024", "--batch-sentences", "32"], {"max_batch_tokens": 1024, "chunk_size": 32}),
+    ],
+)
+def test_translate_passes_engine_options(runner: CliRunner, monkeypatch: pytest.MonkeyPatch, args: list[str], expected: dict[str, int]) -> None:
+    import workbench.translate as translate_mod
+
+    seen: dict[str, object] = {}
+
+    def fake(*a: object, **kw: object) -> object:
+        seen.update(kw)
+        raise InputError("stop here")
+
+    monkeypatch.setattr(translate_mod, "translate_documents", fake)
+    result = runner.invoke(cli, ["translate", "--engine", "copy", *args])
+    assert result.exit_code == 2 and "stop here" in result.output
+    assert seen["engine_options"] == expected
+
+
+@pytest.mark.parametrize("args", [["--batch-sentences", "0"], ["--batch-tokens", "8"], ["--inter-threads", "0"], ["--beam", "17"]])
+def test_translate_refuses_bad_engine_options(runner: CliRunner, args: list[str]) -> None:
+    result = runner.invoke(cli, ["translate", *args])
+    assert result.exit_code == 2 and "Invalid value" in result.output
+    assert not Path("translations").exists()

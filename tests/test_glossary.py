@@ -601,3 +601,13 @@ def test_large_text_folding_equals_naive() -> None:
     assert len(got) > 1000
     huge = text * 10  # over 200,000 characters: the bitmap path
     assert [h.start for h in PROP_GLOSSARY.find(huge, "zh-Hant")][: len(got)] == [h.start for h in PROP_GLOSSARY.find(text, "zh-Hant")]
+
+
+def test_large_folding_maps_width_and_dashes_from_a_fresh_table(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The numpy table folds full-width forms and dashes even before any Traditional character was learned."""
+    import workbench.glossary as G
+
+    monkeypatch.setattr(G, "_LUT", None)
+    monkeypatch.setattr(G, "_LUT_SYNCED", len(G._T2S_CACHE))
+    text = "建立信任措施－ＵＮ—联合国　" * 200
+    assert G._zh_fold_large(text) == text.translate(G._zh_table(set(text), with_width=True))

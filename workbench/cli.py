@@ -67,12 +67,13 @@ ENGINE_CHOICES = ["auto", "argos", "copy"]
 @click.option("--no-download", is_flag=True, help="Never download a model (auto then uses copy where none is installed).")
 @click.option("--index", "index_url", default=None, help="Argos package index URL for downloads.")
 @click.option("--beam", type=click.IntRange(1, 16), default=None, help="Beam size for Argos [default: 4].")
-@click.option("--inter-threads", type=click.IntRange(1, 64), default=None, help="Batches decoded in parallel.")
-@click.option("--intra-threads", type=click.IntRange(0, 64), default=None, help="Threads per batch (0: automatic).")
-@click.option("--batch-tokens", type=click.IntRange(16, 1_000_000), default=None, help="Max tokens per decoding batch.")
+@click.option("--inter-threads", type=click.IntRange(1, 64), default=None, help="Argos: batches decoded in parallel [default: 2 on 2-3 cores, cores/2 up to 4].")
+@click.option("--intra-threads", type=click.IntRange(0, 64), default=None, help="Argos: threads per batch [default: cores/inter].")
+@click.option("--batch-tokens", type=click.IntRange(16, 1_000_000), default=None, help="Argos: max padded source tokens per batch [default: 512].")
+@click.option("--batch-sentences", type=click.IntRange(1, 100_000), default=None, help="Argos: max sentences per batch [default: 256].")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary for scripts.")
 @handle_errors
-def translate(docs: tuple[Path, ...], engine: str, glossary_path: Path | None, out_dir: Path, lang: str | None, encoding: str | None, no_download: bool, index_url: str | None, beam: int | None, inter_threads: int | None, intra_threads: int | None, batch_tokens: int | None, as_json: bool) -> None:
+def translate(docs: tuple[Path, ...], engine: str, glossary_path: Path | None, out_dir: Path, lang: str | None, encoding: str | None, no_download: bool, index_url: str | None, beam: int | None, inter_threads: int | None, intra_threads: int | None, batch_tokens: int | None, batch_sentences: int | None, as_json: bool) -> None:
     """Machine-translate DOCS (files or directories; default seeds/) into OUT.
 
     Human edits (status edited/approved) are never overwritten; unchanged drafts
@@ -82,11 +83,15 @@ def translate(docs: tuple[Path, ...], engine: str, glossary_path: Path | None, o
     Example:
         workbench translate
         workbench translate seeds/000_093349a39d32f8f2.txt --engine copy --json
+        workbench translate --inter-threads 2 --intra-threads 1 --batch-tokens 512
+
+    The Argos defaults (threads, batch size) are the fastest measured on
+    2 cores; see README, Performance.
     """
     from workbench.translate import translate_documents
 
     options: dict[str, object] = {}
-    for key, value in (("beam_size", beam), ("inter_threads", inter_threads), ("intra_threads", intra_threads), ("max_batch_tokens", batch_tokens)):
+    for key, value in (("beam_size", beam), ("inter_threads", inter_threads), ("intra_threads", intra_threads), ("max_batch_tokens", batch_tokens), ("chunk_size", batch_sentences)):
         if value is not None:
             options[key] = value
     show_bar = sys.stderr.isatty() and not as_json

@@ -225,17 +225,16 @@ def _zh_fold_large(text: str) -> str:
         present = np.flatnonzero(seen[0x2E80:]) + 0x2E80
     _learn_chars(map(chr, present.tolist()))
     with _opencc_lock:
-        if _LUT is None:
-            _LUT = np.arange(0x110000, dtype=np.uint32)
-        if _LUT_SYNCED < len(_T2S_CACHE):
+        if _LUT is None or _LUT_SYNCED < len(_T2S_CACHE):
+            lut = np.arange(0x110000, dtype=np.uint32) if _LUT is None else _LUT
             items = list(_T2S_CACHE.items())
             for c, folded in items[_LUT_SYNCED:]:
-                _LUT[ord(c)] = ord(folded)
-            _LUT_SYNCED = len(items)
-            for cp, to in _FULLWIDTH.items():
-                _LUT[cp] = to
+                lut[ord(c)] = ord(folded)
+            for cp, to in _FULLWIDTH.items():  # width and dashes win over t2s, as in _zh_table
+                lut[cp] = to
             for c in _DASH_CHARS:
-                _LUT[ord(c)] = 0x20
+                lut[ord(c)] = 0x20
+            _LUT, _LUT_SYNCED = lut, len(items)
         lut = _LUT
     return lut[arr].tobytes().decode("utf-32-le", "surrogatepass")
 
