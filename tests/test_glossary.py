@@ -611,3 +611,22 @@ def test_large_folding_maps_width_and_dashes_from_a_fresh_table(monkeypatch: pyt
     monkeypatch.setattr(G, "_LUT_SYNCED", len(G._T2S_CACHE))
     text = "建立信任措施－ＵＮ—联合国　" * 200
     assert G._zh_fold_large(text) == text.translate(G._zh_table(set(text), with_width=True))
+
+
+@pytest.mark.parametrize(
+    "batch",
+    [
+        ["联合国\n安理会", "", "安理会"],
+        ["", "", ""],
+        ["Hội đồng Bảo an\n", "\nHĐBA", "see A/70/95 and HĐBA"],
+        [unicodedata.normalize("NFD", "Hội đồng Bảo an và HĐBA"), "Liên hợp quốc"],
+    ],
+)
+def test_find_all_with_newlines_empty_and_nfd_texts(batch: list[str]) -> None:
+    for lang in ("zh-Hans", "vi"):
+        assert PROP_GLOSSARY.find_all(batch, lang) == [PROP_GLOSSARY.find(t, lang) for t in batch]
+    for text, hits in zip(batch, PROP_GLOSSARY.find_all(batch, "vi")):
+        nfc = unicodedata.normalize("NFC", text)
+        expected = naive_find(PROP_GLOSSARY, nfc, "vi")
+        assert [h.term_id for h in hits if h.kind == "term"] == [tid for _, _, tid in expected]
+        assert all(text[h.start : h.end] == h.surface for h in hits)
