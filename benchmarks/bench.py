@@ -65,6 +65,7 @@ import json
 import os
 import platform
 import random
+import re
 import resource
 import shutil
 import subprocess
@@ -85,7 +86,7 @@ D_MODEL = 512
 HEADS = 8
 FFN = 2048
 VOCAB = 32000
-BUILD_VERSION = "2"  # bump to rebuild the cached packages / corpus
+BUILD_VERSION = "3"  # bump to rebuild the cached packages / corpus
 LANG_CODES = {"zh-Hans": "zh", "zh-Hant": "zh", "vi": "vi"}  # zh-Hant is served by the zh package (OpenCC t2s)
 
 
@@ -188,23 +189,45 @@ def build_sentencepiece(path: Path) -> list[str]:
         from workbench.segment import segment_document
         from workbench.translate import load_glossary
 
-        # Source and target side, like the shared vocabulary of a real package: the seeds
-        # (zh, vi and the English one) and the glossary's English terms, which the
-        # workbench injects into the source.
-        lines = []
+        # Source and target side, like the shared vocabulary of a real package, learned
+        # from the seeds and the glossary's English terms (which the workbench injects
+        # into the source). Two corrections make the tiny sample tokenise like a corpus
+        # of millions of sentences: Chinese runs are cut into chunks of 1-4 characters
+        # (pieces cannot cross spaces), so the seeds' repeated 12-character phrases
+        # do not become single pieces; and the English lines are repeated until English
+        # is as frequent as the sources (the target half of a parallel corpus), so
+        # common English words are whole pieces as in a real vocabulary.
+        rng = random.Random(11)
+
+        def chunks(m: Any) -> str:
+            run, out, i = m.group(), [], 0
+            while i < len(run):
+                k = rng.choice((1, 1, 2, 2, 2, 3, 4))
+                out.append(run[i : i + k])
+                i += k
+            return " ".join(out)
+
+        han = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
+        sources, english = [], []
         for seed in discover([ROOT / "seeds"]):
             doc = read_document(seed, None)
-            lines += [s.text for s in segment_document(doc.text, doc.lang) if s.text]
+            texts = [s.text for s in segment_document(doc.text, doc.lang) if s.text]
+            if doc.lang == "en":
+                english += texts
+            else:
+                sources += [han.sub(chunks, t) for t in texts]
         glossary, _ = load_glossary(ROOT / "glossary.yaml")
-        lines += [variant for term in glossary.terms for variant in (term.en, *term.en_variants)]
+        english += [variant for term in glossary.terms for variant in (term.en, *term.en_variants)]
+        repeat = max(1, sum(map(len, sources)) // sum(map(len, english)))
+        lines = sources + english * repeat
         model = io.BytesIO()
         spm.SentencePieceTrainer.train(
             sentence_iterator=iter(lines),
             model_writer=model,
             vocab_size=VOCAB,
-            hard_vocab_limit=False,  # this text gives ~2,500 pieces; padded to VOCAB below
+            hard_vocab_limit=False,  # this text gives ~10,000 pieces; padded to VOCAB below
             character_coverage=1.0,
-            model_type="unigram",
+            model_type="bpe",  # unigram on so small a sample splits common English words ("Uni t ed")
             num_threads=2,
             minloglevel=2,
             max_sentence_length=100000,
