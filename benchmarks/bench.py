@@ -9,9 +9,11 @@ What it does (everything offline; built once and cached in benchmarks/.cache/):
 
 * A synthetic Argos package per source language (zh, vi) with the shape of a real
   one: Transformer base (6+6 layers, d_model 512, 8 heads, FFN 2048), a shared
-  vocabulary of 32,000 entries, int8, random weights. The SentencePiece model is
-  trained on the seed documents (zh, vi and en) and the glossary's English terms (about 2,500 pieces, so token counts per
-  sentence are realistic); the CTranslate2 vocabulary is those pieces followed
+  vocabulary of 32,000 entries, int8, random weights. The SentencePiece model
+  (BPE) is learned from the seed documents (zh, vi and en) and the glossary's
+  English terms, Chinese cut into chunks of 1-4 characters and English repeated
+  to the sources' size, so it tokenises like a real vocabulary (about 10,500
+  pieces; see ``build_sentencepiece``); the CTranslate2 vocabulary is those pieces followed
   by dummy pieces up to 32,000 (the output projection and softmax, the costliest
   part of beam search, have the real size).
 * A corpus of about 1 MB of zh and vi text: the zh-Hans, zh-Hant and vi seed
