@@ -642,6 +642,17 @@ def machine() -> str:
     return f"{os.cpu_count()} cores ({cpu}), {mem:.0f} GiB RAM, {platform.system()} {platform.release()}, Python {platform.python_version()}, CTranslate2 {ctranslate2.__version__}"
 
 
+def calibration() -> float:
+    """Seconds for a fixed pure-Python loop (10 million additions): how fast this (shared,
+    virtualised) CPU is right now. ~0.5 s on an idle core here; when neighbours load the
+    host it can be 3x that, and every row of the table slows with it."""
+    start = time.perf_counter()
+    total = 0
+    for i in range(10_000_000):
+        total += i
+    return time.perf_counter() - start
+
+
 def row(name: str, r: dict[str, Any]) -> str:
     if "skipped" in r:
         return f"| {name} | - | - | - | - | {r['peak_mb']:.0f} |  {r['skipped']}"
@@ -666,6 +677,7 @@ def main() -> None:
     text_mb = (1.0, 2.0) if args.quick else (5.0, 10.0)
     cores = os.cpu_count() or 1
     only = set(args.only.split(",")) if args.only else {"argos", "raw", "injected", "workbench", "forced", "rerun", "glossary", "align"}
+    calib_start = calibration()
     common = ["--corpus-bytes", str(corpus_bytes), "--output-tokens", str(args.output_tokens)]
 
     log("building the packages and the corpus (cached in benchmarks/.cache/)...")
@@ -711,6 +723,7 @@ def main() -> None:
         record("align", "alignment 20k x 20k", run_child("align", *common))
 
     print(f"\nMachine: {machine()}")
+    print(f"CPU speed check (10M-iteration Python loop; ~0.5 s when the host is idle): {calib_start:.2f} s before, {calibration():.2f} s after")
     print(f"Corpus: {n:,} distinct zh/vi sentences ({corpus_bytes / 1e6:.2f} MB target); beam 4; output fixed at {args.output_tokens} tokens per sentence; tokens/s = source tokens\n")
     print("| name | sentences | seconds | sentences/s | tokens/s | peak MB |")
     print("|---|---:|---:|---:|---:|---:|")

@@ -43,6 +43,7 @@ different English terms.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import re
@@ -203,6 +204,7 @@ _DASHES_RE = re.compile(f"[{_DASH_CHARS}]")
 
 _LUT: Any = None  # numpy code point -> match-key code point map (zh), see _zh_fold_large
 _LUT_SYNCED = 0  # how many _T2S_CACHE entries _LUT holds
+_LEARNED: Any = None  # numpy bool per code point: already given to _learn_chars
 _LARGE = 1_000  # texts longer than this are folded with numpy
 
 
@@ -214,16 +216,16 @@ def _zh_fold_large(text: str) -> str:
     """
     import numpy as np
 
-    global _LUT, _LUT_SYNCED
+    global _LUT, _LUT_SYNCED, _LEARNED
     arr = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    if len(arr) < 200_000:
-        present = np.unique(arr)
-        present = present[present >= 0x2E80]
-    else:  # a bitmap beats sorting on megabytes
-        seen = np.zeros(0x110000, dtype=bool)
-        seen[arr] = True
-        present = np.flatnonzero(seen[0x2E80:]) + 0x2E80
-    _learn_chars(map(chr, present.tolist()))
+    if _LEARNED is None:
+        _LEARNED = np.zeros(0x110000, dtype=bool)
+        _LEARNED[:0x2E80] = True  # below U+2E80 nothing folds (see _learn_chars)
+    unseen = arr[~_LEARNED[arr]]
+    if len(unseen):
+        present = np.unique(unseen)
+        _learn_chars(map(chr, present.tolist()))
+        _LEARNED[present] = True
     with _opencc_lock:
         if _LUT is None or _LUT_SYNCED < len(_T2S_CACHE):
             lut = np.arange(0x110000, dtype=np.uint32) if _LUT is None else _LUT
@@ -547,13 +549,22 @@ class _Automaton:
     of pattern ``i``; ``longest`` is the length of the longest pattern.
     """
 
-    __slots__ = ("fast", "longest", "values")
+    __slots__ = ("_rows", "fast", "longest", "plain", "values")
 
     def __init__(self, keys: dict[str, int]) -> None:
         wc = _WORD_CACHE
         self.values = [(ti, wc[k[0]], wc[k[-1]]) for k, ti in keys.items()]
+        #: Pattern needs no word-boundary check (e.g. Han at both ends).
+        self.plain = [not (bl or br) for _, bl, br in self.values]
+        self._rows: list[tuple[str, str, str]] | None = None
         self.longest = max(map(len, keys), default=0)
         self.fast = AhoCorasick(list(keys), matchkind=MatchKind.LeftmostLongest) if keys else None
+
+    def rows(self, info: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
+        """Per pattern: the (en, term id, kind) of its term, from the glossary's ``info``."""
+        if self._rows is None:
+            self._rows = [info[ti] for ti, _, _ in self.values]
+        return self._rows
 
 
 class _WordCache(dict):
@@ -779,8 +790,33 @@ class Glossary:
             maps.append(None if starts is None else (starts, ends))  # type: ignore[arg-type]
         joined = "\n".join(nfcs)
         key = match_key(joined, family)
+        # The loop below makes one tuple per hit and no reference cycles; the cyclic
+        # GC would otherwise re-scan every live object (a 100k-term glossary is
+        # a million) each time enough hits have been made: ~15 % of the time.
+        gc_was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            self._scan(texts, nfcs, maps, joined, key, auto, results)
+        finally:
+            if gc_was_enabled:
+                gc.enable()
+        return results
+
+    def _scan(
+        self,
+        texts: Sequence[str],
+        nfcs: list[str],
+        maps: list[tuple[list[int], list[int]] | None],
+        joined: str,
+        key: str,
+        auto: _Automaton,
+        results: list[list[Hit]],
+    ) -> None:
+        """The matching loop of :meth:`find_all`: fills ``results`` (which hold the non-translatables)."""
         values = auto.values
+        plain = auto.plain
         info = self._info
+        rows = auto.rows(info)
         wc = _WORD_CACHE
         make = tuple.__new__
 
@@ -826,16 +862,16 @@ class Glossary:
                 failed = False
             elif failed:
                 continue
-            ti, bl, br = values[pi]
-            if (bl and s > lo and wc[key[s - 1]]) or (br and e < hi and wc[key[e]]) or (nts and _overlaps(nts, s - lo, e - lo)):
-                failed = True
-                for a, b, t in _resolve(auto, key, lo, hi, s, nts):
-                    append(make(Hit, (a, b, joined[lo + a : lo + b], *info[t])))
-                continue
-            append(make(Hit, (s - lo, e - lo, joined[s:e], *info[ti])))
+            if nts or not plain[pi]:
+                _, bl, br = values[pi]
+                if (bl and s > lo and wc[key[s - 1]]) or (br and e < hi and wc[key[e]]) or (nts and _overlaps(nts, s - lo, e - lo)):
+                    failed = True
+                    for a, b, t in _resolve(auto, key, lo, hi, s, nts):
+                        append(make(Hit, (a, b, joined[lo + a : lo + b], *info[t])))
+                    continue
+            append(make(Hit, (s - lo, e - lo, joined[s:e], *rows[pi])))
         if hits:
             close(i, hits)
-        return results
 
 
 def _resolve(
