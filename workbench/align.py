@@ -678,6 +678,7 @@ def align_documents(
     src_doc = read_document(source, source_lang)
     tgt_doc = read_document(translation, target_lang)
     out_path = store.path_for(out_dir, src_doc.name)
+    digest = store.file_digest(out_path)
     old = store.load(out_path)
     if old is not None:
         human = sum(1 for s in old.segments + old.orphans if s.status in store.HUMAN_STATUSES)
@@ -809,7 +810,20 @@ def align_documents(
         source_sha256=src_doc.sha256,
         trailing=src_doc.text[pos:],
     )
-    written = store.save(doc, out_path)
+    from workbench.review import file_lock
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    # the per-file lock every writer takes; a review saved while we aligned is never overwritten
+    with file_lock(out_dir, out_path.stem):
+        if store.file_digest(out_path) != digest:
+            now = store.load(out_path)  # an invalid file is refused here, not overwritten
+            human = sum(1 for s in now.segments + now.orphans if s.status in store.HUMAN_STATUSES) if now is not None else 0
+            if human:
+                raise StoreError(
+                    f"{out_path}: {human} segments were edited or approved while align ran, and align would overwrite them; "
+                    "write elsewhere with --out DIR (nothing was written)"
+                )
+        written = store.save(doc, out_path)
     return AlignResult(
         document=str(source),
         translation=str(translation),

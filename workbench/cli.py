@@ -292,7 +292,9 @@ def models_install(langs: tuple[str, ...], file: Path | None, index_url: str | N
 
     codes = [normalize_lang(lang) for lang in langs]
     if file is not None:
-        pkg = m.install_file(file)
+        if len(codes) != 1:
+            raise click.UsageError("--file installs one package: give the one language it translates (e.g. workbench models install vi --file PKG.argosmodel)")
+        pkg = m.install_file(file, lang=codes[0])
         click.echo(f"installed {pkg.name} {pkg.version} ({pkg.from_code} -> {pkg.to_code}) in {pkg.path}")
         return
     done = m.install(codes, index_url=index_url, progress=_download_bar() if sys.stderr.isatty() else None)

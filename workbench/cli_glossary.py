@@ -9,6 +9,7 @@ says how many draft segments in translations/ the change affects.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -43,10 +44,26 @@ def _load(path: Path) -> Any:
     return Glossary.load(path)
 
 
-def _report_change(change: Any, out_dir: Path, as_json: bool) -> None:
-    from workbench.glossary_admin import impact
+def _make_change(make: Callable[[bool], Any], glossary_path: Path, out_dir: Path, dry_run: bool, as_json: bool) -> None:
+    """Plan the change (a dry run), work out its impact on translations/, then write it.
 
+    The impact is known before glossary.yaml is written, so an invalid translations file
+    stops the command with nothing written, not after the glossary has changed.
+    """
+    from workbench.glossary_admin import apply_change, impact
+
+    try:
+        original: bytes | None = glossary_path.read_bytes()
+    except OSError:
+        original = None  # `make` says what is wrong with the path
+    change = make(True)
     imp = impact(change.old, change.new, out_dir) if change.changed else None
+    if not dry_run:
+        change = apply_change(change, original)
+    _report_change(change, imp, as_json)
+
+
+def _report_change(change: Any, imp: Any, as_json: bool) -> None:
     if as_json:
         _echo_json({
             "action": change.action,
@@ -163,7 +180,7 @@ def add_cmd(en: str, zh: tuple[str, ...], vi: tuple[str, ...], en_variants: tupl
     from workbench.glossary_admin import add_term
 
     entry = {"en": en, "zh": list(zh), "vi": list(vi), "en_variants": list(en_variants), "note": note, "domain": domain}
-    _report_change(add_term(glossary_path, entry, after=after, dry_run=dry_run), out_dir, as_json)
+    _make_change(lambda dry: add_term(glossary_path, entry, after=after, dry_run=dry), glossary_path, out_dir, dry_run, as_json)
 
 
 @glossary.command("edit")
@@ -192,13 +209,15 @@ def edit_cmd(term: str, en: str | None, add_zh: tuple[str, ...], remove_zh: tupl
     """
     from workbench.glossary_admin import edit_term
 
-    change = edit_term(
-        glossary_path, term, en=en,
-        add={"zh": list(add_zh), "vi": list(add_vi), "en_variants": list(add_en_variant)},
-        remove={"zh": list(remove_zh), "vi": list(remove_vi), "en_variants": list(remove_en_variant)},
-        note=note, domain=domain, dry_run=dry_run,
-    )
-    _report_change(change, out_dir, as_json)
+    def make(dry: bool) -> Any:
+        return edit_term(
+            glossary_path, term, en=en,
+            add={"zh": list(add_zh), "vi": list(add_vi), "en_variants": list(add_en_variant)},
+            remove={"zh": list(remove_zh), "vi": list(remove_vi), "en_variants": list(remove_en_variant)},
+            note=note, domain=domain, dry_run=dry,
+        )
+
+    _make_change(make, glossary_path, out_dir, dry_run, as_json)
 
 
 @glossary.command("remove")
@@ -217,7 +236,7 @@ def remove_cmd(term: str, glossary_path: Path, out_dir: Path, dry_run: bool, as_
     """
     from workbench.glossary_admin import remove_term
 
-    _report_change(remove_term(glossary_path, term, dry_run=dry_run), out_dir, as_json)
+    _make_change(lambda dry: remove_term(glossary_path, term, dry_run=dry), glossary_path, out_dir, dry_run, as_json)
 
 
 @glossary.command("validate")
@@ -353,12 +372,16 @@ def import_cmd(file: Path, fmt: str | None, lang: str | None, merge: bool, gloss
     from workbench.glossary_admin import import_entries, read_entries
 
     entries, warnings = read_entries(file, fmt, lang)
-    change = import_entries(glossary_path, entries, mode="merge" if merge else "replace", source=str(file), dry_run=dry_run)
-    if warnings:
-        change.details["skipped"] = sum(1 for w in warnings if w.startswith("entry "))
-        change.details["skipped_reason"] = "no English term or no zh/vi variant"
-        change.details["warnings"] = warnings
-    _report_change(change, out_dir, as_json)
+
+    def make(dry: bool) -> Any:
+        change = import_entries(glossary_path, entries, mode="merge" if merge else "replace", source=str(file), dry_run=dry)
+        if warnings:
+            change.details["skipped"] = sum(1 for w in warnings if w.startswith("entry "))
+            change.details["skipped_reason"] = "no English term or no zh/vi variant"
+            change.details["warnings"] = warnings
+        return change
+
+    _make_change(make, glossary_path, out_dir, dry_run, as_json)
     if not as_json:
         for w in warnings[:10]:
             click.echo(f"warning: {file}: {w}", err=True)

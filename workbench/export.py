@@ -234,6 +234,9 @@ def export_documents(
             _write(path, data)
             written.append(path)
         return written
+    # Everything is read and rendered before anything is written: an invalid translations
+    # file stops the export with no file written, not with half of the documents exported.
+    rendered: list[tuple[Path, bytes]] = []
     for path in store.list_files(out_dir, docs or None):
         doc = store.load(path)
         assert doc is not None
@@ -246,7 +249,8 @@ def export_documents(
             data = csv_document(doc, statuses)
         else:
             data = html_report(doc, stem, statuses, glossary)
-        target = out / f"{stem}.{EXTENSIONS[fmt]}"
+        rendered.append((out / f"{stem}.{EXTENSIONS[fmt]}", data))
+    for target, data in rendered:
         _write(target, data)
         written.append(target)
     return written

@@ -59,6 +59,7 @@ import yaml
 from ahocorasick_rs import AhoCorasick, MatchKind
 
 from workbench.errors import GlossaryError
+from workbench.yaml_guard import MAX_DEPTH, too_deep
 
 __all__ = [
     "Term",
@@ -579,6 +580,29 @@ class _WordCache(dict):
 _WORD_CACHE = _WordCache()
 
 
+_LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _NoAliasGlossaryLoader(_LOADER):  # type: ignore[misc, valid-type]
+    """Safe loading that refuses an alias (``*name``) of a list or mapping: a few lines of
+    nested aliases ("billion laughs") expand to billions of strings once walked or printed."""
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        if not isinstance(node, yaml.ScalarNode) and node in self.constructed_objects:
+            raise yaml.constructor.ConstructorError(
+                None, None, "an alias (*name) repeats a list or mapping; write the value out instead", node.start_mark
+            )
+        return super().construct_object(node, deep)
+
+
+def _shown(value: Any) -> str:
+    """A hand-typed value for a one-line message: short, and never a whole list or mapping."""
+    if value is None or isinstance(value, (str, int, float, bool)):
+        text = repr(value)
+        return text if len(text) <= 60 else text[:57] + "...'"
+    return f"a {type(value).__name__}"
+
+
 class Glossary:
     """A validated glossary with cached per-language matchers."""
 
@@ -612,8 +636,13 @@ class Glossary:
             raise GlossaryError(f"{name}: not UTF-8 (byte {e.start}); save the glossary as UTF-8") from None
         except OSError as e:
             raise GlossaryError(f"cannot read glossary {name}: {e.strerror or e}; check the path and permissions") from None
-        loader_cls = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        loader = loader_cls(text)
+        where = too_deep(text)
+        if where:
+            raise GlossaryError(
+                f"{name}: nested more than {MAX_DEPTH} levels deep at line {where[0]}, column {where[1]}; "
+                "the glossary is a flat list of entries: fix the file"
+            )
+        loader = (_NoAliasGlossaryLoader if "&" in text else _LOADER)(text)
         try:
             try:
                 root = loader.get_single_node()
@@ -625,9 +654,8 @@ class Glossary:
             where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
             tag = re.search(r"tag '([^']*)'", str(e.problem or ""))
             what = f"unsafe or unknown YAML tag {tag.group(1)!r}" if tag else (e.problem or "cannot construct value")
-            raise GlossaryError(
-                f"{name}: {what}{where}; the glossary must be plain YAML (remove the tag)"
-            ) from None
+            fix = "the glossary must be plain YAML (remove the tag)" if tag else "fix the file there"
+            raise GlossaryError(f"{name}: {what}{where}; {fix}") from None
         except yaml.MarkedYAMLError as e:
             mark = e.problem_mark or e.context_mark
             where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -644,7 +672,7 @@ class Glossary:
         if unknown:
             raise GlossaryError(f"{name}: unknown top-level key(s) {', '.join(unknown)}; only 'version' and 'terms' are allowed")
         if data.get("version") != 1:
-            raise GlossaryError(f"{name}: unsupported or missing version {data.get('version')!r}; write 'version: 1'")
+            raise GlossaryError(f"{name}: unsupported or missing version {_shown(data.get('version'))}; write 'version: 1'")
         terms = data.get("terms")
         if terms is None:
             terms = []
@@ -1004,7 +1032,7 @@ def _strings(value: Any, what: str, ctx: str, name: str) -> tuple[str, ...]:
     for item in items:
         if not isinstance(item, str):
             raise GlossaryError(
-                f"{name}: {what} of {ctx} contains {item!r} ({type(item).__name__}), not a string; quote it"
+                f"{name}: {what} of {ctx} contains {_shown(item)} ({type(item).__name__}), not a string; quote it"
             )
         clean = _clean_variant(item)
         if not clean:

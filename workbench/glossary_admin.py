@@ -41,6 +41,7 @@ __all__ = [
     "Change",
     "Impact",
     "add_term",
+    "apply_change",
     "edit_term",
     "remove_term",
     "resolve_term",
@@ -458,6 +459,18 @@ class Change:
                 + (" (replaced the whole list)" if d.get("mode") == "replace" else "")
             )
         return f"{what} {self.term_id!r} in {self.path} ({len(self.new)} terms)"
+
+
+def apply_change(change: Change, original: bytes | None) -> Change:
+    """Write a change planned with ``dry_run=True`` (after, say, checking its impact).
+
+    ``original`` is the file's bytes as read before planning: if the file changed since,
+    nothing is written (GlossaryError), as for a change made in one go.
+    """
+    if change.changed and not change.written:
+        _write(change.path, change.text, original)
+        change.written = True
+    return change
 
 
 def _finish(change: Change, original: bytes, dry_run: bool) -> Change:

@@ -68,14 +68,19 @@ def decode_bytes(data: bytes, name: str = "<input>") -> tuple[str, str]:
     """Decode a document's bytes; return (text, encoding) or raise InputError."""
     if not data.strip():
         raise InputError(f"{name}: the file is empty; nothing to translate")
-    for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+    # UTF-32 first: its little-endian mark starts with UTF-16's (FF FE).
+    boms = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+    for bom, enc in boms:
         if data.startswith(bom):
             try:
                 return data.decode(enc), enc
             except UnicodeDecodeError as exc:
                 raise InputError(f"{name}: starts with a {enc} byte-order mark but is not valid {enc} ({exc.reason})") from None
     if b"\x00" in data[:65536]:
-        raise InputError(f"{name}: this is not a text file (it contains NUL bytes); give a plain-text document")
+        raise InputError(
+            f"{name}: this is not a text file (it contains NUL bytes); give a plain-text document, "
+            "or pass its encoding (e.g. --encoding utf-16-le) if it is UTF-16 or UTF-32 without a byte-order mark"
+        )
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:

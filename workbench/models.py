@@ -385,11 +385,14 @@ def download(
 # --------------------------------------------------------------------------- install
 
 
-def _bad(path: Path, problem: str) -> ModelError:
-    return ModelError(f"{path} is not a valid Argos package: {problem}; download the .argosmodel file again")
+_REDOWNLOAD = "download the .argosmodel file again"
 
 
-def _validate_zip(path: Path, zf: zipfile.ZipFile) -> tuple[str, dict[str, object]]:
+def _bad(path: Path | str, problem: str, fix: str = _REDOWNLOAD) -> ModelError:
+    return ModelError(f"{path} is not a valid Argos package: {problem}; {fix}")
+
+
+def _validate_zip(path: Path | str, zf: zipfile.ZipFile, fix: str = _REDOWNLOAD) -> tuple[str, dict[str, object]]:
     """Check a package zip without extracting it; return (top-level dir, metadata)."""
     tops: set[str] = set()
     names: set[str] = set()
@@ -397,40 +400,40 @@ def _validate_zip(path: Path, zf: zipfile.ZipFile) -> tuple[str, dict[str, objec
         name = info.filename.replace("\\", "/")
         pure = PurePosixPath(name)
         if name.startswith("/") or re.match(r"^[A-Za-z]:", name) or any(part in ("..", ".") for part in pure.parts):
-            raise _bad(path, f"unsafe path {info.filename!r} in the archive")
+            raise _bad(path, f"unsafe path {info.filename!r} in the archive", fix)
         if not pure.parts:
             continue
         tops.add(pure.parts[0])
         if len(pure.parts) == 1 and not info.is_dir():
-            raise _bad(path, f"file {info.filename!r} outside the package directory (it must hold exactly one top-level directory)")
+            raise _bad(path, f"file {info.filename!r} outside the package directory (it must hold exactly one top-level directory)", fix)
         names.add(pure.as_posix())
     if len(tops) != 1:
         found = ", ".join(sorted(tops)) or "nothing"
-        raise _bad(path, f"it must hold exactly one top-level directory, found: {found}")
+        raise _bad(path, f"it must hold exactly one top-level directory, found: {found}", fix)
     top = tops.pop()
     if top.startswith("."):
-        raise _bad(path, f"hidden top-level directory {top!r}")
+        raise _bad(path, f"hidden top-level directory {top!r}", fix)
     if f"{top}/metadata.json" not in names:
-        raise _bad(path, f"no {top}/metadata.json")
+        raise _bad(path, f"no {top}/metadata.json", fix)
     try:
         meta = json.loads(zf.read(f"{top}/metadata.json").decode("utf-8"))
     except (ValueError, UnicodeDecodeError) as exc:
-        raise _bad(path, f"{top}/metadata.json is not valid JSON ({exc})") from None
+        raise _bad(path, f"{top}/metadata.json is not valid JSON ({exc})", fix) from None
     if not isinstance(meta, dict):
-        raise _bad(path, f"{top}/metadata.json is not a JSON object")
+        raise _bad(path, f"{top}/metadata.json is not a JSON object", fix)
     for key in ("from_code", "to_code"):
         if not isinstance(meta.get(key), str) or not meta[key]:
-            raise _bad(path, f"{top}/metadata.json has no {key}")
+            raise _bad(path, f"{top}/metadata.json has no {key}", fix)
     if (meta.get("type") or "translate") != "translate":
-        raise _bad(path, f"it is a {meta.get('type')!r} package, not a translate package")
+        raise _bad(path, f"it is a {meta.get('type')!r} package, not a translate package", fix)
     if f"{top}/model/model.bin" not in names:
-        raise _bad(path, f"no {top}/model/model.bin")
+        raise _bad(path, f"no {top}/model/model.bin", fix)
     if f"{top}/sentencepiece.model" not in names and f"{top}/bpe.model" not in names:
-        raise _bad(path, f"no {top}/sentencepiece.model or {top}/bpe.model")
+        raise _bad(path, f"no {top}/sentencepiece.model or {top}/bpe.model", fix)
     return top, meta
 
 
-def install_file(path: Path, directory: Path | None = None, *, lang: str | None = None) -> InstalledPackage:
+def install_file(path: Path, directory: Path | None = None, *, lang: str | None = None, source: str | None = None) -> InstalledPackage:
     """Install the package file ``path`` into ``directory`` (default ``packages_dir()``).
 
     Validates before extracting (a zip, no absolute or ``..`` paths, exactly one
@@ -442,24 +445,31 @@ def install_file(path: Path, directory: Path | None = None, *, lang: str | None 
     nothing is left behind and the old package stays.
 
     With ``lang`` (one of our codes), the package must translate that language
-    into English (for ``zh-Hant`` a ``zt`` or a ``zh`` package).
+    into English (for ``zh-Hant`` a ``zt`` or a ``zh`` package). ``source`` names a
+    downloaded file in messages (its temporary path means nothing to a user).
     """
     wanted = _candidates(lang) if lang is not None else None
     path = Path(path)
+    label: Path | str = source or path
+    fix = (
+        "the package index serves a broken file; try again later, or download it yourself and run: workbench models install LANG --file PKG.argosmodel"
+        if source
+        else _REDOWNLOAD
+    )
     directory = Path(directory) if directory is not None else packages_dir()
     if not path.is_file():
         raise ModelError(f"package file {path} does not exist; check the path given to --file")
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, EOFError) as exc:
-        raise _bad(path, f"not a zip archive ({exc})") from None
+        raise _bad(label, f"not a zip archive ({exc})", fix) from None
     except OSError as exc:
         raise ModelError(f"cannot read {path} ({exc.strerror or exc}); check the file and its permissions") from None
     with zf:
-        top, meta = _validate_zip(path, zf)
+        top, meta = _validate_zip(label, zf, fix)
         if wanted is not None and (meta["from_code"] not in wanted or meta["to_code"] != "en"):
             raise ModelError(
-                f"{path} is a {meta['from_code']} -> {meta['to_code']} package, not {lang} -> en; "
+                f"{label} is a {meta['from_code']} -> {meta['to_code']} package, not {lang} -> en; "
                 f"give the {'/'.join(wanted)} -> en package file for {lang}"
             )
         try:
@@ -472,12 +482,12 @@ def install_file(path: Path, directory: Path | None = None, *, lang: str | None 
             try:
                 zf.extractall(tmp)
             except (zipfile.BadZipFile, EOFError, zlib.error, RuntimeError, NotImplementedError) as exc:
-                raise _bad(path, f"the archive is damaged ({exc})") from None
+                raise _bad(label, f"the archive is damaged ({exc})", fix) from None
             except OSError as exc:
                 raise ModelError(f"cannot extract {path} into {directory} ({exc.strerror or exc}); free some disk space or check permissions") from None
             new = tmp / top
             if _read_installed(new) is None:
-                raise _bad(path, "its files could not be read after extraction")
+                raise _bad(label, "its files could not be read after extraction", fix)
             return _move_into_place(new, directory, str(meta["from_code"]), str(meta["to_code"]), top)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
@@ -590,7 +600,7 @@ def install(
             raise ModelError(f"cannot write to {directory} ({exc.strerror or exc}); check its permissions or set WORKBENCH_MODELS_DIR") from None
         try:
             file = download(pkg, staging, progress, timeout=max(timeout, 30.0))
-            result.append(install_file(file, directory))
+            result.append(install_file(file, directory, source=f"{pkg.name} {pkg.version} from the package index ({pkg.links[0]}{' ...' if len(pkg.links) > 1 else ''})"))
         finally:
             shutil.rmtree(staging, ignore_errors=True)
     return result

@@ -8,11 +8,18 @@ the review page can filter on them.
 from __future__ import annotations
 
 import re
+import threading
+from collections import Counter
 
 from workbench.glossary import Glossary, Hit, contains_term
 from workbench.store import TermUse
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+
+#: The answers for the target checked last (per thread): a segment's hits are checked one by
+#: one against the same target, often many hits of one term, and each check reads the whole
+#: target, so without this a long segment costs hits x length (a 10 MB line never finishes).
+_LAST = threading.local()
 
 
 def _numbers(text: str) -> list[str]:
@@ -23,10 +30,25 @@ def _numbers(text: str) -> list[str]:
 def hit_applied(hit: Hit, target: str, glossary: Glossary | None = None) -> bool:
     """Is the hit's English rendering (or an accepted English variant) in ``target``?"""
     if hit.kind == "nt":
-        return hit.surface in target
-    if glossary is not None and hit.term_id is not None:
-        return contains_term(target, glossary.term(hit.term_id))
-    return contains_term(target, hit.en)
+        key: tuple[str, str | None] = ("nt", hit.surface)
+    elif glossary is not None and hit.term_id is not None:
+        key = ("term", hit.term_id)
+    else:
+        key = ("en", hit.en)
+    if getattr(_LAST, "target", None) is not target or getattr(_LAST, "glossary", None) is not glossary:
+        _LAST.target, _LAST.glossary, _LAST.answers = target, glossary, {}
+    answers: dict[tuple[str, str | None], bool] = _LAST.answers
+    found = answers.get(key)
+    if found is None:
+        if key[0] == "nt":
+            found = hit.surface in target
+        elif key[0] == "term":
+            assert glossary is not None and hit.term_id is not None
+            found = contains_term(target, glossary.term(hit.term_id))
+        else:
+            found = contains_term(target, hit.en)
+        answers[key] = found
+    return found
 
 
 def term_uses(hits: list[Hit], target: str, method: str, glossary: Glossary | None = None) -> list[TermUse]:
@@ -48,10 +70,11 @@ def flags_for(source: str, target: str, uses: list[TermUse], *, source_lang: str
             flags.append(f"missing-term:{u.term}" if u.term else f"lost-nt:{u.source}")
     if target.strip():
         # numbers inside glossary terms are the glossary's business ("2019冠状病毒病" -> "COVID-19")
-        for u in uses:
-            if u.term:
-                source = source.replace(u.source, " ", 1)
-                target = target.replace(u.en, " ", 1)
+        # (one replace per distinct term, not per use: a long segment has thousands of uses)
+        for surface, n in Counter(u.source for u in uses if u.term).items():
+            source = source.replace(surface, " ", n)
+        for en, n in Counter(u.en for u in uses if u.term).items():
+            target = target.replace(en, " ", n)
         missing = _missing_numbers(source, target)
         flags.extend(f"number:{n}" for n in missing)
     return sorted(set(flags), key=flags.index)
@@ -65,21 +88,22 @@ _MONTH_NUMBER = re.compile(
 
 
 def _missing_numbers(source: str, target: str) -> list[str]:
-    have = _numbers(target)
+    have = Counter(_numbers(target))
     # "4月" is April in English: a month named in the target accounts for it
     lowered = target.lower()
-    months = []
+    named = {number: _MONTHS[number - 1] in lowered for number in range(1, 13)} if _MONTH_NUMBER.search(source) else {}
+    months: Counter[str] = Counter()
     for m in _MONTH_NUMBER.finditer(source):
         number = int(next(g for g in m.groups() if g))
-        if _MONTHS[number - 1] in lowered:
-            months.append(str(number))
+        if named[number]:
+            months[str(number)] += 1
     out = []
     for n in _numbers(source):
-        if n in months and n not in have:
-            months.remove(n)
+        if months[n] > 0 and have[n] == 0:
+            months[n] -= 1
             continue
-        if n in have:
-            have.remove(n)
+        if have[n] > 0:
+            have[n] -= 1
         else:
             out.append(n)
     return out

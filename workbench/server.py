@@ -27,7 +27,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from workbench import review, store
 from workbench.errors import InputError, StoreError, WorkbenchError
@@ -37,7 +37,8 @@ LOOPBACK_NAMES = ("127.0.0.1", "localhost")
 STATIC = {"/": ("index.html", "text/html; charset=utf-8"), "/index.html": ("index.html", "text/html; charset=utf-8"), "/app.js": ("app.js", "text/javascript; charset=utf-8"), "/style.css": ("style.css", "text/css; charset=utf-8")}
 ACTIONS = ("edit", "approve", "revert", "split", "merge")
 MAX_BODY = 1_000_000
-_STEM = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]*$")
+#: A document stem as a file name: no path separators, no leading dot, no control characters.
+_STEM = re.compile(r"^[^./\\\x00-\x1f\x7f][^/\\\x00-\x1f\x7f]*$")
 _SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
@@ -67,11 +68,24 @@ class ReviewServer(ThreadingHTTPServer):
         return f"http://127.0.0.1:{self.port}/"
 
     def stems(self) -> list[str]:
-        if self.only is not None:
-            return list(self.only)
+        """The documents served: translations files that really are in ``out_dir`` (a symlink
+        to a file elsewhere is not served, so nothing outside translations/ is reachable)."""
         if not self.out_dir.is_dir():
             return []
-        return [p.stem for p in store.list_files(self.out_dir)]
+        if self.only is not None:
+            paths = [store.path_for(self.out_dir, stem) for stem in self.only]
+        else:
+            paths = store.list_files(self.out_dir)
+        home = self.out_dir.resolve()
+        out = []
+        for path in paths:
+            try:
+                real = path.resolve(strict=True)
+            except (OSError, RuntimeError):  # missing, or a symlink loop
+                continue
+            if real.parent == home and real.is_file():
+                out.append(path.stem)
+        return out
 
     def static(self, name: str) -> bytes:
         data = self.static_cache.get(name)
@@ -168,9 +182,18 @@ class Handler(BaseHTTPRequestHandler):
         return origin.lower() in {f"http://{name}:{self.server.port}" for name in LOOPBACK_NAMES}
 
     def _stem(self, raw: str) -> str | None:
-        if not _STEM.match(raw) or raw not in self.server.stems():
+        """The document named by a URL path segment (percent-encoded, as the page sends it), or None.
+
+        Only names of files listed in translations/ pass; no name with a slash, a backslash, a
+        leading dot or a control character does, encoded or not.
+        """
+        try:
+            name = unquote(raw, errors="strict")
+        except UnicodeDecodeError:
             return None
-        return raw
+        if not _STEM.match(name) or name not in self.server.stems():
+            return None
+        return name
 
     # ------------------------------------------------------------ GET
 

@@ -21,6 +21,7 @@ from typing import Any
 import yaml
 
 from workbench.errors import StoreError
+from workbench.ingest import LANGS
 
 STATUSES: tuple[str, ...] = ("draft", "edited", "approved")
 HUMAN_STATUSES: frozenset[str] = frozenset({"edited", "approved"})
@@ -141,6 +142,29 @@ class StoredDocument:
         return "".join(out) + self.trailing
 
 
+class _NoAliasLoader(_Loader):  # type: ignore[misc, valid-type]
+    """Safe loading that refuses an alias (``*name``) of a list or mapping.
+
+    Our files never contain one, and a few lines of nested aliases ("billion laughs") expand
+    to billions of strings as soon as anything walks or prints the value.
+    """
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        if not isinstance(node, yaml.ScalarNode) and node in self.constructed_objects:
+            raise yaml.constructor.ConstructorError(
+                None, None, "an alias (*name) repeats a list or mapping; write the value out instead", node.start_mark
+            )
+        return super().construct_object(node, deep)
+
+
+def _shown(value: Any) -> str:
+    """A hand-typed value for a one-line message: short, and never a whole list or mapping."""
+    if value is None or isinstance(value, (str, int, float, bool)):
+        text = repr(value)
+        return text if len(text) <= 60 else text[:57] + "...'"
+    return f"a {type(value).__name__}"
+
+
 class _ReadableDumper(_Dumper):  # type: ignore[misc, valid-type]
     """Dumps white-space strings with escapes ("\\n\\n") instead of as blank lines."""
 
@@ -229,22 +253,40 @@ def load(path: Path) -> StoredDocument | None:
 
 
 def loads(raw: str, name: str) -> StoredDocument:
+    from workbench.yaml_guard import MAX_DEPTH, too_deep
+
+    deep = too_deep(raw)
+    if deep is not None:  # libyaml would overflow the C stack (a crash, not an error) on this
+        raise StoreError(
+            f"{name}: invalid YAML at line {deep[0]}, column {deep[1]}: nested more than {MAX_DEPTH} levels deep; "
+            "restore the file from version control or delete it to start over (nothing was overwritten)"
+        )
     try:
-        data = yaml.load(raw, Loader=_Loader)
+        # no "&" anywhere: no anchor, so no alias either, and the plain loader is faster
+        data = yaml.load(raw, Loader=_NoAliasLoader if "&" in raw else _Loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise StoreError(f"{name}: invalid YAML{where}: {problem}; fix the file by hand (nothing was overwritten)") from None
     if not isinstance(data, dict):
-        raise StoreError(f"{name}: not a workbench translations file (expected a mapping with `segments`)")
+        raise StoreError(f"{name}: not a workbench translations file (expected a mapping with `segments`); restore it from version control or delete it to start over")
     for key in ("document", "source_lang", "segments"):
         if key not in data:
             raise StoreError(f"{name}: missing top-level key `{key}`; fix the file by hand (nothing was overwritten)")
     if not isinstance(data["segments"], list):
-        raise StoreError(f"{name}: `segments` must be a list")
+        raise StoreError(f"{name}: `segments` must be a list of segments; fix the file by hand (nothing was overwritten)")
+    orphans_raw = data.get("orphans") or []
+    if not isinstance(orphans_raw, list):
+        raise StoreError(f"{name}: `orphans` must be a list of segments (or absent); fix the file by hand (nothing was overwritten)")
+    for key, default in (("source_lang", None), ("target_lang", "en")):
+        lang = data.get(key, default)
+        if lang not in LANGS:
+            raise StoreError(f"{name}: {key} {_shown(lang)} is not one of {', '.join(LANGS)}; fix the file by hand (nothing was overwritten)")
+    if not isinstance(data["document"], str) or not data["document"]:
+        raise StoreError(f"{name}: `document` must be the source document's path; fix the file by hand (nothing was overwritten)")
     segments = [_segment_from_dict(s, name, i) for i, s in enumerate(data["segments"])]
-    orphans = [_segment_from_dict(s, name, i, "orphans") for i, s in enumerate(data.get("orphans") or [])]
+    orphans = [_segment_from_dict(s, name, i, "orphans") for i, s in enumerate(orphans_raw)]
     seen: dict[str, int] = {}
     for i, seg in enumerate(segments):
         if seg.id in seen:
@@ -252,7 +294,7 @@ def loads(raw: str, name: str) -> StoredDocument:
         seen[seg.id] = i
     sig = data.get("signature") or {}
     if not isinstance(sig, dict):
-        raise StoreError(f"{name}: `signature` must be a mapping")
+        raise StoreError(f"{name}: `signature` must be a mapping; fix the file by hand (nothing was overwritten)")
     return StoredDocument(
         document=str(data["document"]),
         source_lang=str(data["source_lang"]),
@@ -282,11 +324,13 @@ def _segment_from_dict(d: Any, name: str, index: int, section: str = "segments")
     sid = d.get("id")
     if sid is None or sid == "":
         raise StoreError(f"{name}: {where} has no `id`; fix the file by hand (nothing was overwritten)")
+    if isinstance(sid, bool) or not isinstance(sid, (str, int)):
+        raise StoreError(f"{name}: {where} has an `id` that is {_shown(sid)}, not text; fix the file by hand (nothing was overwritten)")
     sid = str(sid)
     label = f"segment {sid}"
     status = d.get("status", "draft")
     if status not in STATUSES:
-        raise StoreError(f"{name}: {label} has status {status!r}; use one of: {', '.join(STATUSES)}")
+        raise StoreError(f"{name}: {label} has status {_shown(status)}; use one of: {', '.join(STATUSES)}")
     if "source" not in d:
         raise StoreError(f"{name}: {label} has no `source`; fix the file by hand (nothing was overwritten)")
     target = _str(d.get("target"), name, f"{label} target")
@@ -337,11 +381,27 @@ def _segment_from_dict(d: Any, name: str, index: int, section: str = "segments")
 
 
 def segment_id(prefix: str, text: str, suffix: str, taken: set[str]) -> str:
-    """A stable id from the segment's content (so insertions elsewhere do not renumber it)."""
+    """A stable id from the segment's content (so insertions elsewhere do not renumber it).
+
+    The same content again gets ``<id>-2``, ``<id>-3``... The next free number is found by
+    doubling and bisection, not one by one: a document that repeats one sentence 100,000
+    times would otherwise cost 100,000² set lookups. (Numbers are handed out in order, so
+    the taken ones form a run from 2; if a hand edit left a hole, a free number past it may be
+    chosen, which is just as unique.)
+    """
     base = "s" + hashlib.sha1((prefix + text + suffix).encode("utf-8")).hexdigest()[:8]
-    sid, n = base, 2
-    while sid in taken:
-        sid, n = f"{base}-{n}", n + 1
+    sid = base
+    if sid in taken:
+        lo, hi = 1, 2  # invariant: <base>-lo is taken (or lo == 1: the bare base), <base>-hi is unknown
+        while f"{base}-{hi}" in taken:
+            lo, hi = hi, hi * 2
+        while hi - lo > 1:  # <base>-hi is free: the first free one in (lo, hi]
+            mid = (lo + hi) // 2
+            if f"{base}-{mid}" in taken:
+                lo = mid
+            else:
+                hi = mid
+        sid = f"{base}-{hi}"
     taken.add(sid)
     return sid
 

@@ -1,0 +1,65 @@
+"""A guard for YAML files people edit by hand: refuse absurdly deep nesting before parsing.
+
+libyaml's composer (behind PyYAML's ``CSafeLoader``) recurses in C once per nesting level, so a
+file of a few hundred kilobytes such as ``a: [[[[...]]]]`` nested 100,000 deep overflows the C
+stack: the process dies with a segmentation fault, which no ``except`` can catch. Real workbench
+files nest a handful of levels deep.
+
+    where = too_deep(text)      # None, or (line, column) where the nesting passes MAX_DEPTH
+    if where: raise StoreError(f"{name}: nested more than {MAX_DEPTH} levels deep at line {where[0]} ...")
+
+The exact check walks libyaml's parser events (iterative, never recursive). It costs about a
+sixth of a full load, so it runs only when a cheap scan of the text says deep nesting is
+possible at all: many ``[``/``{``, a line indented hundreds of columns, or a long run of
+compact block indicators (``- - - - x``, ``? - ? - x``).
+"""
+
+from __future__ import annotations
+
+import re
+
+import yaml
+
+#: Deeper than this is refused. libyaml itself survives ~20,000 levels; our files use 5.
+MAX_DEPTH = 1000
+
+_Parser: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+#: A line indented 500+ columns, or starting with 250+ compact block indicators (a block
+#: collection cannot start later on a line, so only line starts are tried: fast).
+_DEEP_BLOCK = re.compile(r"^(?:[ ]{500}|[ ]*(?:[-?][ \t]+(?:[!&][^ \t\n]*[ \t]+)*){250})", re.MULTILINE)
+_OPEN = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
+_CLOSE = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
+
+
+def _maybe_deep(text: str) -> bool:
+    if text.count("[") + text.count("{") >= MAX_DEPTH:
+        return True
+    return _DEEP_BLOCK.search(text) is not None
+
+
+def too_deep(text: str, limit: int = MAX_DEPTH) -> tuple[int, int] | None:
+    """Where (1-based line, column) ``text`` nests collections more than ``limit`` deep, or None.
+
+    A syntax error found while checking is left for the real load to report (with its own line
+    and column), so this returns None then.
+    """
+    if limit >= MAX_DEPTH and not _maybe_deep(text):
+        return None
+    parser = _Parser(text)
+    depth = 0
+    try:
+        while True:
+            event = parser.get_event()
+            if event is None:
+                return None
+            if isinstance(event, _OPEN):
+                depth += 1
+                if depth > limit:
+                    mark = event.start_mark
+                    return (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
+            elif isinstance(event, _CLOSE):
+                depth -= 1
+    except yaml.YAMLError:
+        return None
+    finally:
+        parser.dispose()
