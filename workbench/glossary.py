@@ -59,7 +59,7 @@ import yaml
 from ahocorasick_rs import AhoCorasick, MatchKind
 
 from workbench.errors import GlossaryError
-from workbench.yaml_guard import MAX_DEPTH, too_deep
+from workbench.yaml_guard import MAX_DEPTH, NoAliasLoader, shown, too_deep
 
 __all__ = [
     "Term",
@@ -583,26 +583,6 @@ _WORD_CACHE = _WordCache()
 _LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _NoAliasGlossaryLoader(_LOADER):  # type: ignore[misc, valid-type]
-    """Safe loading that refuses an alias (``*name``) of a list or mapping: a few lines of
-    nested aliases ("billion laughs") expand to billions of strings once walked or printed."""
-
-    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
-        if not isinstance(node, yaml.ScalarNode) and node in self.constructed_objects:
-            raise yaml.constructor.ConstructorError(
-                None, None, "an alias (*name) repeats a list or mapping; write the value out instead", node.start_mark
-            )
-        return super().construct_object(node, deep)
-
-
-def _shown(value: Any) -> str:
-    """A hand-typed value for a one-line message: short, and never a whole list or mapping."""
-    if value is None or isinstance(value, (str, int, float, bool)):
-        text = repr(value)
-        return text if len(text) <= 60 else text[:57] + "...'"
-    return f"a {type(value).__name__}"
-
-
 class Glossary:
     """A validated glossary with cached per-language matchers."""
 
@@ -642,7 +622,7 @@ class Glossary:
                 f"{name}: nested more than {MAX_DEPTH} levels deep at line {where[0]}, column {where[1]}; "
                 "the glossary is a flat list of entries: fix the file"
             )
-        loader = (_NoAliasGlossaryLoader if "&" in text else _LOADER)(text)
+        loader = (NoAliasLoader if "&" in text else _LOADER)(text)
         try:
             try:
                 root = loader.get_single_node()
@@ -672,7 +652,7 @@ class Glossary:
         if unknown:
             raise GlossaryError(f"{name}: unknown top-level key(s) {', '.join(unknown)}; only 'version' and 'terms' are allowed")
         if data.get("version") != 1:
-            raise GlossaryError(f"{name}: unsupported or missing version {_shown(data.get('version'))}; write 'version: 1'")
+            raise GlossaryError(f"{name}: unsupported or missing version {shown(data.get('version'))}; write 'version: 1'")
         terms = data.get("terms")
         if terms is None:
             terms = []
@@ -1032,7 +1012,7 @@ def _strings(value: Any, what: str, ctx: str, name: str) -> tuple[str, ...]:
     for item in items:
         if not isinstance(item, str):
             raise GlossaryError(
-                f"{name}: {what} of {ctx} contains {_shown(item)} ({type(item).__name__}), not a string; quote it"
+                f"{name}: {what} of {ctx} contains {shown(item)} ({type(item).__name__}), not a string; quote it"
             )
         clean = _clean_variant(item)
         if not clean:

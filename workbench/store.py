@@ -22,6 +22,7 @@ import yaml
 
 from workbench.errors import StoreError
 from workbench.ingest import LANGS
+from workbench.yaml_guard import NoAliasLoader, shown
 
 STATUSES: tuple[str, ...] = ("draft", "edited", "approved")
 HUMAN_STATUSES: frozenset[str] = frozenset({"edited", "approved"})
@@ -142,29 +143,6 @@ class StoredDocument:
         return "".join(out) + self.trailing
 
 
-class _NoAliasLoader(_Loader):  # type: ignore[misc, valid-type]
-    """Safe loading that refuses an alias (``*name``) of a list or mapping.
-
-    Our files never contain one, and a few lines of nested aliases ("billion laughs") expand
-    to billions of strings as soon as anything walks or prints the value.
-    """
-
-    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
-        if not isinstance(node, yaml.ScalarNode) and node in self.constructed_objects:
-            raise yaml.constructor.ConstructorError(
-                None, None, "an alias (*name) repeats a list or mapping; write the value out instead", node.start_mark
-            )
-        return super().construct_object(node, deep)
-
-
-def _shown(value: Any) -> str:
-    """A hand-typed value for a one-line message: short, and never a whole list or mapping."""
-    if value is None or isinstance(value, (str, int, float, bool)):
-        text = repr(value)
-        return text if len(text) <= 60 else text[:57] + "...'"
-    return f"a {type(value).__name__}"
-
-
 class _ReadableDumper(_Dumper):  # type: ignore[misc, valid-type]
     """Dumps white-space strings with escapes ("\\n\\n") instead of as blank lines."""
 
@@ -263,7 +241,7 @@ def loads(raw: str, name: str) -> StoredDocument:
         )
     try:
         # no "&" anywhere: no anchor, so no alias either, and the plain loader is faster
-        data = yaml.load(raw, Loader=_NoAliasLoader if "&" in raw else _Loader)
+        data = yaml.load(raw, Loader=NoAliasLoader if "&" in raw else _Loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -282,7 +260,7 @@ def loads(raw: str, name: str) -> StoredDocument:
     for key, default in (("source_lang", None), ("target_lang", "en")):
         lang = data.get(key, default)
         if lang not in LANGS:
-            raise StoreError(f"{name}: {key} {_shown(lang)} is not one of {', '.join(LANGS)}; fix the file by hand (nothing was overwritten)")
+            raise StoreError(f"{name}: {key} {shown(lang)} is not one of {', '.join(LANGS)}; fix the file by hand (nothing was overwritten)")
     if not isinstance(data["document"], str) or not data["document"]:
         raise StoreError(f"{name}: `document` must be the source document's path; fix the file by hand (nothing was overwritten)")
     segments = [_segment_from_dict(s, name, i) for i, s in enumerate(data["segments"])]
@@ -325,12 +303,12 @@ def _segment_from_dict(d: Any, name: str, index: int, section: str = "segments")
     if sid is None or sid == "":
         raise StoreError(f"{name}: {where} has no `id`; fix the file by hand (nothing was overwritten)")
     if isinstance(sid, bool) or not isinstance(sid, (str, int)):
-        raise StoreError(f"{name}: {where} has an `id` that is {_shown(sid)}, not text; fix the file by hand (nothing was overwritten)")
+        raise StoreError(f"{name}: {where} has an `id` that is {shown(sid)}, not text; fix the file by hand (nothing was overwritten)")
     sid = str(sid)
     label = f"segment {sid}"
     status = d.get("status", "draft")
     if status not in STATUSES:
-        raise StoreError(f"{name}: {label} has status {_shown(status)}; use one of: {', '.join(STATUSES)}")
+        raise StoreError(f"{name}: {label} has status {shown(status)}; use one of: {', '.join(STATUSES)}")
     if "source" not in d:
         raise StoreError(f"{name}: {label} has no `source`; fix the file by hand (nothing was overwritten)")
     target = _str(d.get("target"), name, f"{label} target")

@@ -17,6 +17,7 @@ compact block indicators (``- - - - x``, ``? - ? - x``).
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import yaml
 
@@ -63,3 +64,26 @@ def too_deep(text: str, limit: int = MAX_DEPTH) -> tuple[int, int] | None:
         return None
     finally:
         parser.dispose()
+
+
+class NoAliasLoader(_Parser):  # type: ignore[misc, valid-type]
+    """Safe loading that refuses an alias (``*name``) of a list or mapping.
+
+    Our files never contain one, and a few lines of nested aliases ("billion laughs") expand
+    to billions of strings as soon as anything walks or prints the value.
+    """
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        if not isinstance(node, yaml.ScalarNode) and node in self.constructed_objects:
+            raise yaml.constructor.ConstructorError(
+                None, None, "an alias (*name) repeats a list or mapping; write the value out instead", node.start_mark
+            )
+        return super().construct_object(node, deep)
+
+
+def shown(value: Any) -> str:
+    """A hand-typed value for a one-line message: short, and never a whole list or mapping."""
+    if value is None or isinstance(value, (str, int, float, bool)):
+        text = repr(value)
+        return text if len(text) <= 60 else text[:57] + "...'"
+    return f"a {type(value).__name__}"
