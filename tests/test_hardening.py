@@ -32,7 +32,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_ingest import _to_cp1258  # Windows-1258 as Vietnamese software writes it
 
-from workbench import review, store
+from workbench import review, store, yaml_guard
 from workbench.cli import cli
 from workbench.errors import StoreError
 from workbench.server import ReviewServer, make_server
@@ -459,7 +459,7 @@ def test_a_deeply_nested_translations_file_is_refused_not_a_crash(project: Path)
         done = subprocess.run([sys.executable, "-m", "workbench", *command], cwd=project, capture_output=True, timeout=120, check=False)
         err = done.stderr.decode()
         assert done.returncode == 4 and len(err.splitlines()) == 1, (done.returncode, err[-500:])
-        assert f"{VI}.yaml: invalid YAML at line" in err and "nested more than 1000 levels deep" in err
+        assert f"{VI}.yaml: invalid YAML at line" in err and f"nested more than {yaml_guard.MAX_DEPTH} levels deep" in err
     assert path.read_bytes() == before
 
 

@@ -21,8 +21,12 @@ from typing import Any
 
 import yaml
 
-#: Deeper than this is refused. libyaml itself survives ~20,000 levels; our files use 5.
-MAX_DEPTH = 1000
+#: Deeper than this is refused, with our own message. Our files nest about 5 levels; libyaml
+#: survives ~20,000 in C, and newer PyYAML releases refuse 1,000 with a message of their own, so
+#: our limit sits well below any library's and the wording is always ours.
+MAX_DEPTH = 100
+#: The cheap pre-check only looks for nesting that could endanger the parser at all.
+_DANGER = 1000
 
 _Parser: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 #: A line indented 500+ columns, or starting with 250+ compact block indicators (a block
@@ -33,7 +37,7 @@ _CLOSE = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
 
 
 def _maybe_deep(text: str) -> bool:
-    if text.count("[") + text.count("{") >= MAX_DEPTH:
+    if text.count("[") + text.count("{") >= _DANGER:
         return True
     return _DEEP_BLOCK.search(text) is not None
 
@@ -44,7 +48,7 @@ def too_deep(text: str, limit: int = MAX_DEPTH) -> tuple[int, int] | None:
     A syntax error found while checking is left for the real load to report (with its own line
     and column), so this returns None then.
     """
-    if limit >= MAX_DEPTH and not _maybe_deep(text):
+    if limit >= MAX_DEPTH and not _maybe_deep(text):  # too few brackets or indents to be a danger
         return None
     parser = _Parser(text)
     depth = 0
@@ -60,10 +64,33 @@ def too_deep(text: str, limit: int = MAX_DEPTH) -> tuple[int, int] | None:
                     return (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
             elif isinstance(event, _CLOSE):
                 depth -= 1
-    except yaml.YAMLError:
+    except yaml.YAMLError as exc:
+        # Some PyYAML releases refuse deep nesting themselves while scanning ahead, with their own
+        # wording: decide from the text, so that the message is ours whatever the version.
+        if _flow_depth(text) > limit or _DEEP_BLOCK.search(text) is not None:
+            mark = getattr(exc, "problem_mark", None)
+            return (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
         return None
     finally:
         parser.dispose()
+
+
+_FLOW_TOKEN = re.compile(r"""[\[{\]}]|"(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|#[^\n]*""")
+
+
+def _flow_depth(text: str) -> int:
+    """The deepest nesting of flow collections (``[``/``{``) in ``text``, quoted scalars and
+    comments skipped. An approximation (a bracket inside a plain scalar counts), used only on
+    text the parser has already refused."""
+    depth = deepest = 0
+    for match in _FLOW_TOKEN.finditer(text):
+        char = match.group()[0]
+        if char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth = max(0, depth - 1)
+    return deepest
 
 
 class NoAliasLoader(_Parser):  # type: ignore[misc, valid-type]
