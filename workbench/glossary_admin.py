@@ -15,7 +15,7 @@ from the original text.  The new content is validated with
 and the file is left untouched.  Writes are atomic.
 
 The library raises :class:`workbench.errors.GlossaryError` (one line, says how to
-fix) and never prints or exits; ``workbench.cli_glossary`` does the printing.
+fix) and never prints or exits; ``workbench.cli.glossary`` does the printing.
 """
 
 from __future__ import annotations

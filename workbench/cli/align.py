@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from workbench.cli import ENGINE_CHOICES, _echo_json, handle_errors
+from workbench.cli.base import ENGINE_CHOICES, echo_json, handle_errors
 
 
 @click.command()
@@ -52,7 +52,7 @@ def align(source: Path, translation: Path, presegmented: bool, bridge: Path | No
         elif fmt == "tsv":
             sys.stdout.write(al.format_tsv(beads, src, tgt))
         else:
-            _echo_json([{"src": list(b.src), "tgt": list(b.tgt), "confidence": b.confidence} for b in beads])
+            echo_json([{"src": list(b.src), "tgt": list(b.tgt), "confidence": b.confidence} for b in beads])
         return
     if bridge is not None:
         raise click.UsageError("--bridge needs --presegmented (in document mode the bridge is machine-translated with --engine)")
@@ -70,7 +70,7 @@ def align(source: Path, translation: Path, presegmented: bool, bridge: Path | No
         notify=lambda m: click.echo(m, err=True),
     )
     if as_json:
-        _echo_json(result.as_dict())
+        echo_json(result.as_dict())
         return
     beads = ", ".join(f"{v} {k}" for k, v in result.beads.items())
     bridge_note = f"bridge: {result.engine}" if result.bridged else "no MT bridge (length, numbers, glossary terms)"

@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from workbench.cli import _echo_json, handle_errors
+from workbench.cli.base import echo_json, handle_errors
 
 _TRANSLATIONS = click.option(
     "--translations", "out_dir", type=click.Path(path_type=Path), default=Path("translations"), show_default=True, help="The translations directory (translate's --out)."
@@ -110,7 +110,7 @@ def show_cmd(doc: str, status: str | None, flag: str | None, as_json: bool, out_
     segs = rv.select(d, status, flag)
     if as_json:
         glossary = _glossary(glossary_path)
-        _echo_json({
+        echo_json({
             "document": d.document,
             "stem": opened.stem,
             "file": str(opened.path),
@@ -268,14 +268,14 @@ def memory_cmd(text: str | None, threshold: float, limit: int, as_json: bool, ou
     entries = rv.memory_entries(out_dir)
     if text is None:
         if as_json:
-            _echo_json({"entries": [e.as_dict() for e in entries]})
+            echo_json({"entries": [e.as_dict() for e in entries]})
         else:
             approved = sum(1 for e in entries if e.status == "approved")
             click.echo(f"{len(entries)} reviewed segments in the memory ({approved} approved, {len(entries) - approved} edited)")
         return
     matches = rv.fuzzy_in(entries, text, threshold, limit)
     if as_json:
-        _echo_json({"query": text, "matches": [m.as_dict() for m in matches]})
+        echo_json({"query": text, "matches": [m.as_dict() for m in matches]})
         return
     for m in matches:
         click.echo(f"{m.score:.0%}  {m.entry.stem}:{m.entry.segment} ({m.entry.status})\n  {m.source}\n  en: {m.target}")
@@ -310,7 +310,7 @@ def export(docs: tuple[str, ...], fmt: str, statuses: tuple[str, ...], out: Path
     glossary = _glossary(glossary_path) if fmt == "html" else None
     paths = export_documents(out_dir, list(docs) or None, fmt, out=out, statuses=statuses, memory=memory, glossary=glossary)
     if as_json:
-        _echo_json({"written": [str(p) for p in paths]})
+        echo_json({"written": [str(p) for p in paths]})
         return
     for p in paths:
         click.echo(str(p))
