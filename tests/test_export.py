@@ -110,7 +110,7 @@ def test_status_filter(project: Path) -> None:
     export.export_documents(OUT, [ZH], "xliff", out=Path("exports"), statuses=["approved"])
     f = factory.getobject(f"exports/{ZH}.xlf")
     assert [u.getid().split("\x04")[-1] for u in f.units] == [approved]
-    r = CliRunner().invoke(cli, ["export", f"seeds/{ZH}.txt", "--format", "tmx", "--status", "approved", "--status", "edited", "--out", "x", "--json"])
+    r = CliRunner().invoke(cli, ["export", f"seeds/{ZH}.txt", "--format", "tmx", "--status", "approved", "--status", "edited", "--dest", "x", "--json"])
     assert r.exit_code == 0, r.output
     assert json.loads(r.stdout) == {"written": [f"x/{ZH}.tmx"]}
     assert len(tmx.tmxfile.parsefile(f"x/{ZH}.tmx").units) == 2

@@ -9,14 +9,20 @@ from typing import Any
 
 import click
 
-from workbench.cli.base import ENGINE_CHOICES, download_bar, echo_json, handle_errors
+from workbench.cli.base import (
+    ENGINE_CHOICES,
+    download_bar,
+    echo_json,
+    handle_errors,
+    translations_option,
+)
 
 
 @click.command()
 @click.argument("docs", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--engine", type=click.Choice(ENGINE_CHOICES), default="auto", show_default=True, help="auto: Argos where a model is installed or downloadable, else copy.")
 @click.option("--glossary", "glossary_path", type=click.Path(path_type=Path), default=None, help="Glossary YAML [default: ./glossary.yaml].")
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("translations"), show_default=True, help="Where the side-by-side YAML files go.")
+@translations_option
 @click.option("--lang", default=None, help="Source language of all DOCS (zh-Hans, zh-Hant, vi, en); detected if omitted.")
 @click.option("--encoding", default=None, help="The documents' text encoding (e.g. big5, gb18030, cp1258, utf-16); detected if omitted.")
 @click.option("--no-download", is_flag=True, help="Never download a model (auto then uses copy where none is installed).")
@@ -94,7 +100,7 @@ def translate(docs: tuple[Path, ...], engine: str, glossary_path: Path | None, o
 
 @click.command()
 @click.argument("docs", nargs=-1)
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("translations"), show_default=True)
+@translations_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 @handle_errors
 def status(docs: tuple[str, ...], out_dir: Path, as_json: bool) -> None:

@@ -15,10 +15,10 @@ from typing import Any
 
 import click
 
-from workbench.cli.base import echo_json, handle_errors
+from workbench.cli.base import echo_json, handle_errors, translations_option
 
 _GLOSSARY = click.option("--glossary", "glossary_path", type=click.Path(path_type=Path), default=Path("glossary.yaml"), show_default=True, help="The glossary YAML file.")
-_OUT = click.option("--out", "--translations", "out_dir", type=click.Path(path_type=Path), default=Path("translations"), show_default=True, help="The translations directory (translate's --out).")
+_OUT = translations_option
 _JSON = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 _DRY = click.option("--dry-run", is_flag=True, help="Validate and report, but do not write glossary.yaml.")
 

@@ -12,11 +12,15 @@ from typing import Any
 
 import click
 
-from workbench.cli.base import echo_json, handle_errors
-
-_TRANSLATIONS = click.option(
-    "--translations", "out_dir", type=click.Path(path_type=Path), default=Path("translations"), show_default=True, help="The translations directory (translate's --out)."
+from workbench.cli.base import (
+    dest_option,
+    echo_json,
+    handle_errors,
+    translations_only,
+    translations_option,
 )
+
+_TRANSLATIONS = translations_option
 _GLOSSARY = click.option("--glossary", "glossary_path", type=click.Path(path_type=Path), default=None, help="Glossary YAML for terms and QA flags [default: ./glossary.yaml].")
 _DIGEST = click.option("--digest", default=None, help="Refuse the change unless the file's sha256 is still this (from `review show --json`).")
 
@@ -287,19 +291,19 @@ def memory_cmd(text: str | None, threshold: float, limit: int, as_json: bool, ou
 @click.argument("docs", nargs=-1)
 @click.option("--format", "fmt", type=click.Choice(["tmx", "xliff", "csv", "html"]), required=True, help="TMX 1.4b, XLIFF 1.2, CSV (UTF-8) or a static HTML report.")
 @click.option("--status", "statuses", type=click.Choice(["draft", "edited", "approved"]), multiple=True, help="Only segments with this status (repeatable).")
-@click.option("--out", "out", type=click.Path(path_type=Path), default=Path("exports"), show_default=True, help="Directory for the exported files.")
+@dest_option("exports")
 @click.option("--memory", is_flag=True, help="Export the translation memory (edited and approved segments of all documents) as TMX.")
 @click.option("--json", "as_json", is_flag=True, help="Print the written paths as JSON.")
-@_TRANSLATIONS
+@translations_only
 @_GLOSSARY
 @handle_errors
-def export(docs: tuple[str, ...], fmt: str, statuses: tuple[str, ...], out: Path, memory: bool, as_json: bool, out_dir: Path, glossary_path: Path | None) -> None:
+def export(docs: tuple[str, ...], fmt: str, statuses: tuple[str, ...], dest: Path, memory: bool, as_json: bool, out_dir: Path, glossary_path: Path | None) -> None:
     """Export DOCS (default: all) as TMX, XLIFF, CSV or an HTML report, one file per document.
 
     \b
     Example:
         workbench export --format xliff
-        workbench export seeds/000_093349a39d32f8f2.txt --format tmx --status approved --out exports
+        workbench export seeds/000_093349a39d32f8f2.txt --format tmx --status approved --dest exports
         workbench export --format tmx --memory
         workbench export --format html
     """
@@ -308,7 +312,7 @@ def export(docs: tuple[str, ...], fmt: str, statuses: tuple[str, ...], out: Path
     if memory and docs:
         raise click.UsageError("--memory exports all documents' reviewed segments; give no DOCS with it")
     glossary = _glossary(glossary_path) if fmt == "html" else None
-    paths = export_documents(out_dir, list(docs) or None, fmt, out=out, statuses=statuses, memory=memory, glossary=glossary)
+    paths = export_documents(out_dir, list(docs) or None, fmt, out=dest, statuses=statuses, memory=memory, glossary=glossary)
     if as_json:
         echo_json({"written": [str(p) for p in paths]})
         return
