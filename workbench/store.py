@@ -12,14 +12,13 @@ carry human work are kept under ``orphans``.
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from workbench import files
 from workbench.errors import StoreError
 from workbench.ingest import LANGS
 from workbench.yaml_guard import NoAliasLoader, shown
@@ -182,29 +181,9 @@ def file_digest(path: Path) -> str | None:
 
 
 def atomic_write_text(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` so readers see the old or the new file, never half of one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-    try:  # make the rename itself durable
-        dfd = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(dfd)
-        finally:
-            os.close(dfd)
-    except OSError:
-        pass
+    """Write ``text`` to ``path`` so readers see the old or the new file, never half of one
+    (the file keeps its mode; see :mod:`workbench.files`)."""
+    files.atomic_write_text(path, text)
 
 
 def save(doc: StoredDocument, path: Path) -> bool:
