@@ -30,6 +30,27 @@ LANG_ALIASES: dict[str, str] = {
 #: Encodings we try, after UTF-8, for files that are not UTF-8.
 FALLBACK_ENCODINGS: tuple[str, ...] = ("gb18030", "big5", "cp1258", "cp1252")
 MAX_BYTES = 200 * 1024 * 1024
+#: File extensions of source documents. A document's name (the stem of its file in
+#: translations/) is its file name without the final extension only when it is one of these:
+#: ``A.RES.75.1.txt`` -> ``A.RES.75.1``, ``report.v2.txt`` -> ``report.v2``, ``Report.1`` -> ``Report.1``.
+DOCUMENT_EXTENSIONS: frozenset[str] = frozenset(
+    {".txt", ".text", ".md", ".markdown", ".rst", ".docx", ".doc", ".odt", ".rtf", ".html", ".htm", ".xhtml", ".xml", ".pdf", ".srt"}
+)
+
+
+def document_name(path: str | Path) -> str:
+    """The document name of a source file: its file name minus a known document extension
+    (see :data:`DOCUMENT_EXTENSIONS`); any other dot belongs to the name."""
+    name = Path(str(path)).name
+    suffix = Path(name).suffix
+    if suffix and suffix.lower() in DOCUMENT_EXTENSIONS and len(name) > len(suffix):
+        return name[: -len(suffix)]
+    return name
+
+
+def is_hidden_name(name: str) -> bool:
+    """Names starting with a dot are hidden files (and our own lock/temp files), never documents."""
+    return name.startswith(".")
 
 
 @dataclass(frozen=True)
@@ -45,8 +66,8 @@ class Document:
 
     @property
     def name(self) -> str:
-        """The document's stem: the name of its file in translations/."""
-        return self.path.stem
+        """The document's name: the stem of its file in translations/ (see :func:`document_name`)."""
+        return document_name(self.path)
 
 
 def normalize_lang(lang: str) -> str:
@@ -207,17 +228,29 @@ def document_from_bytes(data: bytes, path: Path, lang: str | None = None, encodi
     return Document(path=path, text=text, lang=code, encoding=encoding, sha256=digest, lang_detected=detected)
 
 
-def discover(paths: list[str | Path]) -> list[Path]:
-    """Expand directories to the documents in them (``*.txt``, sorted); keep files as given."""
+def discover(paths: list[str | Path], skipped: list[Path] | None = None) -> list[Path]:
+    """Expand directories to the documents in them (``*.txt``, sorted); keep files as given.
+
+    A file whose name starts with a dot is not a document: named explicitly it is refused
+    (InputError); found in a directory it is left out and added to ``skipped`` (so the caller
+    can say so: never silently invisible).
+    """
     out: list[Path] = []
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
             found = sorted(q for q in p.iterdir() if q.is_file() and q.suffix.lower() in {".txt", ".text", ".md"})
+            hidden = [q for q in found if is_hidden_name(q.name)]
+            if skipped is not None:
+                skipped.extend(hidden)
+            found = [q for q in found if not is_hidden_name(q.name)]
             if not found:
-                raise InputError(f"{p}: no documents (*.txt) in this directory")
+                extra = f" (only hidden files: {', '.join(q.name for q in hidden[:3])}; rename them without the leading dot)" if hidden else ""
+                raise InputError(f"{p}: no documents (*.txt) in this directory{extra}")
             out.extend(found)
         elif p.exists():
+            if is_hidden_name(p.name):
+                raise InputError(f"{p}: a document name cannot start with a dot (hidden files are not listed, reviewed or exported); rename the file without the leading dot")
             out.append(p)
         else:
             raise InputError(f"{p}: no such file or directory")
@@ -230,7 +263,8 @@ def discover(paths: list[str | Path]) -> list[Path]:
             unique.append(p)
     stems: dict[str, Path] = {}
     for p in unique:
-        if p.stem in stems:
-            raise InputError(f"{p} and {stems[p.stem]} would share translations/{p.stem}.yaml; rename one")
-        stems[p.stem] = p
+        name = document_name(p)
+        if name in stems:
+            raise InputError(f"{p} and {stems[name]} would share translations/{name}.yaml; rename one")
+        stems[name] = p
     return unique

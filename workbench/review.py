@@ -10,7 +10,7 @@ Every change loads the file, checks that it is still the version the caller saw
 (``expected_digest``, the sha256 of its bytes; a mismatch raises a ``StoreError``
 starting with ``stale:``), applies the change, recomputes the touched segments'
 glossary terms and QA flags, and saves atomically — all under a short per-file lock
-``translations/.<stem>.lock`` so two writers never interleave.
+``translations/.locks/<stem>.lock`` so two writers never interleave.
 
 Translation memory: edited and approved segments of every document.
 :func:`memory` maps a source sentence to its reviewed English; :func:`fuzzy` finds
@@ -31,6 +31,7 @@ from typing import Any, Callable, Iterable, Iterator
 from workbench import qa, store
 from workbench.errors import InputError, StoreError
 from workbench.glossary import Glossary, Hit
+from workbench.ingest import document_name
 
 LOCK_TIMEOUT = 10.0  # seconds; a change is a load + save, so this only waits out another change
 
@@ -49,33 +50,33 @@ class Opened:
 
 
 def stem_of(doc: str | Path) -> str:
-    """The stem of a DOC given as a source path (seeds/x.txt), a yaml path or a stem."""
+    """The document name of a DOC given as a source path (seeds/x.txt), a yaml path or a name
+    (the one rule: :func:`workbench.ingest.document_name`; a prefix is resolved by :func:`path_of`)."""
     name = Path(str(doc)).name
-    stem = Path(name).stem if "." in name else name
+    stem = name[:-5] if name.lower().endswith(".yaml") and len(name) > 5 else document_name(name)
     if not stem or stem.startswith("."):
         raise InputError(f"{doc}: not a document name; give a source path or its stem (see `workbench status`)")
     return stem
 
 
 def path_of(out_dir: Path, doc: str | Path) -> Path:
-    stem = stem_of(doc)
-    path = store.path_for(out_dir, stem)
-    if not path.exists():
-        if not out_dir.is_dir():
-            raise StoreError(f"{out_dir}: no translations directory; run `workbench translate` first")
-        raise StoreError(f"{doc}: no translations file {path}; run `workbench translate {doc}` first")
-    return path
+    """DOC's translations file (DOC: source path, yaml path, name or unique prefix of a name)."""
+    return store.find_document(out_dir, doc)
 
 
 def open_doc(out_dir: Path, doc: str | Path) -> Opened:
     """Read DOC's translations file (DOC: source path or stem) with the digest of the bytes read."""
-    path = path_of(out_dir, doc)
+    return open_path(path_of(out_dir, doc))
+
+
+def open_path(path: Path) -> Opened:
+    """Read the translations file ``path`` with the digest of the bytes read."""
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise StoreError(f"{path}: not UTF-8 text; restore it from version control or delete it to start over") from None
-    return Opened(stem=path.stem, path=path, doc=store.loads(text, str(path)), digest=hashlib.sha256(raw).hexdigest())
+    return Opened(stem=path.name[:-5], path=path, doc=store.loads(text, str(path)), digest=hashlib.sha256(raw).hexdigest())
 
 
 def find_segment(doc: store.StoredDocument, seg_id: str, name: str = "") -> int:
@@ -173,12 +174,24 @@ class Change:
     doc: store.StoredDocument
 
 
+#: Per-file locks live in their own hidden directory, so no document name (``workbench.txt``
+#: included) can collide with a lock, the project lock ``.workbench.lock`` among them.
+LOCK_DIR = ".locks"
+
+
+def lock_path(out_dir: Path, stem: str) -> Path:
+    """The lock file guarding ``translations/<stem>.yaml`` (created with its directory)."""
+    directory = out_dir / LOCK_DIR
+    directory.mkdir(exist_ok=True)
+    return directory / f"{stem}.lock"
+
+
 @contextmanager
 def file_lock(out_dir: Path, stem: str) -> Iterator[None]:
     """The short per-file lock every writer of ``translations/<stem>.yaml`` takes around load-check-save."""
     from filelock import FileLock, Timeout
 
-    lock = FileLock(str(out_dir / f".{stem}.lock"), timeout=LOCK_TIMEOUT)
+    lock = FileLock(str(lock_path(out_dir, stem)), timeout=LOCK_TIMEOUT)
     try:
         lock.acquire()
     except Timeout:
@@ -198,7 +211,7 @@ def _apply(
 ) -> Change:
     path = path_of(out_dir, doc)
     with file_lock(out_dir, path.stem):
-        opened = open_doc(out_dir, path.stem)
+        opened = open_path(path)
         if expected_digest is not None and expected_digest != opened.digest:
             raise StoreError(
                 f"stale: {path} was changed since you loaded it (another tab, a hand edit or a translate run); reload it and make your change again"

@@ -54,7 +54,7 @@ class ReviewServer(ThreadingHTTPServer):
 
     def __init__(self, out_dir: Path, docs: list[str] | None, port: int, glossary: Glossary) -> None:
         self.out_dir = out_dir
-        self.only = [review.stem_of(d) for d in docs] if docs else None
+        self.only = [review.path_of(out_dir, d).name[:-5] for d in docs] if docs else None
         self.glossary = glossary
         self.static_cache: dict[str, bytes] = {}
         super().__init__(("127.0.0.1", port), Handler)

@@ -453,8 +453,10 @@ def translate_documents(
     """Translate every document in ``paths`` into ``out_dir``, keeping human edits."""
     from filelock import FileLock, Timeout
 
-    files = discover(paths)
+    hidden: list[Path] = []
+    files = discover(paths, hidden)
     glossary, notices = load_glossary(glossary_path)
+    notices += [f"skipped {h}: a name starting with a dot is a hidden file, not a document; rename it without the dot to translate it" for h in hidden]
     for n in notices:
         notify(n)
     docs = [read_document(p, lang, encoding) for p in files]
