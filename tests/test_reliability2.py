@@ -248,3 +248,41 @@ def test_merge_keys_may_still_be_overridden(here: Path) -> None:
     import yaml
 
     assert yaml.load("base: &b {a: 1, b: 2}\nx:\n  <<: *b\n  a: 3\n", Loader=StrictLoader)["x"] == {"a": 3, "b": 2}
+
+
+# ---------------------------------------------------------------- a reviewer saves while translate runs
+
+
+@pytest.mark.parametrize("action", ["split", "merge"])
+def test_a_split_or_merge_saved_in_the_page_while_translate_runs_wins(here: Path, monkeypatch: pytest.MonkeyPatch, action: str) -> None:
+    _translate(here, "doc.txt")
+    import workbench.translate as tr
+
+    real_run_jobs = tr.run_jobs
+    saved: dict[str, Any] = {}
+
+    with _serve() as srv:
+        def reviewer_saves_meanwhile(*args: Any, **kwargs: Any) -> None:
+            # translate has planned (read the file, segmented, chosen engines) and is decoding now
+            if not saved:
+                status, page = _request(srv, "GET", "/api/doc/doc")
+                first = page["segments"][0]
+                if action == "split":
+                    body = {"digest": page["digest"], "id": first["id"], "source_at": 4, "target_at": len(first["target"]) // 2}
+                else:
+                    body = {"digest": page["digest"], "id": first["id"]}
+                status, after = _request(srv, "POST", f"/api/doc/doc/{action}", body)
+                assert status == 200, after
+                saved["segments"] = [(s["id"], s["source"], s["target"], s["status"]) for s in after["segments"] if s["source"]]
+            return real_run_jobs(*args, **kwargs)
+
+        monkeypatch.setattr(tr, "run_jobs", reviewer_saves_meanwhile)
+        result = _cli("translate", "--engine", "copy", "docs/doc.txt", "--json")
+    assert result.exit_code == 0, result.output
+    assert saved, "the hook ran during the translate run"
+    doc = store.load(OUT / "doc.yaml")
+    assert doc is not None
+    assert [(s.id, s.source, s.target, s.status) for s in doc.segments if s.source] == saved["segments"]
+    assert doc.orphans == []
+    assert doc.source_text() == ZH_TEXT
+    assert json.loads(result.output)["documents"][0]["orphans"] == 0

@@ -509,6 +509,12 @@ def _run(docs, glossary, out_dir, engine_name, download, index_url, engine_optio
     return RunResult(documents=results, notices=notices, glossary_hash=glossary.hash)
 
 
+def _replan(plan: _Plan, old: store.StoredDocument | None, glossary: Glossary) -> None:
+    """Segment ``plan``'s document again against ``old`` (the file as it is now on disk)."""
+    plan.sentences = _sentences(plan.doc, old)
+    plan.hits = glossary.find_all([s.text for s in plan.sentences], plan.doc.lang) if plan.doc.lang != TARGET_LANG else [[] for _ in plan.sentences]
+
+
 def _write(plan: _Plan, old: store.StoredDocument | None, glossary: Glossary, jobs: dict[str, _Job], memory: dict[str, str]) -> DocumentResult:
     """Merge and write one document; if someone saved the file meanwhile, merge again with theirs."""
     result = DocumentResult(
@@ -535,6 +541,10 @@ def _write(plan: _Plan, old: store.StoredDocument | None, glossary: Glossary, jo
                 return result
             digest = store.file_digest(plan.out_path)  # a reviewer saved meanwhile: merge with that
             old = store.load(plan.out_path)
+        # Whatever the reviewer saved wins, their segmentation included: the sentences were planned
+        # from the file as it was, so a split or merge saved since would not match them, and the
+        # reviewer's segments would go to `orphans` with a fresh draft of the old sentence in their place.
+        _replan(plan, old, glossary)
         fresh = [jobs[fp] for fp in _pending(plan, old, jobs, memory)]
         run_jobs(plan.engine, fresh, glossary=glossary)
     raise WorkbenchError(f"{plan.out_path}: the file kept changing while it was being written; run translate again")
