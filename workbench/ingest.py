@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import os
 import re
+import stat
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import BinaryIO
 
 from workbench.errors import InputError
 
@@ -177,21 +180,59 @@ def _chinese_script(han: str) -> str:
     return "zh-Hant" if trad_only > simp_only else "zh-Hans"
 
 
+def _too_big(p: object, size: int, limit: int) -> InputError:
+    return InputError(f"{p}: {size // (1024 * 1024)} MiB is larger than the {limit // (1024 * 1024)} MiB limit; split the document")
+
+
+def read_file_bytes(path: str | Path, limit: int = MAX_BYTES) -> bytes:
+    """The bytes of a regular file, at most ``limit`` of them.
+
+    A device (``/dev/zero``), FIFO or socket is refused before anything is read (it may never
+    end; standard input is ``-``), and a file that grows past ``limit`` while being read is
+    refused too. Opened non-blocking, so a FIFO never hangs the open itself.
+    """
+    p = Path(path)
+    try:
+        fd = os.open(p, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except FileNotFoundError:
+        raise InputError(f"{p}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{p}: is a directory; give a document file (or the directory to `translate`)") from None
+    except OSError as exc:
+        from workbench.errors import describe_os_error
+
+        raise InputError(describe_os_error(exc, p)) from None
+    with os.fdopen(fd, "rb") as fh:
+        st = os.fstat(fd)
+        if stat.S_ISDIR(st.st_mode):
+            raise InputError(f"{p}: is a directory; give a document file (or the directory to `translate`)")
+        if not stat.S_ISREG(st.st_mode):
+            raise InputError(f"{p}: not a regular file (a device, FIFO or socket, which may never end); give a document file, or - to read standard input")
+        if st.st_size > limit:
+            raise _too_big(p, st.st_size, limit)
+        try:
+            data = fh.read(limit + 1)
+        except OSError as exc:
+            from workbench.errors import describe_os_error
+
+            raise InputError(describe_os_error(exc, p)) from None
+    if len(data) > limit:
+        raise _too_big(p, len(data), limit)
+    return data
+
+
+def read_stream_bytes(stream: BinaryIO, name: str = "standard input", limit: int = MAX_BYTES) -> bytes:
+    """At most ``limit`` bytes of a stream (standard input); more is refused, not read on forever."""
+    data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise InputError(f"{name}: more than the {limit // (1024 * 1024)} MiB limit; split the document")
+    return data
+
+
 def read_document(path: str | Path, lang: str | None = None, encoding: str | None = None) -> Document:
     """Read, decode, normalise and classify one document (``lang`` and ``encoding`` override detection)."""
     p = Path(path)
-    if not p.exists():
-        raise InputError(f"{p}: no such file")
-    if p.is_dir():
-        raise InputError(f"{p}: is a directory; give a document file (or the directory to `translate`)")
-    try:
-        size = p.stat().st_size
-        if size > MAX_BYTES:
-            raise InputError(f"{p}: {size // (1024 * 1024)} MiB is larger than the {MAX_BYTES // (1024 * 1024)} MiB limit; split the document")
-        data = p.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{p}: cannot read the file ({exc.strerror})") from None
-    return document_from_bytes(data, p, lang, encoding)
+    return document_from_bytes(read_file_bytes(p), p, lang, encoding)
 
 
 def decode_as(data: bytes, encoding: str, name: str = "<input>") -> str:

@@ -79,6 +79,18 @@ def open_path(path: Path) -> Opened:
     return Opened(stem=path.name[:-5], path=path, doc=store.loads(text, str(path)), digest=hashlib.sha256(raw).hexdigest())
 
 
+def check_text(text: str, what: str) -> None:
+    """InputError unless ``text`` is valid Unicode: a lone surrogate (undecodable bytes in a
+    command line, ``"\\ud800"`` in JSON) cannot be stored in a UTF-8 file."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise InputError(
+            f"{what} is not valid text: a lone surrogate (U+{ord(text[exc.start]):04X}) at character {exc.start + 1}; "
+            "send UTF-8 (check the terminal's encoding, e.g. LANG=C.UTF-8)"
+        ) from None
+
+
 def find_segment(doc: store.StoredDocument, seg_id: str, name: str = "") -> int:
     for i, seg in enumerate(doc.segments):
         if seg.id == seg_id:
@@ -227,6 +239,7 @@ def _apply(
 
 def edit(out_dir: Path, doc: str | Path, seg_id: str, text: str, expected_digest: str | None = None, glossary: Glossary | None = None) -> Change:
     """Set a segment's English to ``text``; its status becomes ``edited``."""
+    check_text(text, "the new English")
     text = text.strip()
     if not text:
         raise InputError("the new target is empty; give the English text (or use revert to go back to the machine draft)")

@@ -37,6 +37,8 @@ LOOPBACK_NAMES = ("127.0.0.1", "localhost")
 STATIC = {"/": ("index.html", "text/html; charset=utf-8"), "/index.html": ("index.html", "text/html; charset=utf-8"), "/app.js": ("app.js", "text/javascript; charset=utf-8"), "/style.css": ("style.css", "text/css; charset=utf-8")}
 ACTIONS = ("edit", "approve", "revert", "split", "merge")
 MAX_BODY = 1_000_000
+#: Seconds a connection may sit idle (or dribble a request) before the server closes it.
+IDLE_TIMEOUT = 30.0
 #: A document stem as a file name: no path separators, no leading dot, no control characters.
 _STEM = re.compile(r"^[^./\\\x00-\x1f\x7f][^/\\\x00-\x1f\x7f]*$")
 _SECURITY_HEADERS = {
@@ -86,6 +88,16 @@ class ReviewServer(ThreadingHTTPServer):
             if real.parent == home and real.is_file():
                 out.append(path.stem)
         return out
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that went away (closed the tab, reset, timed out) is not an error worth a
+        traceback; anything else is one line on stderr, never a traceback in the terminal."""
+        import sys
+
+        exc = sys.exc_info()[1]
+        if isinstance(exc, (ConnectionError, TimeoutError)):
+            return
+        print(f"review server: {type(exc).__name__} while answering {client_address[0]}: {exc}", file=sys.stderr)
 
     def static(self, name: str) -> bytes:
         data = self.static_cache.get(name)
@@ -141,11 +153,33 @@ def doc_payload(out_dir: Path, stem: str, glossary: Glossary, opened: review.Ope
     }
 
 
+def parse_body(raw: bytes) -> tuple[dict[str, Any] | None, str]:
+    """A POST body as a JSON object, or (None, why not) for a 400: not UTF-8, not JSON, not an
+    object, nested deeper than the parser can go (RecursionError), or holding a lone surrogate
+    (``"\\ud800"``: valid JSON, but no text a file can store)."""
+    try:
+        body = json.loads(raw.decode("utf-8"))
+    except RecursionError:
+        return None, "the request body is nested too deeply; send a flat JSON object"
+    except (ValueError, UnicodeDecodeError):
+        return None, "the request body is not a JSON object"
+    if not isinstance(body, dict):
+        return None, "the request body is not a JSON object"
+    try:
+        json.dumps(body, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return None, "the request body holds a lone surrogate (\\ud800-\\udfff), which is not text; send valid Unicode"
+    except (RecursionError, ValueError):
+        return None, "the request body is nested too deeply; send a flat JSON object"
+    return body, ""
+
+
 class Handler(BaseHTTPRequestHandler):
     server: ReviewServer
     server_version = "workbench-review"
     sys_version = ""
     protocol_version = "HTTP/1.1"
+    timeout = IDLE_TIMEOUT  # socket timeout (StreamRequestHandler.setup): idle connections are closed
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - quiet: the terminal shows only the URL
         pass
@@ -238,12 +272,9 @@ class Handler(BaseHTTPRequestHandler):
             length = -1
         if not 0 < length <= MAX_BODY:
             return self._error(HTTPStatus.BAD_REQUEST, "missing or too large request body")
-        try:
-            body = json.loads(self.rfile.read(length).decode("utf-8"))
-            if not isinstance(body, dict):
-                raise ValueError
-        except (ValueError, UnicodeDecodeError):
-            return self._error(HTTPStatus.BAD_REQUEST, "the request body is not a JSON object")
+        body, problem = parse_body(self.rfile.read(length))
+        if body is None:
+            return self._error(HTTPStatus.BAD_REQUEST, problem)
         try:
             change = self._apply(stem, m.group(2), body)
         except StoreError as exc:

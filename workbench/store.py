@@ -171,7 +171,7 @@ def path_for(out_dir: Path, stem: str) -> Path:
 
 def stems(out_dir: Path) -> list[str]:
     """The names of the documents in ``out_dir`` (its ``*.yaml`` files; hidden ones are not documents)."""
-    return sorted(p.name[:-5] for p in out_dir.glob("*.yaml") if not is_hidden_name(p.name))
+    return sorted(p.name[:-5] for p in out_dir.glob("*.yaml") if not is_hidden_name(p.name) and p.is_file())
 
 
 def find_document(out_dir: Path, doc: str | Path) -> Path:

@@ -146,13 +146,16 @@ def segment(file: Path, lang: str | None, encoding: str | None, as_json: bool, a
 
     if as_json and as_jsonl:
         raise click.UsageError("choose one of --json and --jsonl")
-    data = sys.stdin.buffer.read() if str(file) == "-" else None
+    from workbench.ingest import read_stream_bytes
+
+    data = read_stream_bytes(sys.stdin.buffer) if str(file) == "-" else None
     if as_jsonl:
         raw = data if data is not None else _read_bytes(file)
         try:
             lines = raw.decode(encoding or "utf-8").splitlines()
         except (UnicodeDecodeError, LookupError) as exc:
             raise InputError(f"{file}: cannot decode the JSON lines ({exc}); give UTF-8 or pass --encoding") from None
+        _check_jsonl(lines, file)
         out = sys.stdout
         for result in segment_passages(lines, lang):
             out.write(json.dumps(result, ensure_ascii=False) + "\n")
@@ -166,12 +169,34 @@ def segment(file: Path, lang: str | None, encoding: str | None, as_json: bool, a
 
 
 def _read_bytes(file: Path) -> bytes:
+    from workbench.ingest import read_file_bytes
+
+    return read_file_bytes(file)  # regular files only, bounded
+
+
+def _check_jsonl(lines: list[str], file: Path) -> None:
+    """Refuse, one line each, what JSON allows but a passage cannot be: a list or object (which
+    may also nest deep enough to exhaust the parser) and a string with a lone surrogate."""
     from workbench.errors import InputError
 
-    try:
-        return file.read_bytes()
-    except (FileNotFoundError, IsADirectoryError):
-        raise InputError(f"{file}: no such file") from None
+    for no, line in enumerate(lines, 1):
+        head = line.lstrip()[:1]
+        if head in ("[", "{"):
+            raise InputError(f"{file}: line {no}: expected a JSON string (a passage), got a JSON {'list' if head == '[' else 'object'}")
+        if head != '"':
+            continue  # blank, or not JSON at all: segment_passages says which
+        try:
+            passage = json.loads(line)
+        except ValueError:
+            continue  # segment_passages reports it with the JSON error
+        if isinstance(passage, str):
+            try:
+                passage.encode("utf-8")
+            except UnicodeEncodeError as exc:
+                raise InputError(
+                    f"{file}: line {no}: the string holds a lone surrogate (U+{ord(passage[exc.start]):04X}) at character {exc.start + 1}, "
+                    "which is not text; fix the producer's escaping"
+                ) from None
 
 
 

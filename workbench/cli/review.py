@@ -16,6 +16,7 @@ from workbench.cli.base import (
     dest_option,
     echo_json,
     handle_errors,
+    read_stdin_text,
     translations_only,
     translations_option,
 )
@@ -185,7 +186,7 @@ def edit_cmd(doc: str, segment_id: str, text: str, digest: str | None, out_dir: 
     from workbench import review as rv
 
     if text == "-":
-        text = sys.stdin.read()
+        text = read_stdin_text("the new English")
     change = rv.edit(out_dir, doc, segment_id, text, expected_digest=digest, glossary=_glossary(glossary_path))
     seg = change.doc.segments[rv.find_segment(change.doc, segment_id)]
     _done(change, "edited")
