@@ -202,12 +202,13 @@ def read_file_bytes(path: str | Path, limit: int = MAX_BYTES) -> bytes:
         from workbench.errors import describe_os_error
 
         raise InputError(describe_os_error(exc, p)) from None
-    with os.fdopen(fd, "rb") as fh:
-        st = os.fstat(fd)
+    st = os.fstat(fd)
+    if not stat.S_ISREG(st.st_mode):
+        os.close(fd)
         if stat.S_ISDIR(st.st_mode):
             raise InputError(f"{p}: is a directory; give a document file (or the directory to `translate`)")
-        if not stat.S_ISREG(st.st_mode):
-            raise InputError(f"{p}: not a regular file (a device, FIFO or socket, which may never end); give a document file, or - to read standard input")
+        raise InputError(f"{p}: not a regular file (a device, FIFO or socket, which may never end); give a document file, or - to read standard input")
+    with os.fdopen(fd, "rb") as fh:
         if st.st_size > limit:
             raise _too_big(p, st.st_size, limit)
         try:
