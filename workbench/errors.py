@@ -49,8 +49,9 @@ class LockError(WorkbenchError):
     exit_code = 7
 
 
-class FileAccessError(WorkbenchError):
-    """The operating system refused to read or write a file: disk full, read-only, no permission."""
+class FileAccessError(WorkbenchError, OSError):
+    """The operating system refused to read or write a file: disk full, read-only, no permission
+    (still an ``OSError``, for callers that catch those)."""
 
     exit_code = 8
 

@@ -18,8 +18,9 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 class WorkbenchClickError(click.ClickException):
-    """A one-line error and its exit code; as ``{"error": ..., "exit_code": ...}`` on stdout when
-    the command was asked for ``--json`` (so a script reads errors where it reads results)."""
+    """A one-line error and its exit code. With ``--json`` it is also printed as
+    ``{"error": ..., "exit_code": ...}`` on stdout, where a script reads results; the
+    ``Error: ...`` line on stderr stays for the person watching."""
 
     def __init__(self, message: str, exit_code: int, as_json: bool = False) -> None:
         super().__init__(message)
@@ -29,8 +30,7 @@ class WorkbenchClickError(click.ClickException):
     def show(self, file: Any = None) -> None:
         if self.as_json:
             click.echo(json.dumps({"error": self.message, "exit_code": self.exit_code}, ensure_ascii=False))
-        else:
-            super().show(file)
+        super().show(file)
 
 
 def _one_line(text: str, fallback: str) -> str:
