@@ -286,3 +286,12 @@ def test_a_split_or_merge_saved_in_the_page_while_translate_runs_wins(here: Path
     assert doc.orphans == []
     assert doc.source_text() == ZH_TEXT
     assert json.loads(result.output)["documents"][0]["orphans"] == 0
+
+
+def test_status_says_when_a_hidden_translations_file_is_not_listed(here: Path) -> None:
+    _translate(here, "doc.txt")
+    (OUT / "doc.yaml").rename(OUT / ".old.yaml")  # as an older workbench wrote `.old.txt`
+    _translate(here, "doc.txt")
+    result = _cli("status")
+    assert result.exit_code == 0
+    assert "translations/.old.yaml is not listed" in result.stderr and "rename it to translations/old.yaml" in result.stderr

@@ -149,3 +149,49 @@ def test_a_5000_digit_version_in_the_index_does_not_crash(server: tuple[Server, 
     assert [p["from"] for p in json.loads(result.output)["available"]] == ["vi"]
     (root / "index.json").write_text('[{"from_code": "zh", "to_code": "en", "links": ["x"], "size": ' + "9" * 5000 + "}]", encoding="utf-8")
     _refused(_cli("models", "list", "--available", "--index", f"{srv.url}/index.json"), "index", "not valid JSON")
+
+
+def test_a_download_with_no_content_length_is_cut_off_at_the_declared_size(tiny_argos_package: Path, pkg_dir: Path, tmp_path: Path) -> None:
+    """The server does not say how long the body is (HTTP/1.0, no Content-Length): the download
+    is stopped once it passes the declared size, not read to the end."""
+    import http.server
+    import threading
+
+    sent = {"bytes": 0}
+
+    class Endless(http.server.BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.0"
+
+        def do_GET(self) -> None:  # noqa: N802
+            if self.path == "/index.json":
+                body = json.dumps([dict(index_entry("zh", f"http://127.0.0.1:{self.server.server_address[1]}/endless.argosmodel"), size=1000)]).encode()
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+                return
+            self.send_response(200)
+            self.end_headers()
+            try:
+                for _ in range(160 * 16):  # up to 160 MiB, 64 KiB at a time
+                    self.wfile.write(b"\0" * 65536)
+                    sent["bytes"] += 65536
+            except OSError:
+                pass
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Endless)
+    httpd.handle_error = lambda *a: None  # type: ignore[method-assign]
+    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        result = _cli("models", "install", "zh-Hans", "--index", f"http://127.0.0.1:{httpd.server_address[1]}/index.json")
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(5)
+    _refused(result, "refused", "endless.argosmodel", "stopped")
+    assert sent["bytes"] < 40 << 20, f"{sent['bytes'] / 2**20:.0f} MiB were sent before the client stopped"
+    assert _installed(pkg_dir) == [] and not list(pkg_dir.rglob("*.part"))

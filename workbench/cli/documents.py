@@ -114,6 +114,8 @@ def status(docs: tuple[str, ...], out_dir: Path, as_json: bool) -> None:
     from workbench.store import summary
 
     rows = summary(out_dir, list(docs) or None)
+    for hidden in sorted(out_dir.glob(".*.yaml")) if not docs else []:  # e.g. written by an older workbench
+        click.echo(f"notice: {hidden} is not listed: a name starting with a dot is hidden; rename it to {out_dir / hidden.name.lstrip('.')} to review it", err=True)
     if as_json:
         echo_json({"documents": [r.as_dict() for r in rows]})
         return
