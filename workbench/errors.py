@@ -91,6 +91,8 @@ def describe_os_error(exc: OSError, path: object = None) -> str:
         return f"{where}: the file name is too long; use a shorter name"
     if code in (_errno.EMFILE, _errno.ENFILE):
         return f"{where}: too many open files; close other programs or raise the limit (ulimit -n) and run again"
+    if code == _errno.EPIPE:
+        return "the output was closed before everything was written (broken pipe); files were left as they were"
     if code == _errno.EIO:
         return f"{where}: input/output error (the disk or network share failed); check the device and run again (files were left as they were)"
     reason = exc.strerror or type(exc).__name__
