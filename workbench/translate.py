@@ -488,6 +488,8 @@ def _run(docs, glossary, out_dir, engine_name, download, index_url, engine_optio
         chosen[lang] = choose_engine(
             lang, engine_name, download=download, index=index, engine_options=engine_options, notify=note, download_progress=download_progress
         )
+    for chosen_engine in chosen.values():  # load models while the documents are segmented and matched
+        getattr(chosen_engine, "preload", lambda: None)()
     plans: list[_Plan] = []
     for doc, out_path, digest, old in zip(docs, paths, digests, olds):
         sentences = _sentences(doc, old)
