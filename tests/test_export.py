@@ -85,6 +85,8 @@ def test_tmx_round_trip(project: Path) -> None:
         assert TMX_DATE.match(header.get("creationdate")) and TMX_DATE.match(header.get("changedate"))
         mtime = store.path_for(OUT, stem).stat().st_mtime
         assert {tu.get("changedate") for tu in root.iter("tu")} == {export.tmx_date(mtime)}
+        assert {tu.findall("tuv")[1].get("changedate") for tu in root.iter("tu")} == {export.tmx_date(mtime)}  # as OmegaT writes it
+        assert {tu.findall("tuv")[0].get("changedate") for tu in root.iter("tu")} == {None}
         langs = {tuv.get("{http://www.w3.org/XML/1998/namespace}lang") for tuv in root.iter("tuv")}
         assert langs == {export.TMX_LANGS[lang], "en"}
         statuses = [tu.findtext("prop[@type='x-status']") for tu in root.iter("tu")]
@@ -153,6 +155,7 @@ STATE_CASES = [
     ("draft", "argos:translate-zh_en@1.9", [], "", "needs-translation", None, False, "S_NEEDS_TRANSLATION", (False, False, False)),
     ("edited", "argos:translate-zh_en@1.9", [], "The Council", "translated", None, False, "S_TRANSLATED", (False, True, False)),
     ("edited", "copy", ["no-mt"], "The Council", "translated", None, False, "S_TRANSLATED", (False, True, False)),
+    ("draft", "copy", [], "The Council.", "needs-review-translation", None, False, "S_NEEDS_REVIEW", (False, True, False)),  # English source
     ("approved", "memory", ["memory-match"], "The Council", "final", None, True, "S_SIGNED_OFF", (False, True, True)),
 ]
 
@@ -162,10 +165,11 @@ WEBLATE_FUZZY_STATES = {"new", "needs-translation", "needs-adaptation", "needs-l
 
 
 def _one_segment_doc(status: str, origin: str, flags: list[str], target: str, **extra: object) -> store.StoredDocument:
-    seg = store.Segment(id="s1", source="安理会", target=target, status=status, mt=target, origin=origin, flags=list(flags), paragraph=0, gap="")
+    english = target == "The Council." and origin == "copy"
+    seg = store.Segment(id="s1", source="The Council." if english else "安理会", target=target, status=status, mt=target, origin=origin, flags=list(flags), paragraph=0, gap="")
     for key, value in extra.items():
         setattr(seg, key, value)
-    return store.StoredDocument(document="doc.txt", source_lang="zh-Hans", target_lang="en", signature={"string": "engine:argos"}, segments=[seg])
+    return store.StoredDocument(document="doc.txt", source_lang="en" if english else "zh-Hans", target_lang="en", signature={"string": "engine:argos"}, segments=[seg])
 
 
 @pytest.mark.parametrize("status, origin, flags, target, state, qualifier, approved, tt_state, weblate", STATE_CASES)

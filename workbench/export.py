@@ -12,6 +12,7 @@ XLIFF 1.2 (valid against OASIS' strict schema; read back with translate-toolkit)
     draft, machine translated   ``state="needs-review-translation" state-qualifier="mt-suggestion"``
     draft from the memory       ``state="needs-review-translation" state-qualifier="leveraged-tm"``
     draft of the copy engine    ``state="needs-translation"`` (the target is a copy of the source)
+    English source, copied      ``state="needs-review-translation"`` (no qualifier: not machine made)
     edited                      ``state="translated"`` (no ``approved``: not fuzzy in Weblate)
     approved                    ``state="final" approved="yes"``
     ==========================  =================================================================
@@ -27,7 +28,7 @@ TMX 1.4b (valid against the TMX 1.4 DTD; OmegaT 3.6 loads it without a warning):
 ``creationtool="workbench"``, ``o-tmf`` the format the memory was generated from
 (``workbench-yaml``: our translations files), the header's ``creationdate`` the export time and
 ``changedate`` the newest translations file's, each unit's ``changedate`` its translations
-file's last write. Language codes are the locale tags OmegaT projects use (``zh-CN``,
+file's last write (on the ``<tu>`` and, as OmegaT writes it, on the target ``<tuv>``). Language codes are the locale tags OmegaT projects use (``zh-CN``,
 ``zh-TW``, ``vi-VN``, ``en``); OmegaT warns about any other spelling of the project's
 source language (``zh-Hans`` for a ``zh-CN`` project). Review state is ``<prop type="x-status">``.
 
@@ -127,9 +128,11 @@ def _tmx_tree(units: list[dict[str, Any]], source_lang: str, target_lang: str, *
             etree.SubElement(tu, "note").text = text
         for kind, value in u["props"]:
             etree.SubElement(tu, "prop", type=kind).text = value
-        for lang, text in ((src, u["source"]), (tgt, u["target"])):
+        for i, (lang, text) in enumerate(((src, u["source"]), (tgt, u["target"]))):
             tuv = etree.SubElement(tu, "tuv")
             tuv.set(f"{{{XML_NS}}}lang", lang)
+            if i == 1 and u.get("changedate") is not None:  # where OmegaT keeps a translation's date
+                tuv.set("changedate", tmx_date(u["changedate"]))
             etree.SubElement(tuv, "seg").text = text
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True, doctype='<!DOCTYPE tmx SYSTEM "tmx14.dtd">')
 
@@ -183,11 +186,12 @@ def tmx_memory(out_dir: Path, statuses: Iterable[str] | None = None, *, now: flo
 
 
 def draft_kind(seg: store.Segment, doc: store.StoredDocument) -> str:
-    """Where a draft came from: "memory", "copy" (no machine translation) or "mt"."""
+    """Where a draft came from: "memory", "copy" (no machine translation), "same" (an English
+    source copied as its own English draft) or "mt"."""
     if seg.origin.startswith("memory") or "memory-match" in seg.flags:
         return "memory"
-    if "no-mt" in seg.flags or (seg.origin == "copy" and doc.source_lang != doc.target_lang):
-        return "copy"
+    if "no-mt" in seg.flags or seg.origin == "copy":
+        return "same" if doc.source_lang == doc.target_lang else "copy"
     return "mt"
 
 
@@ -202,7 +206,8 @@ def xliff_state(seg: store.Segment, doc: store.StoredDocument) -> tuple[str, str
     kind = draft_kind(seg, doc)
     if kind == "copy":
         return "needs-translation", None, False
-    return "needs-review-translation", ("leveraged-tm" if kind == "memory" else "mt-suggestion"), False
+    qualifier = {"memory": "leveraged-tm", "mt": "mt-suggestion"}.get(kind)
+    return "needs-review-translation", qualifier, False
 
 
 def _layout(doc: store.StoredDocument, segs: list[store.Segment]) -> dict[str, dict[str, str]]:
