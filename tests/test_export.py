@@ -156,6 +156,7 @@ STATE_CASES = [
     ("edited", "argos:translate-zh_en@1.9", [], "The Council", "translated", None, False, "S_TRANSLATED", (False, True, False)),
     ("edited", "copy", ["no-mt"], "The Council", "translated", None, False, "S_TRANSLATED", (False, True, False)),
     ("draft", "copy", [], "The Council.", "needs-review-translation", None, False, "S_NEEDS_REVIEW", (False, True, False)),  # English source
+    ("draft", "identity", [], "The Council (aligned)", "needs-review-translation", "leveraged-inherited", False, "S_NEEDS_REVIEW", (False, True, False)),
     ("approved", "memory", ["memory-match"], "The Council", "final", None, True, "S_SIGNED_OFF", (False, True, True)),
 ]
 
@@ -166,7 +167,8 @@ WEBLATE_FUZZY_STATES = {"new", "needs-translation", "needs-adaptation", "needs-l
 
 def _one_segment_doc(status: str, origin: str, flags: list[str], target: str, **extra: object) -> store.StoredDocument:
     english = target == "The Council." and origin == "copy"
-    seg = store.Segment(id="s1", source="The Council." if english else "安理会", target=target, status=status, mt=target, origin=origin, flags=list(flags), paragraph=0, gap="")
+    confidence = 0.9 if target.endswith("(aligned)") else None  # what `workbench align` stores
+    seg = store.Segment(id="s1", source="The Council." if english else "安理会", target=target, status=status, mt=target, origin=origin, flags=list(flags), paragraph=0, gap="", confidence=confidence)
     for key, value in extra.items():
         setattr(seg, key, value)
     return store.StoredDocument(document="doc.txt", source_lang="en" if english else "zh-Hans", target_lang="en", signature={"string": "engine:argos"}, segments=[seg])

@@ -11,6 +11,7 @@ XLIFF 1.2 (valid against OASIS' strict schema; read back with translate-toolkit)
     ==========================  =================================================================
     draft, machine translated   ``state="needs-review-translation" state-qualifier="mt-suggestion"``
     draft from the memory       ``state="needs-review-translation" state-qualifier="leveraged-tm"``
+    draft aligned (align)       ``state="needs-review-translation" state-qualifier="leveraged-inherited"``
     draft of the copy engine    ``state="needs-translation"`` (the target is a copy of the source)
     English source, copied      ``state="needs-review-translation"`` (no qualifier: not machine made)
     edited                      ``state="translated"`` (no ``approved``: not fuzzy in Weblate)
@@ -186,10 +187,13 @@ def tmx_memory(out_dir: Path, statuses: Iterable[str] | None = None, *, now: flo
 
 
 def draft_kind(seg: store.Segment, doc: store.StoredDocument) -> str:
-    """Where a draft came from: "memory", "copy" (no machine translation), "same" (an English
-    source copied as its own English draft) or "mt"."""
+    """Where a draft came from: "memory", "aligned" (a human translation aligned by ``workbench
+    align``), "copy" (no machine translation), "same" (an English source copied as its own
+    English draft) or "mt"."""
     if seg.origin.startswith("memory") or "memory-match" in seg.flags:
         return "memory"
+    if seg.confidence is not None:
+        return "aligned"
     if "no-mt" in seg.flags or seg.origin == "copy":
         return "same" if doc.source_lang == doc.target_lang else "copy"
     return "mt"
@@ -206,7 +210,7 @@ def xliff_state(seg: store.Segment, doc: store.StoredDocument) -> tuple[str, str
     kind = draft_kind(seg, doc)
     if kind == "copy":
         return "needs-translation", None, False
-    qualifier = {"memory": "leveraged-tm", "mt": "mt-suggestion"}.get(kind)
+    qualifier = {"memory": "leveraged-tm", "aligned": "leveraged-inherited", "mt": "mt-suggestion"}.get(kind)
     return "needs-review-translation", qualifier, False
 
 
