@@ -194,7 +194,7 @@ def draft_kind(seg: store.Segment, doc: store.StoredDocument) -> str:
         return "memory"
     if seg.confidence is not None:
         return "aligned"
-    if "no-mt" in seg.flags or seg.origin == "copy":
+    if "no-mt" in seg.flags or seg.origin == "copy" or (not seg.origin and doc.signature.get("engine") == "copy"):
         return "same" if doc.source_lang == doc.target_lang else "copy"
     return "mt"
 
