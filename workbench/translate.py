@@ -335,6 +335,7 @@ def _merge(plan: _Plan, old: store.StoredDocument | None, glossary: Glossary, jo
         else:
             sid = store.segment_id(sent.prefix, sent.text, sent.suffix, taken)
         base = dict(id=sid, source=sent.text, prefix=sent.prefix, suffix=sent.suffix, gap=gap, paragraph=sent.paragraph)
+        base["kind"] = plan.doc.kinds[sent.paragraph] if sent.paragraph < len(plan.doc.kinds) else ""  # .docx/.html block type
         if not sent.text:
             segments.append(store.Segment(target="", **base))
             continue
