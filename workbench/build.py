@@ -28,6 +28,7 @@ from workbench.errors import InputError, StoreError
 POLICIES = ("source", "mark", "fail")
 MARK = "[untranslated] "
 _LEADING_OBJECTS = re.compile(r"(?:<x\d+/>)+")
+_CJK = re.compile(r"[\u3000-\u9fff\uf900-\uffef]")
 DEFAULT_DEST = Path("english")
 
 
@@ -95,8 +96,8 @@ def block_texts(doc: store.StoredDocument, texts: list[str]) -> list[str]:
             objects = _LEADING_OBJECTS.match(text)  # a footnote reference stays with the sentence before it
             if objects and objects.end() < len(text) and not text[objects.end()].isspace():
                 text = text[: objects.end()] + " " + text[objects.end() :]
-            elif not objects:
-                gap = " "  # Chinese sentences touch; English ones need a space
+            elif not objects and not (_CJK.match(cur[-1][-1:]) and _CJK.match(text[:1])):
+                gap = " "  # Chinese sentences touch; English ones need a space (kept source text does not)
         cur.append(gap + seg.prefix + text + seg.suffix)
     return ["".join(parts).rstrip() for parts in lines]
 
@@ -141,6 +142,8 @@ def build_documents(out_dir: Path, docs: list[str] | None = None, dest: Path = D
     for path in store.list_files(out_dir, docs):
         doc = store.load(path)
         assert doc is not None
+        if doc.signature.get("engine") == "memory":  # a memory imported with `workbench import --memory`: no document
+            continue
         built.append(build_one(doc, path.stem, dest, policy, status))
     names: dict[Path, str] = {}
     for b in built:
