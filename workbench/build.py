@@ -27,7 +27,9 @@ from workbench.errors import InputError, StoreError
 
 POLICIES = ("source", "mark", "fail")
 MARK = "[untranslated] "
-_LEADING_OBJECTS = re.compile(r"(?:<x\d+/>)+")
+#: Placeholders that stay with the sentence before them: objects (a Word footnote reference) and
+#: short superscripts or links to them (an HTML footnote mark ``<a2><sup3>1</sup3></a2>``).
+_LEADING_OBJECTS = re.compile(r"(?:<x\d+/>|<sup\d+>[^<]{1,4}</sup\d+>|<a\d+><sup\d+>[^<]{1,4}</sup\d+></a\d+>)+")
 _CJK = re.compile(r"[\u3000-\u9fff\uf900-\uffef]")
 DEFAULT_DEST = Path("english")
 
