@@ -457,3 +457,59 @@ def test_new_segment_fields_are_optional_and_backwards_compatible(tmp_path: Path
     store.save(doc, tmp_path / "d.yaml")
     back = store.load(tmp_path / "d.yaml")
     assert back is not None and back.segments[0].kind == "cell" and back.segments[0].conflicts == seg.conflicts
+
+
+# ---------------------------------------------------------------- OmegaT (Debian's omegat, console mode)
+
+OMEGAT_PROJECT = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<omegat><project version="1.0">
+<source_dir>__DEFAULT__</source_dir><target_dir>__DEFAULT__</target_dir><tm_dir>__DEFAULT__</tm_dir>
+<glossary_dir>__DEFAULT__</glossary_dir><glossary_file>__DEFAULT__</glossary_file><dictionary_dir>__DEFAULT__</dictionary_dir>
+<source_lang>zh-CN</source_lang><target_lang>en-US</target_lang>
+<source_tok>org.omegat.tokenizer.DefaultTokenizer</source_tok><target_tok>org.omegat.tokenizer.DefaultTokenizer</target_tok>
+<sentence_seg>true</sentence_seg><support_default_translations>true</support_default_translations><remove_tags>false</remove_tags>
+</project></omegat>
+"""
+
+
+@pytest.mark.skipif(__import__("shutil").which("omegat") is None, reason="OmegaT is not installed (Debian: apt-get install omegat)")
+def test_omegat_console_round_trip(project: Path) -> None:
+    """Our memory TMX as an OmegaT project's memory; OmegaT (console-translate) translates the seed
+    and writes its own TMX; we import that: the OmegaT translation lands, the approved segment is
+    kept and the different OmegaT text becomes a conflict."""
+    import shutil
+    import subprocess
+
+    from translate.storage import tmx
+
+    stem = "000_093349a39d32f8f2"
+    doc = store.load(Path("translations") / f"{stem}.yaml")
+    assert doc is not None
+    edited, approved, draft = [s for s in doc.segments if s.source][:3]
+    run("review", "edit", stem, edited.id, "Letter, edited here.")
+    run("review", "edit", stem, approved.id, "Approved here.")
+    run("review", "approve", stem, approved.id)
+    run("export", "--format", "tmx", "--memory")
+    proj = project / "omegat-project"
+    for d in ("source", "target", "tm", "omegat", "glossary", "dictionary"):
+        (proj / d).mkdir(parents=True)
+    (proj / "omegat.project").write_text(OMEGAT_PROJECT, encoding="utf-8")
+    shutil.copy(project / "seeds" / f"{stem}.txt", proj / "source")
+    memory = tmx.tmxfile.parsestring((project / "exports" / "memory-zh-Hans.tmx").read_bytes())
+    memory.addtranslation(draft.source, "zh-Hans", "Translated in OmegaT.", "en")  # the translator's work in OmegaT
+    memory.addtranslation(approved.source, "zh-Hans", "OmegaT's other version.", "en")
+    (proj / "omegat" / "project_save.tmx").write_bytes(bytes(memory))
+    done = subprocess.run(["omegat", "--mode=console-translate", f"--config-dir={project / 'omegat-config'}", "--disable-project-locking", "--no-team", str(proj)],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    english = (proj / "target" / f"{stem}.txt").read_text(encoding="utf-8")
+    assert "Translated in OmegaT." in english and "Letter, edited here." in english
+    omegat_tmx = proj / f"{proj.name}-level1.tmx"  # written by OmegaT, named after the project (TMX 1.1, srclang zh-CN)
+    assert "OmegaT" in omegat_tmx.read_text(encoding="utf-8")
+    data = json.loads(run("import", str(omegat_tmx), "--json").output)
+    assert data["counts"] == {"applied": 1, "status": 0, "conflict": 1}
+    segs = {s.id: s for s in store.load(Path("translations") / f"{stem}.yaml").segments}  # type: ignore[union-attr]
+    assert (segs[draft.id].target, segs[draft.id].status) == ("Translated in OmegaT.", "edited")
+    assert (segs[approved.id].target, segs[approved.id].status) == ("Approved here.", "approved")
+    assert [c["target"] for c in segs[approved.id].conflicts] == ["OmegaT's other version."]
+    assert segs[edited.id].target == "Letter, edited here."

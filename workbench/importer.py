@@ -17,7 +17,8 @@ at least ``edited``: someone wrote it.
 
 Human work is sacred: a target that differs from an edited or approved segment's (or from a
 hand-changed draft's) is not applied but kept on the segment under ``conflicts`` for the
-reviewer; a status is raised (draft -> edited -> approved), never lowered. Every document is
+reviewer; a target that is just the Chinese source copied (an untranslated segment in another
+tool's file) is no translation and is skipped; a status is raised (draft -> edited -> approved), never lowered. Every document is
 changed under the per-file lock the review commands take, re-read inside it.
 """
 
@@ -254,8 +255,8 @@ def plan(units: list[Unit], docs: dict[str, store.StoredDocument], file_name: st
     done: set[tuple[str, str]] = set()  # (stem, id) already decided by an id match
     matches: list[tuple[Unit, str, store.Segment, str]] = []
     for unit in units:
-        if not unit.target.strip():
-            continue
+        if not unit.target.strip() or (_norm(unit.target) == _norm(unit.source) and any(c.isalpha() and ord(c) > 0x2e7f for c in unit.source)):
+            continue  # no target, or the source copied as target (OmegaT's untranslated segments in a CJK document)
         stems = [stem for stem in _candidates(unit, names, forced) if stem in docs]
         key = _norm(unit.source)
         hit = [(stem, by_id[stem][unit.id]) for stem in stems if unit.id in by_id[stem] and _norm(by_id[stem][unit.id].source) == key]
