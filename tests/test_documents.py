@@ -513,3 +513,24 @@ def test_omegat_console_round_trip(project: Path) -> None:
     assert (segs[approved.id].target, segs[approved.id].status) == ("Approved here.", "approved")
     assert [c["target"] for c in segs[approved.id].conflicts] == ["OmegaT's other version."]
     assert segs[edited.id].target == "Letter, edited here."
+
+
+@pytest.mark.parametrize(
+    "extra_ns, unit_attrs, inner, expected",
+    [
+        ('xmlns:mq="MQXliff"', 'mq:status="Proofread"', "", "approved"),
+        ('xmlns:mq="MQXliff"', 'mq:status="ManuallyConfirmed"', "", "edited"),
+        ('xmlns:sdl="http://sdl.com/FileTypes/SdlXliff/1.0"', "", '<sdl:seg-defs><sdl:seg id="1" conf="ApprovedSignOff"/></sdl:seg-defs>', "approved"),
+        ('xmlns:sdl="http://sdl.com/FileTypes/SdlXliff/1.0"', "", '<sdl:seg-defs><sdl:seg id="1" conf="Translated"/></sdl:seg-defs>', "edited"),
+    ],
+)
+def test_memoq_and_trados_statuses(project: Path, extra_ns: str, unit_attrs: str, inner: str, expected: str) -> None:
+    stem = "002_32457efe62ae41e4"
+    seg = next(s for s in store.load(Path("translations") / f"{stem}.yaml").segments if s.source)  # type: ignore[union-attr]
+    xlf = f"""<?xml version="1.0" encoding="UTF-8"?>
+<xliff xmlns="urn:oasis:names:tc:xliff:document:1.2" {extra_ns} version="1.2"><file original="x" source-language="zh-CN" target-language="en" datatype="plaintext"><body>
+<trans-unit id="1" {unit_attrs}><source>{seg.source}</source><target state="needs-review-translation">From the other tool.</target>{inner}</trans-unit></body></file></xliff>"""
+    Path("tool.xlf").write_text(xlf, encoding="utf-8")
+    run("import", "tool.xlf")
+    got = next(s for s in store.load(Path("translations") / f"{stem}.yaml").segments if s.id == seg.id)  # type: ignore[union-attr]
+    assert (got.target, got.status) == ("From the other tool.", expected)

@@ -12,7 +12,10 @@ States: XLIFF 1.2 ``state`` ``final``, ``signed-off`` (2.0: ``final``), or ``app
 ``state`` says otherwise -> approved;
 ``translated`` (2.0: ``translated``, ``reviewed``) -> edited; ``needs-review-*``, ``new``,
 ``needs-translation`` (2.0: ``initial``) -> draft; a TMX entry -> its ``x-status`` property, else
-edited (a translation memory holds confirmed translations). A changed target always lands as
+edited (a translation memory holds confirmed translations). memoQ's ``mq:status`` (Proofread,
+Reviewer*Confirmed -> approved; ManuallyConfirmed -> edited; others draft) and Trados'
+``sdl:seg conf`` (Approved* -> approved; Translated -> edited; others draft) come before ``state``.
+A changed target always lands as
 at least ``edited``: someone wrote it.
 
 Human work is sacred: a target that differs from an edited or approved segment's (or from a
@@ -37,6 +40,17 @@ XLIFF1_STATES = {
     "final": "approved", "signed-off": "approved", "translated": "edited",
     "needs-review-translation": "draft", "needs-review-adaptation": "draft", "needs-review-l10n": "draft",
     "needs-translation": "draft", "needs-adaptation": "draft", "needs-l10n": "draft", "new": "draft",
+}
+#: memoQ's ``mq:status`` on a trans-unit (.mqxliff).
+MEMOQ_STATES = {
+    "Proofread": "approved", "Reviewer1Confirmed": "approved", "Reviewer2Confirmed": "approved",
+    "ManuallyConfirmed": "edited", "Confirmed": "edited", "PartiallyEdited": "draft", "Pretranslated": "draft",
+    "NotStarted": "draft", "MachineTranslated": "draft", "Rejected": "draft", "Edited": "draft",
+}
+#: Trados' ``sdl:seg conf`` (.sdlxliff).
+SDL_STATES = {
+    "ApprovedSignOff": "approved", "ApprovedTranslation": "approved", "Translated": "edited",
+    "Draft": "draft", "RejectedTranslation": "draft", "RejectedSignOff": "draft",
 }
 XLIFF2_STATES = {"final": "approved", "reviewed": "edited", "translated": "edited", "initial": "draft"}
 
@@ -147,7 +161,13 @@ def _xliff1_units(path: Path) -> list[Unit]:
         el = u.xmlelement
         target_el = next((c for c in el if _local(c) == "target"), None)
         state = target_el.get("state", "") if target_el is not None else ""
-        if state:  # the state decides: translate-toolkit sets approved="yes" on any target it writes
+        mq = next((v for k, v in el.attrib.items() if k.endswith("}status") and "MQXliff" in k), None)
+        sdl = next((c.get("conf") for c in el.iter() if _local(c) == "seg" and c.get("conf")), None)
+        if mq in MEMOQ_STATES:
+            status = MEMOQ_STATES[mq]
+        elif sdl in SDL_STATES:
+            status = SDL_STATES[sdl]
+        elif state:  # the state decides: translate-toolkit sets approved="yes" on any target it writes
             status = XLIFF1_STATES.get(state, "edited")
         elif el.get("approved") == "yes":
             status = "approved"
