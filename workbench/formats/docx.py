@@ -14,6 +14,7 @@ spelling marks are dropped.
 from __future__ import annotations
 
 import io
+import re
 import unicodedata
 from copy import deepcopy
 from dataclasses import dataclass, field
@@ -88,6 +89,12 @@ class _Para:
     markers: list[Any]
     places: dict[int, tuple[str, Any, Any]] = field(default_factory=dict)  # num -> (type, element(s), rpr)
     text: str = ""
+    link_num: int = 0  # while reading: the open link's number
+    fmt_key: str = ""  # while reading: the open formatting tag's run properties
+
+
+#: Characters that end a line for the segmenter (str.splitlines): never inside a block.
+_LINE_BREAKS = re.compile("[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
 
 
 def _walk(el: Any, out: list[_Item], link: Any = None) -> None:
@@ -178,39 +185,39 @@ def _paragraph(p: Any, kind: str) -> _Para | None:
             flush_objs()
             close_fmt()
             if open_link is not None:
-                out.append(f"</a{para.places_link_num}>")  # type: ignore[attr-defined]
+                out.append(f"</a{para.link_num}>")
                 open_link = None
             if it.link is not None:
                 num += 1
                 first = next((x.rpr for x in items if x.link is it.link and x.kind == "text"), None)
                 para.places[num] = ("link", it.link, first)
-                para.places_link_num = num  # type: ignore[attr-defined]
+                para.link_num = num
                 out.append(f"<a{num}>")
                 open_link = it.link
         if it.kind in ("obj", "pobj"):
             pending_objs.append((it.el, it.rpr, "run" if it.kind == "obj" else "para"))
             continue
         flush_objs()
-        text = it.text.replace("\n", " ")
+        text = _LINE_BREAKS.sub(" ", it.text)
         if open_link is not None:
             out.append(_escape(text))
             continue
         k = _key(it.rpr)
         want = None if k == base else k
-        if open_fmt is not None and want != para.places_fmt_key:  # type: ignore[attr-defined]
+        if open_fmt is not None and want != para.fmt_key:
             close_fmt()
         if want is not None and open_fmt is None:
             num += 1
             name = _tag_name(k, base)
             para.places[num] = ("fmt", None, it.rpr)
-            para.places_fmt_key = k  # type: ignore[attr-defined]
+            para.fmt_key = k
             open_fmt = f"{name}{num}"
             out.append(f"<{open_fmt}>")
         out.append(_escape(text))
     flush_objs()
     close_fmt()
     if open_link is not None:
-        out.append(f"</a{para.places_link_num}>")  # type: ignore[attr-defined]
+        out.append(f"</a{para.link_num}>")
     para.text = unicodedata.normalize("NFC", "".join(out))
     return para
 

@@ -89,7 +89,7 @@ def _collect(el: Any, kind: str, skel: HtmlSkeleton) -> None:
     tag = _tag(el)
     if tag in SKIP_TAGS:
         return
-    own = _KINDS.get(tag, kind if tag not in ("p", "div") else "paragraph") if tag else kind
+    own = _KINDS.get(tag, kind)  # a <p> in a table cell is a cell's text
     anchor: Any = None
     children: list[Any] = []
 
