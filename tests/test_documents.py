@@ -534,3 +534,17 @@ def test_memoq_and_trados_statuses(project: Path, extra_ns: str, unit_attrs: str
     run("import", "tool.xlf")
     got = next(s for s in store.load(Path("translations") / f"{stem}.yaml").segments if s.id == seg.id)  # type: ignore[union-attr]
     assert (got.target, got.status) == ("From the other tool.", expected)
+
+
+def test_conflicts_survive_a_translate_run(project: Path) -> None:
+    stem = "000_093349a39d32f8f2"
+    seg = next(s for s in store.load(Path("translations") / f"{stem}.yaml").segments if s.source)  # type: ignore[union-attr]
+    run("review", "edit", stem, seg.id, "Ours.")
+    xlf = f"""<?xml version="1.0" encoding="UTF-8"?>
+<xliff xmlns="urn:oasis:names:tc:xliff:document:1.2" version="1.2"><file original="x" source-language="zh-CN" target-language="en" datatype="plaintext"><body>
+<trans-unit id="{seg.id}"><source>{seg.source}</source><target state="translated">Theirs.</target></trans-unit></body></file></xliff>"""
+    Path("theirs.xlf").write_text(xlf, encoding="utf-8")
+    run("import", "theirs.xlf")
+    run("translate", "seeds", "--engine", "copy")
+    got = next(s for s in store.load(Path("translations") / f"{stem}.yaml").segments if s.id == seg.id)  # type: ignore[union-attr]
+    assert got.target == "Ours." and [c["target"] for c in got.conflicts] == ["Theirs."]
