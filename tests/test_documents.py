@@ -548,3 +548,21 @@ def test_conflicts_survive_a_translate_run(project: Path) -> None:
     run("translate", "seeds", "--engine", "copy")
     got = next(s for s in store.load(Path("translations") / f"{stem}.yaml").segments if s.id == seg.id)  # type: ignore[union-attr]
     assert got.target == "Ours." and [c["target"] for c in got.conflicts] == ["Theirs."]
+
+
+@pytest.mark.parametrize("take, expected", [(None, ("Ours.", "approved")), ("1", ("Theirs.", "edited"))])
+def test_resolve_a_conflict(project: Path, take: str | None, expected: tuple[str, str]) -> None:
+    stem = "001_85fdaf6eba83a0b1"
+    seg = next(s for s in store.load(Path("translations") / f"{stem}.yaml").segments if s.source)  # type: ignore[union-attr]
+    run("review", "edit", stem, seg.id, "Ours.")
+    run("review", "approve", stem, seg.id)
+    xlf = f"""<?xml version="1.0" encoding="UTF-8"?>
+<xliff xmlns="urn:oasis:names:tc:xliff:document:1.2" version="1.2"><file original="x" source-language="zh-CN" target-language="en" datatype="plaintext"><body>
+<trans-unit id="{seg.id}"><source>{seg.source}</source><target state="final">Theirs.</target></trans-unit></body></file></xliff>"""
+    Path("theirs.xlf").write_text(xlf, encoding="utf-8")
+    run("import", "theirs.xlf")
+    run("resolve", stem, seg.id, *(["--take", take] if take else []))
+    got = next(s for s in store.load(Path("translations") / f"{stem}.yaml").segments if s.id == seg.id)  # type: ignore[union-attr]
+    assert (got.target, got.status) == expected and got.conflicts == []
+    again = run("resolve", stem, seg.id, ok=False)
+    assert again.exit_code == 2 and "no imported conflict" in again.output

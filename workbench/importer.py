@@ -398,3 +398,26 @@ def _write_memory(out_dir: Path, file: Path, units: list[Unit], srclang: str) ->
 def is_memory_file(doc: store.StoredDocument) -> bool:
     """Is this translations file a memory imported with ``--memory`` (no document to build)?"""
     return doc.signature.get("engine") == "memory"
+
+
+def resolve(out_dir: Path, doc: str, seg_id: str, take: int | None = None, glossary_path: Path | None = None) -> store.Segment:
+    """Settle a segment's imported conflicts: ``take=N`` (1-based) puts conflict N's target in
+    (status edited: the reviewer approves it when satisfied); ``None`` keeps ours. Either way the
+    conflicts are cleared. Under the per-file lock."""
+    from workbench import review
+
+    path = review.path_of(out_dir, doc)
+    with review.file_lock(out_dir, path.stem):
+        opened = review.open_doc(out_dir, path.stem)
+        seg = opened.doc.segments[review.find_segment(opened.doc, seg_id, path.stem)]
+        if not seg.conflicts:
+            raise InputError(f"segment {seg_id} of {path.stem} has no imported conflict to resolve")
+        if take is not None:
+            if not 1 <= take <= len(seg.conflicts):
+                raise InputError(f"segment {seg_id} has {len(seg.conflicts)} conflicts; --take 1 to {len(seg.conflicts)}")
+            seg.target = seg.conflicts[take - 1].get("target", "").strip() or seg.target
+            seg.status = "edited"
+        seg.conflicts = []
+        review.recheck(seg, opened.doc, review.load_glossary(glossary_path))
+        store.save(opened.doc, path)
+    return seg

@@ -24,7 +24,7 @@ def import_cmd(file: Path, document: str | None, dry_run: bool, memory: bool, gl
     Units are matched to segments by id (our exports' ids), then by source text. A new
     target lands as edited (approved if the file says final/approved); a target that
     differs from an edited or approved segment is never applied: it is kept on the segment
-    as a conflict for the reviewer (`workbench review show DOC` lists it).
+    as a conflict for the reviewer (`workbench review show DOC` lists it; `workbench resolve DOC SEG [--take N]` settles it).
 
     \b
     Example:
@@ -51,3 +51,25 @@ def import_cmd(file: Path, document: str | None, dry_run: bool, memory: bool, gl
     click.echo(f"{head}{result.file} ({result.format}, {result.units} units): {d['applied']} applied, {d['status']} status raised, "
                f"{d['conflict']} conflicts, {result.unchanged} unchanged, {len(result.unmatched)} unmatched"
                + (f"; memory: {result.memory_file}" if result.memory_file and not dry_run else ""))
+
+
+@click.command("resolve")
+@click.argument("doc")
+@click.argument("segment_id")
+@click.option("--take", type=click.IntRange(1, 1000), default=None, help="Use imported conflict N (1 = the first listed by `review show`); without it ours is kept.")
+@click.option("--glossary", "glossary_path", type=click.Path(path_type=Path), default=None, help="Glossary YAML for the QA recheck [default: ./glossary.yaml].")
+@translations_option
+@handle_errors
+def resolve_cmd(doc: str, segment_id: str, take: int | None, glossary_path: Path | None, out_dir: Path) -> None:
+    """Settle the imported conflicts of SEGMENT_ID in DOC: keep ours, or --take N of theirs.
+
+    \b
+    Example:
+        workbench review show 000_093349a39d32f8f2     # lists "conflict (...): ..." lines
+        workbench resolve 000_093349a39d32f8f2 sc9c6862e --take 1
+        workbench resolve 000_093349a39d32f8f2 sc9c6862e     # keep ours
+    """
+    from workbench.importer import resolve
+
+    seg = resolve(out_dir, doc, segment_id, take, glossary_path)
+    click.echo(f"{segment_id}: {'took theirs' if take else 'kept ours'} ({seg.status}): {seg.target}")
