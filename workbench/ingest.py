@@ -38,6 +38,7 @@ class Document:
     encoding: str  # what the bytes were decoded with ("utf-8", "utf-8-sig", "gb18030", ...)
     sha256: str  # of the normalised text
     lang_detected: bool = True  # False when --lang overrode detection
+    kinds: tuple[str, ...] = ()  # per line of a .docx/.html document: heading, cell, caption... (workbench.formats)
 
     @property
     def name(self) -> str:
@@ -188,6 +189,10 @@ def read_document(path: str | Path, lang: str | None = None, encoding: str | Non
         data = p.read_bytes()
     except OSError as exc:
         raise InputError(f"{p}: cannot read the file ({exc.strerror})") from None
+    from workbench import formats  # .docx/.html: one block a line; PDF, .doc, .odt...: refused with how to convert
+
+    if formats.format_of(p):
+        return formats.read_document(p, data, lang)
     return document_from_bytes(data, p, lang, encoding)
 
 
@@ -231,7 +236,7 @@ def discover(paths: list[str | Path]) -> list[Path]:
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
-            found = sorted(q for q in p.iterdir() if q.is_file() and q.suffix.lower() in {".txt", ".text", ".md"})
+            found = sorted(q for q in p.iterdir() if q.is_file() and q.suffix.lower() in {".txt", ".text", ".md", ".docx", ".html", ".htm"})
             if not found:
                 raise InputError(f"{p}: no documents (*.txt) in this directory")
             out.extend(found)

@@ -335,6 +335,8 @@ def _merge(plan: _Plan, old: store.StoredDocument | None, glossary: Glossary, jo
         else:
             sid = store.segment_id(sent.prefix, sent.text, sent.suffix, taken)
         base = dict(id=sid, source=sent.text, prefix=sent.prefix, suffix=sent.suffix, gap=gap, paragraph=sent.paragraph)
+        base["kind"] = plan.doc.kinds[sent.paragraph] if sent.paragraph < len(plan.doc.kinds) else ""  # .docx/.html block type
+        base["conflicts"] = list(prev.conflicts) if prev is not None else []  # imported targets waiting for the reviewer
         if not sent.text:
             segments.append(store.Segment(target="", **base))
             continue
