@@ -68,6 +68,8 @@ class Segment:
     flags: list[str] = field(default_factory=list)
     note: str = ""  # a reviewer's comment
     confidence: float | None = None  # alignment confidence (0..1) of a human translation aligned by `workbench align`
+    kind: str = ""  # .docx/.html block type: heading, cell, caption, list, footnote... ("" = plain text)
+    conflicts: list[dict[str, str]] = field(default_factory=list)  # imported targets not applied over human work (workbench import)
 
     def as_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {"id": self.id, "status": self.status, "source": self.source, "target": self.target}
@@ -88,6 +90,10 @@ class Segment:
             d["note"] = self.note
         if self.confidence is not None:
             d["confidence"] = round(float(self.confidence), 3)
+        if self.kind:
+            d["kind"] = self.kind
+        if self.conflicts:
+            d["conflicts"] = [dict(c) for c in self.conflicts]
         return d
 
 
@@ -378,7 +384,17 @@ def _segment_from_dict(d: Any, name: str, index: int, section: str = "segments")
         flags=[str(f) for f in flags],
         note=_str(d.get("note"), name, f"{label} note"),
         confidence=None if confidence is None else float(confidence),
+        kind=_str(d.get("kind"), name, f"{label} kind"),
+        conflicts=_conflicts(d.get("conflicts"), name, label),
     )
+
+
+def _conflicts(value: Any, name: str, label: str) -> list[dict[str, str]]:
+    if not value:
+        return []
+    if not isinstance(value, list) or not all(isinstance(c, dict) for c in value):
+        raise StoreError(f"{name}: {label} `conflicts` must be a list of mappings; fix the file by hand (nothing was overwritten)")
+    return [{str(k): _str(v, name, f"{label} conflict {k}") for k, v in c.items()} for c in value]
 
 
 def segment_id(prefix: str, text: str, suffix: str, taken: set[str]) -> str:

@@ -32,9 +32,10 @@ from workbench.cli.base import (
 @click.option("--intra-threads", type=click.IntRange(0, 64), default=None, help="Argos: threads per batch [default: cores/inter].")
 @click.option("--batch-tokens", type=click.IntRange(16, 1_000_000), default=None, help="Argos: max padded source tokens per batch [default: 512].")
 @click.option("--batch-sentences", type=click.IntRange(1, 100_000), default=None, help="Argos: max sentences per batch [default: 256].")
+@click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", show_default=True, help="Argos: a CUDA GPU when one is present (auto), or force cpu/cuda.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary for scripts.")
 @handle_errors
-def translate(docs: tuple[Path, ...], engine: str, glossary_path: Path | None, out_dir: Path, lang: str | None, encoding: str | None, no_download: bool, index_url: str | None, beam: int | None, inter_threads: int | None, intra_threads: int | None, batch_tokens: int | None, batch_sentences: int | None, as_json: bool) -> None:
+def translate(docs: tuple[Path, ...], engine: str, glossary_path: Path | None, out_dir: Path, lang: str | None, encoding: str | None, no_download: bool, index_url: str | None, beam: int | None, inter_threads: int | None, intra_threads: int | None, batch_tokens: int | None, batch_sentences: int | None, device: str, as_json: bool) -> None:
     """Machine-translate DOCS (files or directories; default seeds/) into OUT.
 
     Human edits (status edited/approved) are never overwritten; unchanged drafts
@@ -45,13 +46,14 @@ def translate(docs: tuple[Path, ...], engine: str, glossary_path: Path | None, o
         workbench translate
         workbench translate seeds/000_093349a39d32f8f2.txt --engine copy --json
         workbench translate --inter-threads 2 --intra-threads 1 --batch-tokens 512
+        workbench translate --device cuda          # on a machine with an NVIDIA GPU
 
     The Argos defaults (threads, batch size) are the fastest measured on
     2 cores; see README, Performance.
     """
     from workbench.translate import translate_documents
 
-    options: dict[str, object] = {}
+    options: dict[str, object] = {"device": device} if device != "auto" else {}
     for key, value in (("beam_size", beam), ("inter_threads", inter_threads), ("intra_threads", intra_threads), ("max_batch_tokens", batch_tokens), ("chunk_size", batch_sentences)):
         if value is not None:
             options[key] = value

@@ -130,9 +130,11 @@ def show_cmd(doc: str, status: str | None, flag: str | None, as_json: bool, out_
     click.echo(f"{opened.stem} [{d.source_lang}] {d.document}: {counts}")
     for s in segs:
         flags = f"  [{', '.join(s.flags)}]" if s.flags else ""
-        click.echo(f"\n{s.id}  {s.status}  ¶{s.paragraph}{flags}")
+        click.echo(f"\n{s.id}  {s.status}  ¶{s.paragraph}{' ' + s.kind if s.kind else ''}{flags}")
         click.echo(f"  {d.source_lang}: {s.prefix}{s.source}{s.suffix}")
         click.echo(f"  en: {s.prefix}{s.target}{s.suffix}")
+        for c in s.conflicts:  # imported by `workbench import`, not applied over human work
+            click.echo(f"  conflict ({c.get('from', '?')}, {c.get('status', '?')}): {c.get('target', '')}")
     if not segs:
         click.echo("(no segments match)")
 
