@@ -74,20 +74,25 @@ def lines(text: str) -> list[tuple[int, int]]:
     return out
 
 
+_NON_SPACE_RE = re.compile(r"\S")
+
+
 def strip_span(text: str, lo: int, hi: int) -> tuple[int, int]:
     """Shrink [lo, hi) so that it neither starts nor ends with whitespace."""
-    while lo < hi and text[lo].isspace():
-        lo += 1
+    m = _NON_SPACE_RE.search(text, lo, hi)
+    if m is None:
+        return hi, hi
+    lo = m.start()
     while hi > lo and text[hi - 1].isspace():
         hi -= 1
     return lo, hi
 
 
-def skip_space(line: str, j: int) -> int:
-    n = len(line)
-    while j < n and line[j].isspace():
-        j += 1
-    return j
+def skip_space(line: str, j: int, hi: int | None = None) -> int:
+    """The first position in [j, hi) that is not whitespace (``hi``, default ``len(line)``, if none)."""
+    end = len(line) if hi is None else hi
+    m = _NON_SPACE_RE.search(line, j, end)
+    return end if m is None else m.start()
 
 
 def token_before(line: str, lo: int, pos: int) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from workbench.segment.chars import LINE_BREAK_CHARS, SUPERSCRIPTS, TERMINAL_CHARS, lines, strip_span
+from workbench.segment.chars import SUPERSCRIPTS, TERMINAL_CHARS, lines, skip_space, strip_span
 from workbench.segment.latin import latin_boundaries
 from workbench.segment.rules import latin_rules, normalize_lang, zh_rules
 from workbench.segment.structure import breaks_off, carries_on, is_interruption, split_label, split_suffix
@@ -44,6 +44,8 @@ class Sentence:
 def _block_spans(text: str, lo: int, hi: int, family: str) -> list[tuple[int, int]]:
     """Stripped, non-empty sentence spans (absolute offsets) of text[lo:hi]."""
     block = text[lo:hi]
+    if not block or block.isspace():
+        return []
     if family == "zh":
         bounds = zh_boundaries(block, zh_rules(), latin_rules("en"))
     else:
@@ -80,9 +82,7 @@ def _soft_blocks(text: str, family: str) -> list[tuple[int, int]]:
     for lo, hi in all_lines:
         if blocks:
             plo, phi = blocks[-1]
-            k = lo
-            while k < hi and text[k].isspace():
-                k += 1
+            k = skip_space(text, lo, hi)
             last = text[last_lo:phi]
             if phi + 1 == lo and k < hi and text[k].islower() and not _ends_sentence(last) and len(last.split()) >= 4:
                 blocks[-1] = (plo, hi)
@@ -136,9 +136,12 @@ def _join_page_breaks(text: str, family: str, per_line: list[tuple[int, int, lis
 
     ``per_line`` holds (line start, line end, indices into ``out``) for every
     line with sentences. A line that breaks off in mid-sentence, then one or
-    more footnote or page-number lines (or at least one blank line), then a
-    line that carries on in mid-sentence: the last sentence of the first line
-    and the first of the last line are one sentence.
+    more footnote or page-number lines, then a line that carries on in
+    mid-sentence: the last sentence of the first line and the first of the
+    last line are one sentence. Without a footnote or page number between, a
+    line without final punctuation is more often a heading or a truncated
+    paragraph (seed 004: "…交予新任主席國塔吉克斯坦" / "橫跨亞洲各區域,…"), so
+    nothing is joined.
     """
     for a, (lo, hi, idx) in enumerate(per_line):
         if not idx or out[idx[-1]].suffix or not breaks_off(text[lo:hi], family):
@@ -149,9 +152,7 @@ def _join_page_breaks(text: str, family: str, per_line: list[tuple[int, int, lis
         if b >= len(per_line):
             continue
         nlo, nhi, nidx = per_line[b]
-        gap = text[hi:nlo]
-        blank_between = sum(gap.count(c) for c in LINE_BREAK_CHARS) >= 2
-        if not nidx or not (b > a + 1 or blank_between) or not carries_on(text[nlo:nhi], family):
+        if b == a + 1 or not nidx or not carries_on(text[nlo:nhi], family):
             continue
         out[idx[-1]] = replace(out[idx[-1]], continued=True)
         out[nidx[0]] = replace(out[nidx[0]], continues=True)

@@ -133,6 +133,10 @@ def _glued_note(line: str, m: re.Match[str], seg_start: int, rules: LatinRules) 
     return None
 
 
+_STRONG_SET = frozenset(STRONG_CJK)
+_BANG_SET = frozenset("!?‼⁇⁈⁉")
+
+
 def latin_decide(line: str, m: re.Match[str], seg_start: int, rules: LatinRules) -> int | None:
     """Return the boundary position for candidate ``m`` or None (no boundary)."""
     term = m.group("term")
@@ -146,7 +150,7 @@ def latin_decide(line: str, m: re.Match[str], seg_start: int, rules: LatinRules)
     if j >= n:
         return None  # end of the block: the block end closes the sentence
     nxt = line[j]
-    if any(c in STRONG_CJK for c in term):
+    if not _STRONG_SET.isdisjoint(term):
         return None if nxt in PUNCT_NO_BREAK else end
     if j == end:  # no whitespace after the terminator (and its closers)
         return _glued_note(line, m, seg_start, rules) if nxt.isdigit() else None
@@ -167,7 +171,7 @@ def latin_decide(line: str, m: re.Match[str], seg_start: int, rules: LatinRules)
         return None
     digit_next = nxt.isdigit()
 
-    if "!" in term or "?" in term or any(c in "‼⁇⁈⁉" for c in term):
+    if not _BANG_SET.isdisjoint(term):
         return end
 
     ndots = term.count(".") + 3 * term.count("…")
@@ -285,7 +289,9 @@ def latin_boundaries(line: str, rules: LatinRules) -> list[int]:
     li = 0
     n = len(line)
     for m in LATIN_TERM_RE.finditer(line):
-        ts = m.start()
+        ts, e = m.start(), m.end()
+        if e < n and not line[e].isspace() and not line[e].isdigit() and _STRONG_SET.isdisjoint(m.group("term")):
+            continue  # glued to what follows (U.S / 3.5 / example.com): never a boundary
         if quotes and in_quote(quotes, ts, m.end("close")):
             # inside a quotation: a boundary only before whitespace + a capital
             # letter that is still inside it (“A. B.” -> “A. | B.”)
