@@ -143,16 +143,18 @@ def _join_page_breaks(text: str, family: str, per_line: list[tuple[int, int, lis
     paragraph (seed 004: "…交予新任主席國塔吉克斯坦" / "橫跨亞洲各區域,…"), so
     nothing is joined.
     """
+    n = len(per_line)
+    # after[k]: the first line at or after k that is not a footnote/page number (n if none)
+    after = [n] * (n + 1)
+    for k in range(n - 1, -1, -1):
+        lo, hi, _ = per_line[k]
+        after[k] = after[k + 1] if is_interruption(text[lo:hi]) else k
     for a, (lo, hi, idx) in enumerate(per_line):
-        if not idx or out[idx[-1]].suffix or not breaks_off(text[lo:hi], family):
-            continue
-        b = a + 1
-        while b < len(per_line) and is_interruption(text[per_line[b][0] : per_line[b][1]]):
-            b += 1
-        if b >= len(per_line):
+        b = after[a + 1]
+        if after[a] != a or b == a + 1 or b >= n or not idx or out[idx[-1]].suffix or not breaks_off(text[lo:hi], family):
             continue
         nlo, nhi, nidx = per_line[b]
-        if b == a + 1 or not nidx or not carries_on(text[nlo:nhi], family):
+        if not nidx or not carries_on(text[nlo:nhi], family):
             continue
         out[idx[-1]] = replace(out[idx[-1]], continued=True)
         out[nidx[0]] = replace(out[nidx[0]], continues=True)
