@@ -102,4 +102,4 @@ __all__ = [
 ]
 
 #: Bump whenever a rule or a data file changes the segmentation of some text.
-SEGMENTER_VERSION = "2"
+SEGMENTER_VERSION = "3"
