@@ -742,3 +742,26 @@ def test_segment_passages_and_text(tmp_path: Path) -> None:
     assert segment_text("-", "Một câu. Hai câu.".encode("utf-8"), "vi") == ["Một câu.", "Hai câu."]
     with pytest.raises(InputError):
         segment_text(tmp_path / "missing.txt")
+
+
+# ---------------------------------------------------------------------------
+# Page-break marks in the store (translations/*.yaml)
+# ---------------------------------------------------------------------------
+
+
+def test_page_break_marks_survive_the_store(translated_seeds: Path) -> None:
+    from workbench import store
+    from workbench.errors import StoreError
+
+    path = translated_seeds / "translations" / "000_093349a39d32f8f2.yaml"
+    doc = store.load(path)
+    assert doc is not None
+    marked = [(s.continued, s.continues, s.source[:6]) for s in doc.segments if s.continued or s.continues]
+    assert marked == [(True, False, "这些区域组织"), (False, True, "制，以建立信")]
+    assert doc.source_text() == (translated_seeds / "seeds" / "000_093349a39d32f8f2.txt").read_text(encoding="utf-8")
+    raw = path.read_text(encoding="utf-8")
+    assert raw.count("continued: true") == 1 and raw.count("continues: true") == 1
+    again = store.loads(store.dumps(doc), path.name)
+    assert [(s.continued, s.continues) for s in again.segments] == [(s.continued, s.continues) for s in doc.segments]
+    with pytest.raises(StoreError, match="`continues` must be true or false"):
+        store.loads(raw.replace("continues: true", "continues: 'yes'"), path.name)
