@@ -12,6 +12,13 @@ Dependencies treebank (train/dev files only, never test files):
 * en: UD_English-EWT ``en_ewt-ud-dev.conllu`` (web text: blogs, e-mail,
   reviews, answers), grouped by the treebank's own paragraphs (``# newpar``).
 
+Optional, not committed (CC BY-NC-SA 4.0): UD_English-GUM
+``en_gum-ud-dev.conllu``, its written genres only (academic, bio, court,
+essay, letter, news, speech, textbook, voyage, whow), grouped by paragraph
+like EWT, is written as ``en_gum.jsonl`` to ``--nc-out`` (default
+``benchmarks/.cache/segment_real_nc``, git-ignored) when the file is in UD_DIR; measure
+it with ``segment_accuracy.py --data benchmarks/.cache/segment_real_nc``.
+
 A passage is a run of consecutive sentences (the treebank's order): vi and zh
 take 3 at a time, en takes the sentences of one paragraph (2-6 of them). The
 passage text is the sentences joined by "" (zh) or " " (vi, en). Each output
@@ -39,13 +46,22 @@ FILES = {
     "en": "en_ewt-ud-dev.conllu",
 }
 PER_SET = 150
+GUM_FILE = "en_gum-ud-dev.conllu"
+GUM_WRITTEN = ("academic", "bio", "court", "essay", "letter", "news", "speech", "textbook", "voyage", "whow")
+NC_OUT = ROOT / "benchmarks" / ".cache" / "segment_real_nc"  # git-ignored
 
 
-def read_conllu(path: Path) -> list[tuple[str, str, bool]]:
-    """(sent_id, text, starts_new_paragraph) of every sentence."""
+def read_conllu(path: Path, genres: tuple[str, ...] = ()) -> list[tuple[str, str, bool]]:
+    """(sent_id, text, starts_new_paragraph) of every sentence (of documents of ``genres`` if given)."""
     out: list[tuple[str, str, bool]] = []
     sid, newpar = "", False
+    keep = True
     for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("# newdoc"):
+            doc = line.split("=", 1)[1].strip()
+            keep = not genres or any(doc.startswith(f"GUM_{g}_") for g in genres)
+        if not keep:
+            continue
         if line.startswith("# newdoc") or line.startswith("# newpar"):
             newpar = True
         elif line.startswith("# sent_id = "):
@@ -93,7 +109,7 @@ def detok_vi(text: str) -> str | None:
     return s
 
 
-def build(lang: str, sents: list[tuple[str, str, bool]]) -> list[dict]:
+def build(lang: str, sents: list[tuple[str, str, bool]], source: str) -> list[dict]:
     joiner = "" if lang.startswith("zh") else " "
     groups: list[list[tuple[str, str]]] = []
     if lang == "en":
@@ -116,7 +132,7 @@ def build(lang: str, sents: list[tuple[str, str, bool]]) -> list[dict]:
     out = []
     for g in groups[:PER_SET]:
         texts = [t for _, t in g]
-        out.append({"text": joiner.join(texts), "sentences": texts, "source": f"{FILES[lang]}#{g[0][0]}..{g[-1][0]}"})
+        out.append({"text": joiner.join(texts), "sentences": texts, "source": f"{source}#{g[0][0]}..{g[-1][0]}"})
     return out
 
 
@@ -124,14 +140,18 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("ud_dir", type=Path, help="directory holding the four .conllu files")
     ap.add_argument("--out", type=Path, default=OUT)
+    ap.add_argument("--nc-out", type=Path, default=NC_OUT, help="where the non-commercial GUM set goes (never committed)")
     args = ap.parse_args()
-    args.out.mkdir(parents=True, exist_ok=True)
-    for lang, name in FILES.items():
-        recs = build(lang, read_conllu(args.ud_dir / name))
-        with open(args.out / f"{lang}.jsonl", "w", encoding="utf-8") as fh:
+    jobs = [(lang, args.ud_dir / name, args.out / f"{lang}.jsonl", ()) for lang, name in FILES.items()]
+    if (args.ud_dir / GUM_FILE).exists():
+        jobs.append(("en", args.ud_dir / GUM_FILE, args.nc_out / "en_gum.jsonl", GUM_WRITTEN))
+    for lang, src, dst, genres in jobs:
+        recs = build(lang, read_conllu(src, genres), src.name)
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        with open(dst, "w", encoding="utf-8") as fh:
             for r in recs:
                 fh.write(json.dumps(r, ensure_ascii=False) + "\n")
-        print(f"{lang}: {len(recs)} passages, {sum(len(r['sentences']) for r in recs)} sentences")
+        print(f"{dst}: {len(recs)} passages, {sum(len(r['sentences']) for r in recs)} sentences")
     return 0
 
 

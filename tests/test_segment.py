@@ -436,6 +436,13 @@ ISSUE_CASES = [
                  ["Trading opens at 9.30 a.m. (EST) on weekdays."], id="en-am-parenthesis-mid"),
     pytest.param("The vote is at 10 a.m. The Council then adjourns.", "en",
                  ["The vote is at 10 a.m.", "The Council then adjourns."], id="en-am-still-ends"),
+    # found on the real-text sets: a note reference after the full stop and a space stays with its sentence
+    pytest.param("The mission ended in 2019. [12] A new mission began in 2020. [13]", "en",
+                 ["The mission ended in 2019. [12]", "A new mission began in 2020. [13]"], id="en-spaced-note-ref"),
+    pytest.param("Repairs were routine. [...] The manuals helped.", "en",
+                 ["Repairs were routine. [...]", "The manuals helped."], id="en-spaced-omission"),
+    pytest.param("He was at school, [6] and she was not.", "en", ["He was at school, [6] and she was not."],
+                 id="en-ref-mid-sentence"),
     # known gaps (ideal output)
     pytest.param("Ông tốt nghiệp ThS. Sau đó ông về nước.", "vi",
                  ["Ông tốt nghiệp ThS.", "Sau đó ông về nước."], id="gap-vi-ths-final",

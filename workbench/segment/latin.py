@@ -280,6 +280,27 @@ def list_splits(line: str) -> list[int]:
     return out
 
 
+# "Dulwich. [17] Placed", "anyway. [...]": a note reference or an omission mark
+# after the terminator and a space still belongs to the sentence before it.
+_SPACED_REF_RE = re.compile(r"[ \t\u00a0]++(?:\[\d{1,3}+(?:[–-]\d{1,3}+)?\]|\[(?:\.\.\.|…)\])")
+
+
+def _after_spaced_refs(line: str, b: int) -> int:
+    """Move a boundary past note references that follow it after a space (when a new sentence or the end follows)."""
+    pos = b
+    while True:
+        m = _SPACED_REF_RE.match(line, pos)
+        if m is None:
+            break
+        pos = m.end()
+    if pos == b:
+        return b
+    j = skip_space(line, pos)
+    if j >= len(line) or (j > pos and (is_upper_start(line[j]) or line[j] in OPENERS or line[j].isdigit())):
+        return pos
+    return b
+
+
 def latin_boundaries(line: str, rules: LatinRules) -> list[int]:
     """Boundary positions (ends of sentences) inside one block of Latin text."""
     out: list[int] = []
@@ -306,6 +327,7 @@ def latin_boundaries(line: str, rules: LatinRules) -> list[int]:
             continue
         b = latin_decide(line, m, seg_start, rules)
         if b is not None:
+            b = _after_spaced_refs(line, b)
             out.append(b)
             seg_start = b
     out.extend(lists[li:])
