@@ -690,6 +690,7 @@ _ALPHABET = st.one_of(
     st.characters(codec="utf-8"),
     st.sampled_from(list("。！？!?.…“”「」『』《》()（）[]\"' \n\t\u3000\u00a0\r1a A)-•·、¹²;,：:")),
     st.sampled_from(["\u0301", "\u0323", "\u2028", "\x85", "\x0c", "Mr.", "U.S.", "1. ", "(a) ", "[1]", ". . ."]),
+    st.sampled_from(["\n\n¹ 注。\n\n", "\n\n1 See.\n\n", "各区域组织建立了促进建立信任措施的各种机制，以建立信任措施的", "制，以", " six words in a broken line", "\n\n- 3 -\n\nand"]),
 )
 _TEXT = st.lists(_ALPHABET, max_size=60).map("".join)
 
@@ -697,7 +698,11 @@ _TEXT = st.lists(_ALPHABET, max_size=60).map("".join)
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=_TEXT, lang=st.sampled_from(["zh-Hans", "zh-Hant", "vi", "en"]))
 def test_segment_document_is_lossless(text: str, lang: str) -> None:
-    _check_lossless(text, segment_document(text, lang))
+    sents = segment_document(text, lang)
+    _check_lossless(text, sents)
+    units = sentence_units(sents, lang)
+    assert sorted(i for idx, _ in units for i in idx) == list(range(len(sents)))
+    assert all(idx == sorted(idx) for idx, _ in units)
 
 
 @settings(max_examples=200, deadline=None)
