@@ -61,7 +61,10 @@ Rules, in short (the word lists live in ``workbench/data/segment/*.json``):
 * Quotations (“…”, "…", «…») are split inside only where a terminator is
   followed by whitespace and a capital letter still inside the quotation:
   ``Ông nói: “A. B.” C.`` gives ``Ông nói: “A.`` / ``B.”`` / ``C.``, while
-  ``"This is great." she said`` stays one sentence.
+  ``"This is great." she said`` stays one sentence, and so does a quotation
+  followed by a dash and a lowercase attribution (``"…?" - tôi hỏi.``).
+* A note reference or an omission mark after the full stop and a space stays
+  with the sentence before it (``in Dulwich. [17] Placed``, ``anyway. [...]``).
 * A line consisting only of a label (e.g. ``1.``) becomes one
   :class:`Sentence` with ``prefix="1."`` and an empty ``text``; sentences with an
   empty ``text`` are not sent to MT.
