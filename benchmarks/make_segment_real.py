@@ -142,7 +142,7 @@ def main() -> int:
     ap.add_argument("--out", type=Path, default=OUT)
     ap.add_argument("--nc-out", type=Path, default=NC_OUT, help="where the non-commercial GUM set goes (never committed)")
     args = ap.parse_args()
-    jobs = [(lang, args.ud_dir / name, args.out / f"{lang}.jsonl", ()) for lang, name in FILES.items()]
+    jobs: list[tuple[str, Path, Path, tuple[str, ...]]] = [(lang, args.ud_dir / name, args.out / f"{lang}.jsonl", ()) for lang, name in FILES.items()]
     if (args.ud_dir / GUM_FILE).exists():
         jobs.append(("en", args.ud_dir / GUM_FILE, args.nc_out / "en_gum.jsonl", GUM_WRITTEN))
     for lang, src, dst, genres in jobs:
