@@ -4,8 +4,10 @@ digits, quotes, combining marks, brackets, labels, line breaks and mixed scripts
 Every case is SIZE characters (default 1,000,000) of synthetic text built to hit
 one pattern of the segmenter (a regex with a run, a scan, a per-line step). The
 table gives seconds for segment_document + split_sentences on the case's
-language, and seconds per MB; the guard in tests/test_segment_linear.py runs
-each case in a subprocess with a budget of 10 s per MB. Before the linear-time
+language, and seconds per MB; the first two rows are ordinary text (seeds 004
+and 003 repeated) for comparison. The guard in tests/test_segment_linear.py
+runs each case in a subprocess with a budget of 10 s per MB per call, or 8
+times the ordinary text's time if the machine is slower than that. Before the linear-time
 fixes, "superscripts" was exponential (2^40 steps per run of 40) and "spaces"
 quadratic (~15 minutes for 200,000 spaces).
 
@@ -29,8 +31,17 @@ def _rep(unit: str, n: int) -> str:
     return (unit * (n // len(unit) + 1))[:n]
 
 
+def _seed(prefix: str) -> str:
+    return next((ROOT / "seeds").glob(f"{prefix}_*.txt")).read_text(encoding="utf-8") + "\n"
+
+
+# Ordinary text for comparison: a seed document repeated (real UN text).
+BASELINE = "seed-004"
+
 # name -> (language, builder(size))
 CASES: dict[str, tuple[str, Callable[[int], str]]] = {
+    BASELINE: ("zh-Hant", lambda n: _rep(_seed("004"), n)),
+    "seed-003": ("en", lambda n: _rep(_seed("003"), n)),
     "superscripts": ("zh-Hans", lambda n: _rep("他说。" + "¹" * 40 + "x ", n)),
     "superscripts-en": ("en", lambda n: _rep("word " + "¹" * 40 + "x ", n)),
     "superscript-run": ("en", lambda n: "a" + "¹" * (n - 2) + "b"),
