@@ -208,8 +208,8 @@ def test_document_mode_stores_reviewable_file(project: Path) -> None:
     text = (project / "translations" / "letter.yaml").read_text(encoding="utf-8").replace("status: draft", "status: edited", 1)
     (project / "translations" / "letter.yaml").write_text(text, encoding="utf-8")
     again = CliRunner().invoke(cli, ["align", "letter.txt", "letter_en.txt", "--engine", "copy"])
-    _one_line_error(again, 4, "letter.yaml", "--out")
-    elsewhere = CliRunner().invoke(cli, ["align", "letter.txt", "letter_en.txt", "--engine", "copy", "--out", "other"])
+    _one_line_error(again, 4, "letter.yaml", "--translations")
+    elsewhere = CliRunner().invoke(cli, ["align", "letter.txt", "letter_en.txt", "--engine", "copy", "--translations", "other"])
     assert elsewhere.exit_code == 0 and (project / "other" / "letter.yaml").exists()
 
 

@@ -63,19 +63,19 @@ def test_copy_engine_and_memory_drafts_are_not_scored_as_mt(tmp_path: Path) -> N
 
 def test_cli_json_and_table(out_dir: Path) -> None:
     runner = CliRunner()
-    result = runner.invoke(cli, ["evaluate", "--out", str(out_dir), "--json"])
+    result = runner.invoke(cli, ["evaluate", "--translations", str(out_dir), "--json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["corpus"]["bleu"] == round(BLEU().corpus_score(HYPS, [REFS]).score, 2)
     assert set(data["signatures"]) == {"bleu", "chrf", "ter"}
-    table = runner.invoke(cli, ["evaluate", "--out", str(out_dir), "a"])
+    table = runner.invoke(cli, ["evaluate", "--translations", str(out_dir), "a"])
     assert table.exit_code == 0 and "chrF++" in table.output and "nrefs:1" in table.output and "corpus" in table.output
 
 
 def test_reference_file_is_aligned_and_scored(out_dir: Path, tmp_path: Path) -> None:
     ref = tmp_path / "ref_en.txt"
     ref.write_text("A page header\n" + "\n".join(REFS[:2]) + "\nA sentence only the reference has, a long one.\n", encoding="utf-8")
-    result = CliRunner().invoke(cli, ["evaluate", "--out", str(out_dir), "a", "--reference", str(ref), "--json"])
+    result = CliRunner().invoke(cli, ["evaluate", "--translations", str(out_dir), "a", "--reference", str(ref), "--json"])
     assert result.exit_code == 0, result.output
     doc = json.loads(result.stdout)["documents"][0]
     assert doc["scores"]["pairs"] >= 2
@@ -83,9 +83,9 @@ def test_reference_file_is_aligned_and_scored(out_dir: Path, tmp_path: Path) -> 
 
 def test_errors(out_dir: Path, tmp_path: Path) -> None:
     runner = CliRunner()
-    missing = runner.invoke(cli, ["evaluate", "--out", str(out_dir), "nope"])
+    missing = runner.invoke(cli, ["evaluate", "--translations", str(out_dir), "nope"])
     assert missing.exit_code == 4 and missing.output.startswith("Error: ") and "nope" in missing.output
     ref = tmp_path / "r.txt"
     ref.write_text("x\n", encoding="utf-8")
-    two = runner.invoke(cli, ["evaluate", "--out", str(out_dir), "--reference", str(ref)])
+    two = runner.invoke(cli, ["evaluate", "--translations", str(out_dir), "--reference", str(ref)])
     assert two.exit_code == 2 and "one document" in two.output

@@ -184,7 +184,7 @@ def test_encodings_bom_crlf_nfd_and_odd_names_through_every_command(docs_project
     uses = [u for s in doc.segments for u in s.terms]
     assert uses and all(u.applied for u in uses)  # the (NFC) glossary terms matched, NFD or not
 
-    aligned = _cli("align", name, "ref.txt", "--engine", "copy", "--out", "aligned", "--json")
+    aligned = _cli("align", name, "ref.txt", "--engine", "copy", "--translations", "aligned", "--json")
     assert aligned.exit_code == 0, aligned.output
     doc = store.load(Path("aligned") / f"{stem}.yaml")
     assert doc is not None and doc.source_text() == text
@@ -273,7 +273,7 @@ BROKEN_GLOSSARIES: dict[str, tuple[str, tuple[str, ...]]] = {
 #: Every command that reads the glossary; the broken one is bad.yaml.
 GLOSSARY_COMMANDS: dict[str, list[str]] = {
     "translate": ["translate", "--engine", "copy", f"seeds/{VI}.txt", "--glossary", "bad.yaml"],
-    "align": ["align", f"seeds/{VI}.txt", "ref.txt", "--engine", "copy", "--out", "aligned", "--glossary", "bad.yaml"],
+    "align": ["align", f"seeds/{VI}.txt", "ref.txt", "--engine", "copy", "--translations", "aligned", "--glossary", "bad.yaml"],
     "glossary list": ["glossary", "list", "--glossary", "bad.yaml"],
     "glossary show": ["glossary", "show", "security-council", "--glossary", "bad.yaml"],
     "glossary add": ["glossary", "add", "--en", "Peacebuilding Commission", "--zh", "建设和平委员会", "--glossary", "bad.yaml"],
@@ -944,6 +944,6 @@ def test_align_does_not_overwrite_a_review_saved_while_it_aligned(docs_project: 
 
     monkeypatch.setattr(al, "align_sentences", align_while_a_reviewer_saves)
     result = _cli("align", "src.txt", "ref.txt", "--engine", "copy")
-    _refused(result, 4, "src.yaml", "edited or approved while align ran", "--out")
+    _refused(result, 4, "src.yaml", "edited or approved while align ran", "--translations")
     assert saved and store.path_for(OUT, "src").read_bytes() == saved[0]  # the reviewer's file, byte for byte
     assert next(s for s in _segments("src") if s.id == sid).target == "A reviewer's English."

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from workbench import store
+from workbench import files, store
 from workbench.errors import StoreError
 
 
@@ -76,7 +76,7 @@ def test_atomic_write_leaves_old_file_on_failure(tmp_path: Path, monkeypatch: py
     def boom(*_a: object) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(store.os, "replace", boom)
+    monkeypatch.setattr(files.os, "replace", boom)
     with pytest.raises(OSError):
         store.atomic_write_text(path, "new")
     assert path.read_text(encoding="utf-8") == "old"

@@ -683,7 +683,7 @@ def align_documents(
     if old is not None:
         human = sum(1 for s in old.segments + old.orphans if s.status in store.HUMAN_STATUSES)
         if human:
-            raise StoreError(f"{out_path}: holds {human} edited/approved segments that align would overwrite; write elsewhere with --out DIR")
+            raise StoreError(f"{out_path}: holds {human} edited/approved segments that align would overwrite; write elsewhere with --translations DIR")
     glossary, notices = load_glossary(glossary_path)
     for n in notices:
         notify(n)
@@ -821,7 +821,7 @@ def align_documents(
             if human:
                 raise StoreError(
                     f"{out_path}: {human} segments were edited or approved while align ran, and align would overwrite them; "
-                    "write elsewhere with --out DIR (nothing was written)"
+                    "write elsewhere with --translations DIR (nothing was written)"
                 )
         written = store.save(doc, out_path)
     return AlignResult(

@@ -15,7 +15,7 @@ from the original text.  The new content is validated with
 and the file is left untouched.  Writes are atomic.
 
 The library raises :class:`workbench.errors.GlossaryError` (one line, says how to
-fix) and never prints or exits; ``workbench.cli_glossary`` does the printing.
+fix) and never prints or exits; ``workbench.cli.glossary`` does the printing.
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ from __future__ import annotations
 import csv
 import difflib
 import io
-import os
 import re
 import tempfile
 import unicodedata
@@ -418,16 +417,7 @@ def _write(path: Path, text: str, original: bytes | None) -> None:
         current = None
     if original is not None and current != original:
         raise GlossaryError(f"{path} changed on disk while it was being edited; run the command again")
-    mode = None
-    try:
-        mode = path.stat().st_mode & 0o7777
-    except FileNotFoundError:
-        pass
     store.atomic_write_text(path, text)
-    try:
-        os.chmod(path, mode if mode is not None else 0o644)
-    except OSError:  # pragma: no cover
-        pass
 
 
 @dataclass
@@ -1543,10 +1533,6 @@ def write_entries(glossary: Glossary, path: Path, fmt: str | None = None, lang: 
     else:
         text, n = _omegat_text(entries, _omegat_lang(lang))
     store.atomic_write_text(path, text)
-    try:
-        os.chmod(path, 0o644)
-    except OSError:  # pragma: no cover
-        pass
     return n
 
 

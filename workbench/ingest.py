@@ -21,12 +21,8 @@ from pathlib import Path
 from workbench.errors import InputError
 
 LANGS: tuple[str, ...] = ("zh-Hans", "zh-Hant", "vi", "en")
-#: Accepted spellings for --lang, mapped to our codes.
-LANG_ALIASES: dict[str, str] = {
-    "zh-hans": "zh-Hans", "zh-cn": "zh-Hans", "zh": "zh-Hans", "zh-sg": "zh-Hans", "cmn-hans": "zh-Hans",
-    "zh-hant": "zh-Hant", "zh-tw": "zh-Hant", "zh-hk": "zh-Hant", "zt": "zh-Hant", "cmn-hant": "zh-Hant",
-    "vi": "vi", "vi-vn": "vi", "en": "en", "en-us": "en", "en-gb": "en",
-}
+#: Other spellings --lang accepts, as the error for an unsupported tag lists them.
+OTHER_SPELLINGS: str = "zh, zh-CN, zh_CN, zh-SG, zh-TW, zh-Hant-TW, zh-HK, zh-MO, zt, vi-VN, vi_VN, en-GB, en-US"
 #: Encodings we try, after UTF-8, for files that are not UTF-8.
 FALLBACK_ENCODINGS: tuple[str, ...] = ("gb18030", "big5", "cp1258", "cp1252")
 MAX_BYTES = 200 * 1024 * 1024
@@ -42,6 +38,7 @@ class Document:
     encoding: str  # what the bytes were decoded with ("utf-8", "utf-8-sig", "gb18030", ...)
     sha256: str  # of the normalised text
     lang_detected: bool = True  # False when --lang overrode detection
+    kinds: tuple[str, ...] = ()  # per line of a .docx/.html document: heading, cell, caption... (workbench.formats)
 
     @property
     def name(self) -> str:
@@ -50,10 +47,32 @@ class Document:
 
 
 def normalize_lang(lang: str) -> str:
-    """Map a user's language code to ours, or raise InputError listing the choices."""
-    code = LANG_ALIASES.get(lang.strip().lower())
+    """Map a user's language tag to ours (zh-Hans, zh-Hant, vi, en), or raise InputError listing the choices.
+
+    Any BCP 47 / POSIX spelling that :mod:`langcodes` parses: ``zh_CN``, ``zh-CN``, ``zh-Hans-SG`` -> zh-Hans;
+    ``zh-TW``, ``zh-Hant-TW``, ``zh-HK``, ``zh-MO`` -> zh-Hant (a Chinese tag without a script gets the
+    region's likely script, CLDR's likely subtags); ``vi_VN`` -> vi; ``en-GB`` -> en. Argos Translate's
+    ``zt`` (Traditional Chinese) is accepted too. Other languages and scripts (``yue``, ``zh-Latn``) are refused.
+    """
+    import langcodes
+
+    raw = (lang or "").strip()
+    tag = raw.replace("_", "-").split(".", 1)[0].split("@", 1)[0]  # POSIX locales: zh_CN.UTF-8, vi_VN@euro
+    if tag.lower() == "zt":
+        return "zh-Hant"
+    try:
+        parsed = langcodes.Language.get(tag)
+    except (langcodes.LanguageTagError, ValueError):
+        parsed = None
+    code = None
+    if parsed is not None:
+        if parsed.language in ("zh", "cmn"):
+            script = parsed.script or parsed.maximize().script
+            code = {"Hans": "zh-Hans", "Hant": "zh-Hant"}.get(script or "")
+        elif parsed.language in ("vi", "en") and parsed.script in (None, "Latn"):
+            code = parsed.language
     if code is None:
-        raise InputError(f"unknown language {lang!r}; use one of: {', '.join(LANGS)}")
+        raise InputError(f"unknown language {raw!r}; use one of: {', '.join(LANGS)} (or a spelling such as {OTHER_SPELLINGS})")
     return code
 
 
@@ -170,6 +189,10 @@ def read_document(path: str | Path, lang: str | None = None, encoding: str | Non
         data = p.read_bytes()
     except OSError as exc:
         raise InputError(f"{p}: cannot read the file ({exc.strerror})") from None
+    from workbench import formats  # .docx/.html: one block a line; PDF, .doc, .odt...: refused with how to convert
+
+    if formats.format_of(p):
+        return formats.read_document(p, data, lang)
     return document_from_bytes(data, p, lang, encoding)
 
 
@@ -213,7 +236,7 @@ def discover(paths: list[str | Path]) -> list[Path]:
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
-            found = sorted(q for q in p.iterdir() if q.is_file() and q.suffix.lower() in {".txt", ".text", ".md"})
+            found = sorted(q for q in p.iterdir() if q.is_file() and q.suffix.lower() in {".txt", ".text", ".md", ".docx", ".html", ".htm"})
             if not found:
                 raise InputError(f"{p}: no documents (*.txt) in this directory")
             out.extend(found)

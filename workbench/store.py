@@ -12,14 +12,13 @@ carry human work are kept under ``orphans``.
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from workbench import files
 from workbench.errors import StoreError
 from workbench.ingest import LANGS
 from workbench.yaml_guard import NoAliasLoader, shown
@@ -71,6 +70,8 @@ class Segment:
     flags: list[str] = field(default_factory=list)
     note: str = ""  # a reviewer's comment
     confidence: float | None = None  # alignment confidence (0..1) of a human translation aligned by `workbench align`
+    kind: str = ""  # .docx/.html block type: heading, cell, caption, list, footnote... ("" = plain text)
+    conflicts: list[dict[str, str]] = field(default_factory=list)  # imported targets not applied over human work (workbench import)
 
     def as_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {"id": self.id, "status": self.status, "source": self.source, "target": self.target}
@@ -94,6 +95,10 @@ class Segment:
             d["note"] = self.note
         if self.confidence is not None:
             d["confidence"] = round(float(self.confidence), 3)
+        if self.kind:
+            d["kind"] = self.kind
+        if self.conflicts:
+            d["conflicts"] = [dict(c) for c in self.conflicts]
         return d
 
 
@@ -187,29 +192,9 @@ def file_digest(path: Path) -> str | None:
 
 
 def atomic_write_text(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` so readers see the old or the new file, never half of one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-    try:  # make the rename itself durable
-        dfd = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(dfd)
-        finally:
-            os.close(dfd)
-    except OSError:
-        pass
+    """Write ``text`` to ``path`` so readers see the old or the new file, never half of one
+    (the file keeps its mode; see :mod:`workbench.files`)."""
+    files.atomic_write_text(path, text)
 
 
 def save(doc: StoredDocument, path: Path) -> bool:
@@ -365,7 +350,17 @@ def _segment_from_dict(d: Any, name: str, index: int, section: str = "segments")
         flags=[str(f) for f in flags],
         note=_str(d.get("note"), name, f"{label} note"),
         confidence=None if confidence is None else float(confidence),
+        kind=_str(d.get("kind"), name, f"{label} kind"),
+        conflicts=_conflicts(d.get("conflicts"), name, label),
     )
+
+
+def _conflicts(value: Any, name: str, label: str) -> list[dict[str, str]]:
+    if not value:
+        return []
+    if not isinstance(value, list) or not all(isinstance(c, dict) for c in value):
+        raise StoreError(f"{name}: {label} `conflicts` must be a list of mappings; fix the file by hand (nothing was overwritten)")
+    return [{str(k): _str(v, name, f"{label} conflict {k}") for k, v in c.items()} for c in value]
 
 
 def segment_id(prefix: str, text: str, suffix: str, taken: set[str]) -> str:

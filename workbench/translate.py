@@ -335,6 +335,8 @@ def _merge(plan: _Plan, old: store.StoredDocument | None, glossary: Glossary, jo
         else:
             sid = store.segment_id(sent.prefix, sent.text, sent.suffix, taken)
         base = dict(id=sid, source=sent.text, prefix=sent.prefix, suffix=sent.suffix, gap=gap, paragraph=sent.paragraph, continued=sent.continued, continues=sent.continues)
+        base["kind"] = plan.doc.kinds[sent.paragraph] if sent.paragraph < len(plan.doc.kinds) else ""  # .docx/.html block type
+        base["conflicts"] = list(prev.conflicts) if prev is not None else []  # imported targets waiting for the reviewer
         if not sent.text:
             segments.append(store.Segment(target="", **base))
             continue
@@ -488,6 +490,8 @@ def _run(docs, glossary, out_dir, engine_name, download, index_url, engine_optio
         chosen[lang] = choose_engine(
             lang, engine_name, download=download, index=index, engine_options=engine_options, notify=note, download_progress=download_progress
         )
+    for chosen_engine in chosen.values():  # load models while the documents are segmented and matched
+        getattr(chosen_engine, "preload", lambda: None)()
     plans: list[_Plan] = []
     for doc, out_path, digest, old in zip(docs, paths, digests, olds):
         sentences = _sentences(doc, old)

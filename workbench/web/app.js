@@ -202,9 +202,11 @@
         tgt.append(marked(seg.target, seg.target_hits));
       }
       for (const m of seg.fuzzy || []) tgt.append(renderMatch(seg, m));
+      for (const c of seg.conflicts || []) tgt.append(el("div", { class: "conflict", text: "Imported, not applied (" + c.from + ", " + c.status + "): " + c.target }));  // workbench import
     }
 
     st.append(el("div", { class: "status " + seg.status, text: seg.status }));
+    if (seg.kind) st.append(el("span", { class: "kind", text: seg.kind, title: "block type in the .docx/.html document" }));
     for (const f of seg.flags) st.append(el("span", { class: "flag", text: f, title: flagHelp(f) }));
     const actions = el("div", { class: "actions" });
     const buttons = [["edit", "Edit"], ["approve", "Approve"], ["revert", "Revert"], ["split", "Split"], ["merge", "Merge ↓"]];

@@ -15,10 +15,10 @@ from typing import Any
 
 import click
 
-from workbench.cli import _echo_json, handle_errors
+from workbench.cli.base import echo_json, handle_errors, translations_option
 
 _GLOSSARY = click.option("--glossary", "glossary_path", type=click.Path(path_type=Path), default=Path("glossary.yaml"), show_default=True, help="The glossary YAML file.")
-_OUT = click.option("--out", "--translations", "out_dir", type=click.Path(path_type=Path), default=Path("translations"), show_default=True, help="The translations directory (translate's --out).")
+_OUT = translations_option
 _JSON = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 _DRY = click.option("--dry-run", is_flag=True, help="Validate and report, but do not write glossary.yaml.")
 
@@ -65,7 +65,7 @@ def _make_change(make: Callable[[bool], Any], glossary_path: Path, out_dir: Path
 
 def _report_change(change: Any, imp: Any, as_json: bool) -> None:
     if as_json:
-        _echo_json({
+        echo_json({
             "action": change.action,
             "glossary": str(change.path),
             "term": change.term_id,
@@ -112,7 +112,7 @@ def list_cmd(lang: str | None, domain: str | None, glossary_path: Path, as_json:
     fam = "zh" if lang and lang.lower().startswith("zh") else lang
     terms = [t for t in g.terms if (not fam or t.variants[fam]) and (not domain or t.domain == domain)]
     if as_json:
-        _echo_json({"glossary": str(glossary_path), "hash": g.hash, "terms": [{"id": t.id, "line": t.line, **term_to_entry(t)} for t in terms]})
+        echo_json({"glossary": str(glossary_path), "hash": g.hash, "terms": [{"id": t.id, "line": t.line, **term_to_entry(t)} for t in terms]})
         return
     for t in terms:
         click.echo(_fmt_term(t, fam))
@@ -142,7 +142,7 @@ def show_cmd(term: str, glossary_path: Path, out_dir: Path, as_json: bool) -> No
         rep = check(g, out_dir)
         uses = next((x for x in rep.terms if x.term == t.id), None)
     if as_json:
-        _echo_json({"id": t.id, "line": t.line, **term_to_entry(t), "uses": uses.as_dict() if uses else None})
+        echo_json({"id": t.id, "line": t.line, **term_to_entry(t), "uses": uses.as_dict() if uses else None})
         return
     click.echo(f"{t.en}  (id {t.id}, {glossary_path} line {t.line})")
     for key, vals in (("zh", t.variants["zh"]), ("vi", t.variants["vi"]), ("en_variants", t.en_variants)):
@@ -254,7 +254,7 @@ def validate_cmd(glossary_path: Path, as_json: bool) -> None:
 
     v = validate(glossary_path)
     if as_json:
-        _echo_json({"valid": True, **v.as_dict()})
+        echo_json({"valid": True, **v.as_dict()})
         return
     click.echo(f"{v.path}: valid, {v.terms} terms ({v.hash})")
     for w in v.warnings:
@@ -283,7 +283,7 @@ def check_cmd(docs: tuple[str, ...], glossary_path: Path, out_dir: Path, show_al
 
     rep = check(_load(glossary_path), out_dir, list(docs) or None)
     if as_json:
-        _echo_json(rep.as_dict())
+        echo_json(rep.as_dict())
     else:
         for d in rep.documents:
             miss = ", ".join(f"{v} {k}" for k, v in d.missing.items() if v) or "none"
@@ -332,7 +332,7 @@ def suggest_cmd(docs: tuple[str, ...], glossary_path: Path, out_dir: Path, min_c
     g = _load(glossary_path)
     sugs = suggest(g, load_sources(out_dir, list(docs) or None), min_count=min_count, limit=limit)
     if as_json:
-        _echo_json({"suggestions": [s.as_dict() for s in sugs]})
+        echo_json({"suggestions": [s.as_dict() for s in sugs]})
         return
     if not sugs:
         click.echo("no suggestions: the glossary covers what recurs in these sources")

@@ -8,7 +8,12 @@ from pathlib import Path
 
 import click
 
-from workbench.cli import ENGINE_CHOICES, _echo_json, handle_errors
+from workbench.cli.base import (
+    ENGINE_CHOICES,
+    echo_json,
+    handle_errors,
+    translations_option,
+)
 
 
 @click.command()
@@ -21,7 +26,7 @@ from workbench.cli import ENGINE_CHOICES, _echo_json, handle_errors
 @click.option("--target-lang", default=None, help="Language of TRANSLATION; detected if omitted.")
 @click.option("--engine", type=click.Choice(ENGINE_CHOICES), default="auto", show_default=True, help="MT engine for the bridge; copy: no bridge (length, numbers and glossary terms only).")
 @click.option("--glossary", "glossary_path", type=click.Path(path_type=Path), default=None, help="Glossary YAML [default: ./glossary.yaml]; its terms are alignment anchors.")
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("translations"), show_default=True)
+@translations_option
 @click.option("--no-download", is_flag=True, help="Never download a model.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary (document mode).")
 @handle_errors
@@ -38,7 +43,7 @@ def align(source: Path, translation: Path, presegmented: bool, bridge: Path | No
 
     \b
     Example:
-        workbench align seeds/000_093349a39d32f8f2.txt official_en.txt --out aligned/
+        workbench align seeds/000_093349a39d32f8f2.txt official_en.txt --translations aligned/
         workbench align --presegmented src.txt tgt.txt --bridge mt.txt --format links
         workbench align --presegmented src.txt tgt.txt --format tsv
     """
@@ -52,12 +57,12 @@ def align(source: Path, translation: Path, presegmented: bool, bridge: Path | No
         elif fmt == "tsv":
             sys.stdout.write(al.format_tsv(beads, src, tgt))
         else:
-            _echo_json([{"src": list(b.src), "tgt": list(b.tgt), "confidence": b.confidence} for b in beads])
+            echo_json([{"src": list(b.src), "tgt": list(b.tgt), "confidence": b.confidence} for b in beads])
         return
     if bridge is not None:
         raise click.UsageError("--bridge needs --presegmented (in document mode the bridge is machine-translated with --engine)")
     if fmt is not None:
-        raise click.UsageError("--format needs --presegmented; document mode stores the alignment in --out (use --json for a summary)")
+        raise click.UsageError("--format needs --presegmented; document mode stores the alignment in --translations (use --json for a summary)")
     result = al.align_documents(
         source,
         translation,
@@ -70,7 +75,7 @@ def align(source: Path, translation: Path, presegmented: bool, bridge: Path | No
         notify=lambda m: click.echo(m, err=True),
     )
     if as_json:
-        _echo_json(result.as_dict())
+        echo_json(result.as_dict())
         return
     beads = ", ".join(f"{v} {k}" for k, v in result.beads.items())
     bridge_note = f"bridge: {result.engine}" if result.bridged else "no MT bridge (length, numbers, glossary terms)"
@@ -83,7 +88,7 @@ def align(source: Path, translation: Path, presegmented: bool, bridge: Path | No
 @click.command()
 @click.argument("docs", nargs=-1)
 @click.option("--reference", "reference", type=click.Path(path_type=Path), default=None, help="A plain-text human translation of the one DOC: aligned to it and scored against, instead of the reviewed targets.")
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("translations"), show_default=True)
+@translations_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 @handle_errors
 def evaluate(docs: tuple[str, ...], reference: Path | None, out_dir: Path, as_json: bool) -> None:

@@ -12,11 +12,15 @@ from typing import Any
 
 import click
 
-from workbench.cli import _echo_json, handle_errors
-
-_TRANSLATIONS = click.option(
-    "--translations", "out_dir", type=click.Path(path_type=Path), default=Path("translations"), show_default=True, help="The translations directory (translate's --out)."
+from workbench.cli.base import (
+    dest_option,
+    echo_json,
+    handle_errors,
+    translations_only,
+    translations_option,
 )
+
+_TRANSLATIONS = translations_option
 _GLOSSARY = click.option("--glossary", "glossary_path", type=click.Path(path_type=Path), default=None, help="Glossary YAML for terms and QA flags [default: ./glossary.yaml].")
 _DIGEST = click.option("--digest", default=None, help="Refuse the change unless the file's sha256 is still this (from `review show --json`).")
 
@@ -110,7 +114,7 @@ def show_cmd(doc: str, status: str | None, flag: str | None, as_json: bool, out_
     segs = rv.select(d, status, flag)
     if as_json:
         glossary = _glossary(glossary_path)
-        _echo_json({
+        echo_json({
             "document": d.document,
             "stem": opened.stem,
             "file": str(opened.path),
@@ -125,9 +129,11 @@ def show_cmd(doc: str, status: str | None, flag: str | None, as_json: bool, out_
     click.echo(f"{opened.stem} [{d.source_lang}] {d.document}: {counts}")
     for s in segs:
         flags = f"  [{', '.join(s.flags)}]" if s.flags else ""
-        click.echo(f"\n{s.id}  {s.status}  ¶{s.paragraph}{flags}")
+        click.echo(f"\n{s.id}  {s.status}  ¶{s.paragraph}{' ' + s.kind if s.kind else ''}{flags}")
         click.echo(f"  {d.source_lang}: {s.prefix}{s.source}{s.suffix}")
         click.echo(f"  en: {s.prefix}{s.target}{s.suffix}")
+        for c in s.conflicts:  # imported by `workbench import`, not applied over human work
+            click.echo(f"  conflict ({c.get('from', '?')}, {c.get('status', '?')}): {c.get('target', '')}")
     if not segs:
         click.echo("(no segments match)")
 
@@ -268,14 +274,14 @@ def memory_cmd(text: str | None, threshold: float, limit: int, as_json: bool, ou
     entries = rv.memory_entries(out_dir)
     if text is None:
         if as_json:
-            _echo_json({"entries": [e.as_dict() for e in entries]})
+            echo_json({"entries": [e.as_dict() for e in entries]})
         else:
             approved = sum(1 for e in entries if e.status == "approved")
             click.echo(f"{len(entries)} reviewed segments in the memory ({approved} approved, {len(entries) - approved} edited)")
         return
     matches = rv.fuzzy_in(entries, text, threshold, limit)
     if as_json:
-        _echo_json({"query": text, "matches": [m.as_dict() for m in matches]})
+        echo_json({"query": text, "matches": [m.as_dict() for m in matches]})
         return
     for m in matches:
         click.echo(f"{m.score:.0%}  {m.entry.stem}:{m.entry.segment} ({m.entry.status})\n  {m.source}\n  en: {m.target}")
@@ -287,19 +293,19 @@ def memory_cmd(text: str | None, threshold: float, limit: int, as_json: bool, ou
 @click.argument("docs", nargs=-1)
 @click.option("--format", "fmt", type=click.Choice(["tmx", "xliff", "csv", "html"]), required=True, help="TMX 1.4b, XLIFF 1.2, CSV (UTF-8) or a static HTML report.")
 @click.option("--status", "statuses", type=click.Choice(["draft", "edited", "approved"]), multiple=True, help="Only segments with this status (repeatable).")
-@click.option("--out", "out", type=click.Path(path_type=Path), default=Path("exports"), show_default=True, help="Directory for the exported files.")
+@dest_option("exports")
 @click.option("--memory", is_flag=True, help="Export the translation memory (edited and approved segments of all documents) as TMX.")
 @click.option("--json", "as_json", is_flag=True, help="Print the written paths as JSON.")
-@_TRANSLATIONS
+@translations_only
 @_GLOSSARY
 @handle_errors
-def export(docs: tuple[str, ...], fmt: str, statuses: tuple[str, ...], out: Path, memory: bool, as_json: bool, out_dir: Path, glossary_path: Path | None) -> None:
+def export(docs: tuple[str, ...], fmt: str, statuses: tuple[str, ...], dest: Path, memory: bool, as_json: bool, out_dir: Path, glossary_path: Path | None) -> None:
     """Export DOCS (default: all) as TMX, XLIFF, CSV or an HTML report, one file per document.
 
     \b
     Example:
         workbench export --format xliff
-        workbench export seeds/000_093349a39d32f8f2.txt --format tmx --status approved --out exports
+        workbench export seeds/000_093349a39d32f8f2.txt --format tmx --status approved --dest exports
         workbench export --format tmx --memory
         workbench export --format html
     """
@@ -308,9 +314,9 @@ def export(docs: tuple[str, ...], fmt: str, statuses: tuple[str, ...], out: Path
     if memory and docs:
         raise click.UsageError("--memory exports all documents' reviewed segments; give no DOCS with it")
     glossary = _glossary(glossary_path) if fmt == "html" else None
-    paths = export_documents(out_dir, list(docs) or None, fmt, out=out, statuses=statuses, memory=memory, glossary=glossary)
+    paths = export_documents(out_dir, list(docs) or None, fmt, out=dest, statuses=statuses, memory=memory, glossary=glossary)
     if as_json:
-        _echo_json({"written": [str(p) for p in paths]})
+        echo_json({"written": [str(p) for p in paths]})
         return
     for p in paths:
         click.echo(str(p))
