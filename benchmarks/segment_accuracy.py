@@ -6,6 +6,10 @@ whose sentence list matches the annotation exactly (over all passages and over
 the multi-sentence ones). A segmenter that does not support a language, or is
 not installed, shows "n/a".
 
+With --data DIR, every <lang>.jsonl and <lang>_<name>.jsonl in DIR is
+measured (lang one of zh-Hans, zh-Hant, vi, en), e.g. tests/data/segment_real
+(UD dev files) or tests/data/segment_blind.
+
 Each line of a dev set is {"sentences": [...]} (the passage is the sentences
 joined by "" for Chinese and " " otherwise) or {"text": ..., "sentences": [...]}.
 
@@ -31,11 +35,11 @@ LANGS = ["zh-Hans", "zh-Hant", "vi", "en"]
 Splitter = Callable[[str], list[str]]
 
 
-def load_dev(lang: str, data_dir: Path = DEV_DIR) -> list[tuple[str, list[str]]]:
-    """(passage, expected sentences) pairs of one dev set."""
+def load_dev(lang: str, data_dir: Path = DEV_DIR, stem: str | None = None) -> list[tuple[str, list[str]]]:
+    """(passage, expected sentences) pairs of one dev set (file ``<stem or lang>.jsonl``)."""
     joiner = "" if lang.startswith("zh") else " "
     out = []
-    with open(data_dir / f"{lang}.jsonl", encoding="utf-8") as fh:
+    with open(data_dir / f"{stem or lang}.jsonl", encoding="utf-8") as fh:
         for line in fh:
             if not line.strip():
                 continue
@@ -94,8 +98,10 @@ def main() -> int:
     ap.add_argument("--data", type=Path, default=DEV_DIR, help="a directory of <lang>.jsonl sets (default: the dev sets; tests/data/segment_blind is the blind set)")
     args = ap.parse_args()
     rows = []
-    for lang in LANGS:
-        dev = load_dev(lang, args.data)
+    sets = [(lang, lang) for lang in LANGS if (args.data / f"{lang}.jsonl").exists()]
+    sets += [(p.stem.split("_", 1)[0], p.stem) for p in sorted(args.data.glob("*_*.jsonl")) if p.stem.split("_", 1)[0] in LANGS]
+    for lang, stem in sets:
+        dev = load_dev(lang, args.data, stem)
         n_multi = sum(len(s) > 1 for _, s in dev)
         cells = []
         for name, make in (("ours", ours), ("pysbd", pysbd_splitter), ("sentencex", sentencex_splitter)):
@@ -107,9 +113,9 @@ def main() -> int:
             cells.append(f"{multi:6.1f}")
             if name == "ours" and args.show_errors:
                 for text, exp, got in errors:
-                    print(f"[{lang}] {text!r}\n  expected {exp}\n  got      {got}")
-        rows.append((lang, len(dev), n_multi, *cells))
-    header = ("lang", "passages", "multi", "ours %", "pysbd %", "sentencex %")
+                    print(f"[{stem}] {text!r}\n  expected {exp}\n  got      {got}")
+        rows.append((stem, len(dev), n_multi, *cells))
+    header = ("set", "passages", "multi", "ours %", "pysbd %", "sentencex %")
     widths = [max(len(str(r[i])) for r in rows + [header]) for i in range(len(header))]
     line = "  ".join(h.ljust(w) for h, w in zip(header, widths))
     print(f"Exact-match accuracy on multi-sentence passages ({args.data.relative_to(ROOT) if args.data.is_relative_to(ROOT) else args.data})")

@@ -62,6 +62,8 @@ class Segment:
     suffix: str = ""  # footnote markers kept out of MT ("¹", "[1]")
     gap: str = ""  # the source's white space before this segment
     paragraph: int = 0
+    continued: bool = False  # the sentence goes on in a later segment (broken by a page break)
+    continues: bool = False  # this segment goes on with the last `continued` one (footnotes between)
     origin: str = ""  # short signature of what produced `mt` ("argos:translate-zh_en@1.9", "copy", "memory")
     fingerprint: str = ""  # hash of (engine, glossary hits, source): a draft is reused while it matches
     terms: list[TermUse] = field(default_factory=list)
@@ -80,6 +82,9 @@ class Segment:
                 d[key] = getattr(self, key)
         d["gap"] = self.gap
         d["paragraph"] = self.paragraph
+        for key in ("continued", "continues"):
+            if getattr(self, key):
+                d[key] = True
         d["origin"] = self.origin
         d["fingerprint"] = self.fingerprint
         if self.terms:
@@ -368,6 +373,9 @@ def _segment_from_dict(d: Any, name: str, index: int, section: str = "segments")
     paragraph = d.get("paragraph", 0)
     if not isinstance(paragraph, int) or isinstance(paragraph, bool):
         raise StoreError(f"{name}: {label} `paragraph` must be a whole number")
+    for key in ("continued", "continues"):
+        if not isinstance(d.get(key, False), bool):
+            raise StoreError(f"{name}: {label} `{key}` must be true or false")
     return Segment(
         id=sid,
         source=_str(d.get("source"), name, f"{label} source"),
@@ -378,6 +386,8 @@ def _segment_from_dict(d: Any, name: str, index: int, section: str = "segments")
         suffix=_str(d.get("suffix"), name, f"{label} suffix"),
         gap=_str(d.get("gap"), name, f"{label} gap"),
         paragraph=paragraph,
+        continued=d.get("continued", False),
+        continues=d.get("continues", False),
         origin=_str(d.get("origin"), name, f"{label} origin"),
         fingerprint=_str(d.get("fingerprint"), name, f"{label} fingerprint"),
         terms=terms,

@@ -301,7 +301,7 @@ def _sentences(doc: Document, old: store.StoredDocument | None) -> list[Sentence
         for seg in old.segments:
             start = pos + len(seg.gap)
             pos = start + len(seg.prefix) + len(seg.source) + len(seg.suffix)
-            out.append(Sentence(start=start, end=pos, prefix=seg.prefix, text=seg.source, suffix=seg.suffix, paragraph=seg.paragraph))
+            out.append(Sentence(start=start, end=pos, prefix=seg.prefix, text=seg.source, suffix=seg.suffix, paragraph=seg.paragraph, continued=seg.continued, continues=seg.continues))
         return out
     return segment_document(doc.text, doc.lang)
 
@@ -334,7 +334,7 @@ def _merge(plan: _Plan, old: store.StoredDocument | None, glossary: Glossary, jo
             taken.add(sid)
         else:
             sid = store.segment_id(sent.prefix, sent.text, sent.suffix, taken)
-        base = dict(id=sid, source=sent.text, prefix=sent.prefix, suffix=sent.suffix, gap=gap, paragraph=sent.paragraph)
+        base = dict(id=sid, source=sent.text, prefix=sent.prefix, suffix=sent.suffix, gap=gap, paragraph=sent.paragraph, continued=sent.continued, continues=sent.continues)
         base["kind"] = plan.doc.kinds[sent.paragraph] if sent.paragraph < len(plan.doc.kinds) else ""  # .docx/.html block type
         base["conflicts"] = list(prev.conflicts) if prev is not None else []  # imported targets waiting for the reviewer
         if not sent.text:
