@@ -1,0 +1,215 @@
+"""Fit the aligner's bead score on real hand-aligned development data; write workbench/data/align/weights.json.
+
+    python benchmarks/fit_align.py            # cross-validate, then fit on all dev data and write the weights
+    python benchmarks/fit_align.py --cv-only  # cross-validated figures only
+
+Data: Bertalign's MAC development chapters (zh-en literary, with Google MT of the
+Chinese) and Text+Berg 1957 (de-fr, Vecalign's gold, Bleualign's Google MT), read from
+the cache described in ``benchmarks/align_data.py``. Held-out test data is never read.
+
+Per mode (``mt``: with the MT bridge, MAC + Text+Berg; ``lex``: MAC without MT, CC-CEDICT
+channel; ``plain``: Text+Berg without MT):
+
+1. every gold bead is a positive example; its near misses (beads of any type that
+   overlap it and end within 3 sentences of it, and 1-0/0-1 beads of its sentences)
+   are negatives;
+2. a logistic regression (L2, Newton) learns the weights of ``model.FEATURES``;
+3. a per-bead bias is chosen on the training documents for strict F1 of the full
+   dynamic programme.
+
+Cross-validation holds out whole documents (MAC chapters in 3 folds of 2, Text+Berg in
+its 4 article groups) and reports the held-out folds' pooled strict/lax F1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from align_data import Doc, mac, textberg  # noqa: E402
+
+from workbench.align import build_inputs  # noqa: E402
+from workbench.align.model import _DEFAULT, FEATURES, WEIGHTS_FILE, Model  # noqa: E402
+from workbench.align.scoring import score_multiple  # noqa: E402
+from workbench.align.search import FINE_TYPES, Scorer, _Band, run_dp  # noqa: E402
+
+MAXTYPE = {(k, l) for k, l in FINE_TYPES} | {(0, 1)}
+
+
+class Prepared:
+    """One document: its band (the full matrix) and every feature of every candidate bead, as arrays."""
+
+    def __init__(self, doc: Doc, bridged: bool) -> None:
+        self.doc = doc
+        X, self.names, self.mode, self.ratio = build_inputs(doc.src, doc.tgt, doc.bridge if bridged else None)
+        n, m = X.n, X.m
+        lo = np.zeros(n + 1, np.int64)
+        self.band = _Band(X, lo, m + 1, 4, 4)
+        self.cal = Scorer(self.band, self.names, Model({}, 0.0), self.ratio, ((1, 1),))  # calibration only
+        I = np.arange(n + 1)[:, None]
+        J = np.arange(m + 1)[None, :]
+        self.F: list[dict[str, np.ndarray]] = []
+        self.valid: list[np.ndarray] = []
+        for k, l in FINE_TYPES:
+            coss, ls, lt, valid = self.band.features(k, l, I, J)
+            fd = self.cal.feature_dict(k, l, coss, ls, lt)
+            self.F.append({name: np.broadcast_to(np.asarray(v, np.float32), valid.shape) for name, v in fd.items()})
+            self.valid.append(valid)
+        tl = self.band.LB[1:] - self.band.LB[:-1]
+        self.F01 = {name: np.broadcast_to(np.asarray(v, np.float64), tl.shape) for name, v in self.cal.feature_dict(0, 1, [], np.zeros(len(tl)), tl).items()}
+        self.gold_feats = self.path_features(gold_path(doc))
+
+    def scorer(self, w: dict[str, float]) -> Scorer:
+        sc = Scorer.__new__(Scorer)
+        sc.band, sc.types = self.band, FINE_TYPES
+        S = np.empty((self.band.n + 1, len(FINE_TYPES), self.band.W), np.float32)
+        for t, fd in enumerate(self.F):
+            acc = np.zeros(self.valid[t].shape, np.float32)
+            for name, v in fd.items():
+                if w.get(name):
+                    acc += np.float32(w[name]) * v
+            S[:, t, :] = np.where(self.valid[t], acc, -1e18)
+        sc.S = S
+        sc.s01 = sum((w.get(name, 0.0) * v for name, v in self.F01.items()), np.zeros(self.band.m))
+        return sc
+
+    def path_features(self, path: list[tuple[int, int, int, int]]) -> dict[str, float]:
+        out: dict[str, float] = {}
+        index = {t: n for n, t in enumerate(FINE_TYPES)}
+        for i0, i1, j0, j1 in path:
+            k, l = i1 - i0, j1 - j0
+            if (k, l) == (0, 1):
+                items = [(name, float(v[j0])) for name, v in self.F01.items()]
+            elif (k, l) in index:
+                t = index[(k, l)]
+                items = [(name, float(v[i1, j1])) for name, v in self.F[t].items()]
+            else:
+                continue  # a gold bead type the search does not make (e.g. 1-5)
+            for name, v in items:
+                out[name] = out.get(name, 0.0) + v
+        return out
+
+
+def gold_path(doc: Doc) -> list[tuple[int, int, int, int]]:
+    """Gold beads as half-open ranges; a 0-k or k-0 gold bead becomes k single null beads."""
+    out = []
+    pos_i = pos_j = 0
+    for s, t in doc.gold:
+        i0, i1 = (s[0], s[-1] + 1) if s else (pos_i, pos_i)
+        j0, j1 = (t[0], t[-1] + 1) if t else (pos_j, pos_j)
+        pos_i, pos_j = i1, j1
+        if i1 == i0:
+            out += [(i0, i0, j, j + 1) for j in range(j0, j1)]
+        elif j1 == j0:
+            out += [(i, i + 1, j0, j0) for i in range(i0, i1)]
+        else:
+            out.append((i0, i1, j0, j1))
+    return out
+
+
+def fit(preps: list[Prepared], mode: str, epochs: int = 20, scale: float = 1.0) -> Model:
+    """Averaged structured perceptron: the dynamic programme's best path against the gold path."""
+    w = dict(_DEFAULT)
+    total = {k: 0.0 for k in FEATURES}
+    steps = 0
+    rng = np.random.default_rng(1)
+    for epoch in range(epochs):
+        lr = 1.0 / (1 + epoch)
+        for r in rng.permutation(len(preps)):
+            p = preps[r]
+            path = run_dp(p.scorer(w))
+            assert path is not None
+            pred = p.path_features(path)
+            for name in set(pred) | set(p.gold_feats):
+                d = p.gold_feats.get(name, 0.0) - pred.get(name, 0.0)
+                if d:
+                    w[name] = w.get(name, 0.0) + lr * scale * d / max(1, len(p.doc.gold))
+            steps += 1
+            for name in FEATURES:
+                total[name] += w.get(name, 0.0)
+    avg = {k: v / steps for k, v in total.items() if v}
+    return Model(avg, 0.0, mode, ", ".join(p.doc.name for p in preps))
+
+
+def evaluate(preps: list[Prepared], model: Model) -> dict[str, float]:
+    golds, tests = [], []
+    for p in preps:
+        path = run_dp(p.scorer(model.weights))
+        assert path is not None
+        golds.append(p.doc.gold)
+        tests.append([(tuple(range(i0, i1)), tuple(range(j0, j1))) for i0, i1, j0, j1 in path])
+    return score_multiple(golds, tests)
+
+
+def folds(docs: list[Doc]) -> list[list[int]]:
+    if docs[0].name.startswith("mac"):
+        return [[0, 1], [2, 3], [4, 5]]
+    return [[i] for i in range(len(docs))]
+
+
+def cross_validate(sets: list[list[Prepared]], mode: str) -> dict[str, float]:
+    """Hold out one fold of every data set at a time; pooled held-out scores per data set."""
+    out: dict[str, float] = {}
+    for preps in sets:
+        held_g: list[Prepared] = []
+        models = []
+        for fold in folds([p.doc for p in preps]):
+            train = [p for s in sets for p in s if not (s is preps and s.index(p) in fold)]
+            test = [preps[i] for i in fold]
+            m = fit(train, mode)
+            models.append((test, m))
+            held_g += test
+        golds, tests = [], []
+        for test, m in models:
+            for p in test:
+                path = run_dp(p.scorer(m.weights))
+                golds.append(p.doc.gold)
+                tests.append([(tuple(range(i0, i1)), tuple(range(j0, j1))) for i0, i1, j0, j1 in path or []])
+        r = score_multiple(golds, tests)
+        name = preps[0].doc.name[:3]
+        out[f"{name}_f1_strict"] = r["f1_strict"]
+        out[f"{name}_f1_lax"] = r["f1_lax"]
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--cv-only", action="store_true")
+    args = ap.parse_args()
+    t0 = time.time()
+    mac_docs, tb_docs = mac(), textberg()
+    plan = {
+        "mt": [[Prepared(d, True) for d in mac_docs], [Prepared(d, True) for d in tb_docs]],
+        "lex": [[Prepared(d, False) for d in mac_docs]],
+        "plain": [[Prepared(d, False) for d in tb_docs]],
+    }
+    print(f"features prepared in {time.time() - t0:.0f} s", file=sys.stderr)
+    result: dict[str, object] = {"modes": {}, "cv": {}}
+    for mode, sets in plan.items():
+        cv = cross_validate(sets, mode)
+        result["cv"][mode] = {k: round(v, 4) for k, v in cv.items()}  # type: ignore[index]
+        print(mode, "held-out", {k: round(v, 3) for k, v in cv.items()}, f"{time.time() - t0:.0f} s", file=sys.stderr)
+        if not args.cv_only:
+            model = fit([p for s in sets for p in s], mode)
+            result["modes"][mode] = model.as_dict()  # type: ignore[index]
+    if args.cv_only:
+        print(json.dumps(result["cv"], indent=2))
+        return
+    WEIGHTS_FILE.parent.mkdir(parents=True, exist_ok=True)
+    result["about"] = "Bead-score weights of workbench.align, fitted by benchmarks/fit_align.py on MAC dev (zh-en) and Text+Berg 1957 (de-fr)."
+    WEIGHTS_FILE.write_text(json.dumps(result, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    print(f"wrote {WEIGHTS_FILE}", file=sys.stderr)
+    print(json.dumps(result["cv"], indent=2))
+
+
+if __name__ == "__main__":
+    main()
