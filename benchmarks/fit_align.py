@@ -68,6 +68,31 @@ class Prepared:
         self.F01 = {name: np.broadcast_to(np.asarray(v, np.float64), tl.shape) for name, v in self.cal.feature_dict(0, 1, [], np.zeros(len(tl)), tl).items()}
         self.gold_feats = self.path_features(gold_path(doc))
 
+    def gold_cells(self) -> tuple[list[tuple[int, int, int]], list[int]]:
+        """(type index, i1, j1) of the gold beads the search can make, and the 0-1 gold beads' targets."""
+        if not hasattr(self, "_gold_cells"):
+            index = {t: n for n, t in enumerate(FINE_TYPES)}
+            cells, nulls = [], []
+            for i0, i1, j0, j1 in gold_path(self.doc):
+                if (i1 - i0, j1 - j0) == (0, 1):
+                    nulls.append(j0)
+                elif (i1 - i0, j1 - j0) in index:
+                    cells.append((index[(i1 - i0, j1 - j0)], i1, j1))
+            self._gold_cells = (cells, nulls)
+        return self._gold_cells
+
+    def augmented(self, w: dict[str, float], loss: float) -> Scorer:
+        """Scores plus ``loss`` for every bead that is not gold (loss-augmented decoding: learn a margin)."""
+        sc = self.scorer(w)
+        sc.S = sc.S + np.float32(loss)
+        sc.s01 = sc.s01 + loss
+        cells, nulls = self.gold_cells()
+        for t, i1, j1 in cells:
+            sc.S[i1, t, j1] -= np.float32(loss)
+        for j in nulls:
+            sc.s01[j] -= loss
+        return sc
+
     def scorer(self, w: dict[str, float]) -> Scorer:
         sc = Scorer.__new__(Scorer)
         sc.band, sc.types = self.band, FINE_TYPES
@@ -116,23 +141,24 @@ def gold_path(doc: Doc) -> list[tuple[int, int, int, int]]:
     return out
 
 
-def fit(preps: list[Prepared], mode: str, epochs: int = 20, scale: float = 1.0) -> Model:
-    """Averaged structured perceptron: the dynamic programme's best path against the gold path."""
+def fit(preps: list[Prepared], mode: str, epochs: int = 25, eta: float = 0.3, loss: float = 0.3) -> Model:
+    """Averaged structured perceptron with AdaGrad steps: the DP's best path against the gold path."""
     w = dict(_DEFAULT)
+    acc = {k: 1e-8 for k in FEATURES}
     total = {k: 0.0 for k in FEATURES}
     steps = 0
     rng = np.random.default_rng(1)
-    for epoch in range(epochs):
-        lr = 1.0 / (1 + epoch)
+    for _epoch in range(epochs):
         for r in rng.permutation(len(preps)):
             p = preps[r]
-            path = run_dp(p.scorer(w))
+            path = run_dp(p.augmented(w, loss) if loss else p.scorer(w))
             assert path is not None
             pred = p.path_features(path)
             for name in set(pred) | set(p.gold_feats):
-                d = p.gold_feats.get(name, 0.0) - pred.get(name, 0.0)
-                if d:
-                    w[name] = w.get(name, 0.0) + lr * scale * d / max(1, len(p.doc.gold))
+                g = (p.gold_feats.get(name, 0.0) - pred.get(name, 0.0)) / max(1, len(p.doc.gold))
+                if g:
+                    acc[name] += g * g
+                    w[name] = w.get(name, 0.0) + eta * g / np.sqrt(acc[name])
             steps += 1
             for name in FEATURES:
                 total[name] += w.get(name, 0.0)

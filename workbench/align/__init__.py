@@ -146,10 +146,10 @@ def align_sentences(
     return [Bead(tuple(range(i0, i1)), tuple(range(j0, j1)), c) for (i0, i1, j0, j1), c in zip(path, conf)]
 
 
-def format_links(beads: Sequence[Bead], *, with_confidence: bool = False) -> str:
-    """One bead a line, ``[i,...]:[j,...]``; with ``with_confidence`` a tab and the bead's confidence follow."""
-    if with_confidence:
-        return "".join(f"{b.links()}\t{b.confidence:.3f}\n" for b in beads)
+def format_links(beads: Sequence[Bead], *, scores: bool = True) -> str:
+    """One bead a line, ``[i,...]:[j,...]:confidence`` (Vecalign's output form; its ``read_alignments`` reads it)."""
+    if scores:
+        return "".join(f"{b.links()}:{b.confidence:.3f}\n" for b in beads)
     return "".join(b.links() + "\n" for b in beads)
 
 

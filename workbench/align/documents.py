@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Callable
 
 from workbench.align import ALIGNER, AlignParams, align_sentences
+from workbench import store
 from workbench.errors import InputError
 
 
@@ -69,7 +70,7 @@ def align_documents(
     if old is not None:
         human = sum(1 for s in old.segments + old.orphans if s.status in store.HUMAN_STATUSES)
         if human:
-            raise StoreError(f"{out_path}: holds {human} edited/approved segments that align would overwrite; write elsewhere with --out DIR")
+            raise StoreError(f"{out_path}: holds {human} edited/approved segments that align would overwrite; write elsewhere with --out DIR (nothing was written)")
     glossary, notices = load_glossary(glossary_path)
     for n in notices:
         notify(n)
@@ -201,14 +202,14 @@ def align_documents(
     out_dir.mkdir(parents=True, exist_ok=True)
     # the per-file lock every writer takes; a review saved while we aligned is never overwritten
     with file_lock(out_dir, out_path.stem):
-        if store.file_digest(out_path) != digest:
-            now = store.load(out_path)  # an invalid file is refused here, not overwritten
-            human = sum(1 for s in now.segments + now.orphans if s.status in store.HUMAN_STATUSES) if now is not None else 0
-            if human:
-                raise StoreError(
-                    f"{out_path}: {human} segments were edited or approved while align ran, and align would overwrite them; "
-                    "write elsewhere with --out DIR (nothing was written)"
-                )
+        now = store.load(out_path) if store.file_digest(out_path) != digest else old  # an invalid file is refused, not overwritten
+        lost = would_lose(now, segments) if now is not None else 0
+        if lost:
+            when = " while align ran" if now is not old else ""
+            raise StoreError(
+                f"{out_path}: {lost} segments were edited by a person{when} (edited/approved, a target that differs from its "
+                "machine draft, or a note) and align would overwrite them; write elsewhere with --out DIR (nothing was written)"
+            )
         written = store.save(doc, out_path)
     return AlignResult(
         document=str(source),
@@ -224,4 +225,20 @@ def align_documents(
         segments=sum(1 for s in segments if s.source),
         mean_confidence=round(sum(confs) / len(confs), 3) if confs else 0.0,
         written=written,
+    )
+
+
+def would_lose(old: "store.StoredDocument", new: list["store.Segment"]) -> int:
+    """How many of ``old``'s human-touched segments (``store.is_human`` or a note) ``new`` does not keep as they are.
+
+    A segment is kept when ``new`` has one with the same id, source, target and status
+    (re-running align on the same pair rewrites nothing a person made).
+    """
+    from workbench import store
+
+    fresh = {(s.id, s.source, s.target, s.status) for s in new}
+    return sum(
+        1
+        for s in old.segments + old.orphans
+        if (store.is_human(s) or s.note) and (s.id, s.source, s.target, s.status) not in fresh
     )

@@ -76,25 +76,30 @@ def _token_features(tokens: Sequence[Sequence[str]], dim: int) -> tuple[np.ndarr
 
 
 class _Vecs:
-    """Sparse tf-idf vectors of one side (rows sorted), materialised densely in chunks."""
+    """Sparse tf-idf vectors of one side: a CSR matrix of ``n`` rows and ``dim`` hashed features."""
 
     def __init__(self, rows: np.ndarray, buckets: np.ndarray, weights: np.ndarray, n: int, dim: int) -> None:
-        order = np.argsort(rows, kind="stable")
-        self.rows, self.buckets, self.weights = rows[order], buckets[order], weights[order]
-        self.n, self.dim = n, dim
-        self.ptr = np.searchsorted(self.rows, np.arange(n + 1))
+        from scipy.sparse import csr_matrix
 
-    def dense(self, r0: int, r1: int) -> np.ndarray:
-        r0, r1 = max(0, r0), min(self.n, r1)
-        if r1 <= r0:
-            return np.zeros((0, self.dim), np.float32)
-        a, b = self.ptr[r0], self.ptr[r1]
-        flat = np.bincount((self.rows[a:b] - r0) * self.dim + self.buckets[a:b], weights=self.weights[a:b], minlength=(r1 - r0) * self.dim)
-        return flat.reshape(r1 - r0, self.dim).astype(np.float32)
+        self.n, self.dim = n, dim
+        self._rows, self._buckets, self._weights = rows, buckets, weights
+        self.M = csr_matrix((weights.astype(np.float32), (rows, buckets)), shape=(n, dim), dtype=np.float32)
+        self.M.sum_duplicates()
+
+    def block(self, r0: int, r1: int):  # type: ignore[no-untyped-def]
+        """Rows r0..r1 (clipped) as a CSR matrix."""
+        return self.M[max(0, r0) : min(self.n, r1)]
+
+    def self_dots(self, d: int) -> np.ndarray:
+        """v_s . v_{s+d} for s in 0..n-1 (0 past the end)."""
+        out = np.zeros(self.n, np.float64)
+        if d < self.n:
+            out[: self.n - d] = np.asarray(self.M[: self.n - d].multiply(self.M[d:]).sum(axis=1)).ravel()
+        return out
 
     def coarse(self, f: int) -> "_Vecs":
         """Blocks of ``f`` consecutive sentences as one vector each."""
-        return _Vecs(self.rows // f, self.buckets, self.weights, -(-self.n // f), self.dim)
+        return _Vecs(self._rows // f, self._buckets, self._weights, -(-self.n // f), self.dim)
 
 
 def char_channel(

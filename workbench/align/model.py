@@ -27,8 +27,8 @@ CHANNELS = ("char", "lex")
 def feature_names() -> list[str]:
     names = [f"type_{t}" for t in TYPE_NAMES]
     for c in CHANNELS:
-        names += [f"sim_{c}", f"sim_{c}_many"]
-    return names + ["len", "len_many", "null_len"]
+        names += [f"sim_{c}", f"sim_{c}_many", f"part_{c}"]
+    return names + ["len", "len_many"]
 
 
 FEATURES = feature_names()

@@ -12,14 +12,14 @@ Beads = list[tuple[tuple[int, ...], tuple[int, ...]]]
 
 
 def parse_links(text: str) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
-    """Read ``[i,...]:[j,...]`` lines."""
+    """Read ``[i,...]:[j,...]`` lines (``[i]:[j]:score`` too, as Vecalign writes them)."""
     out = []
     for n, line in enumerate(text.splitlines(), 1):
         line = line.strip()
         if not line:
             continue
         try:
-            left, right = line.split(":", 1)
+            left, right = line.split(":", 2)[:2]  # a third field is the bead's score
             src = tuple(int(x) for x in left.strip().strip("[]").split(",") if x.strip())
             tgt = tuple(int(x) for x in right.strip().strip("[]").split(",") if x.strip())
         except ValueError:

@@ -99,22 +99,23 @@ class _Band:
     def _band_dots(self, A: _Vecs, B: _Vecs, G: np.ndarray) -> None:
         n = A.n
         r0 = 0
-        chunk = 256
+        base = int(np.clip(self.Wg, 32, 256))  # rows a block: about the band's width, so few products fall outside it
+        chunk = base
         while r0 < n:
             r1 = min(n, r0 + chunk)
             c0 = int(self.glo[r0:r1].min())
             c1 = int(min(self.m, (self.glo[r0:r1] + self.Wg).max()))
-            if c1 - c0 > 4 * chunk + self.Wg and r1 - r0 > 8:
+            if c1 - c0 > 4 * chunk + self.Wg and r1 - r0 > 8:  # the band jumps here: smaller blocks
                 chunk = max(8, chunk // 2)
                 continue
             if c1 > c0:
-                P = A.dense(r0, r1) @ B.dense(c0, c1).T
+                P = (A.block(r0, r1) @ B.block(c0, c1).T).toarray()
                 cols = self.glo[r0:r1, None] + np.arange(self.Wg)[None, :] - c0
                 ok = (cols >= 0) & (cols < c1 - c0)
                 rr = np.broadcast_to(np.arange(r1 - r0)[:, None], cols.shape)
                 G[r0:r1] = np.where(ok, P[rr, np.clip(cols, 0, c1 - c0 - 1)], 0.0)
             r0 = r1
-            chunk = 256
+            chunk = base
 
     def features(self, k: int, l: int, I: np.ndarray, J: np.ndarray) -> tuple[list[np.ndarray], np.ndarray, np.ndarray, np.ndarray]:
         """(cosine per channel, source chars, target chars, validity) of k-l beads ending at (I, J)."""
@@ -123,9 +124,13 @@ class _Band:
         Ic = np.where(valid, I, k)
         Jc = np.where(valid, J, l)
         coss = []
+        self.last_parts = []
         for c in range(len(self.C)):
             dot = np.zeros(I.shape, np.float64)
+            part = None
             if k and l:
+                C = self.C[c]
+                row_dots = []
                 for s_off in range(1, k + 1):
                     s = Ic - s_off
                     g = self.glo[s]
@@ -133,9 +138,28 @@ class _Band:
                     b = Jc - g
                     inside = (a >= 0) & (b <= self.Wg)
                     valid &= inside
-                    C = self.C[c]
-                    dot += C[s, np.clip(b, 0, self.Wg)] - C[s, np.clip(a, 0, self.Wg)]
+                    rd = C[s, np.clip(b, 0, self.Wg)] - C[s, np.clip(a, 0, self.Wg)]
+                    row_dots.append((s, rd))
+                    dot += rd
+                if k + l > 2:
+                    # coverage: the least similar single sentence of the bead against the other side's concatenation
+                    nb = np.sqrt(self.NB[c][l][Jc] + 1e-9)
+                    na = np.sqrt(self.NA[c][k][Ic] + 1e-9)
+                    part = np.full(I.shape, np.inf)
+                    if k > 1:
+                        for s, rd in row_dots:
+                            part = np.minimum(part, rd / (np.sqrt(self.NA[c][1][s + 1] + 1e-9) * nb))
+                    if l > 1:
+                        for t_off in range(1, l + 1):
+                            t = Jc - t_off
+                            col = np.zeros(I.shape, np.float64)
+                            for s, _rd in row_dots:
+                                g = self.glo[s]
+                                q = np.clip(t - g, 0, self.Wg - 1)
+                                col += C[s, q + 1] - C[s, q]
+                            part = np.minimum(part, col / (np.sqrt(self.NB[c][1][t + 1] + 1e-9) * na))
             coss.append(dot / np.sqrt(self.NA[c][k][Ic] * self.NB[c][l][Jc] + 1e-9) if k and l else dot)
+            self.last_parts.append(part)
         ls = self.LA[Ic] - self.LA[Ic - k]
         lt = self.LB[Jc] - self.LB[Jc - l]
         return coss, ls, lt, valid
@@ -144,14 +168,7 @@ class _Band:
 def _norms(V: _Vecs, kmax: int) -> list[np.ndarray]:
     """norms[k][i] = |v_{i-k} + ... + v_{i-1}|^2 for i in 0..n (0 where i < k)."""
     n = V.n
-    self_dots = np.zeros((kmax, n), np.float64)  # self_dots[d][s] = v_s . v_{s+d}
-    for r0 in range(0, n, 512):
-        r1 = min(n, r0 + 512)
-        X = V.dense(r0, min(n, r1 + kmax - 1))
-        for d in range(kmax):
-            end = min(r1 - r0, X.shape[0] - d)
-            if end > 0:
-                self_dots[d, r0 : r0 + end] = np.einsum("ij,ij->i", X[:end], X[d : d + end])
+    self_dots = np.stack([V.self_dots(d) for d in range(kmax)])  # self_dots[d][s] = v_s . v_{s+d}
     norms = [np.zeros(n + 1)]
     for k in range(1, kmax + 1):
         out = np.zeros(n + 1)
@@ -170,8 +187,10 @@ class Scorer:
         self.band, self.model, self.ratio, self.types = band, model, ratio, types
         self.channels = list(channels)
         n, W = band.n, band.W
-        I = np.arange(n + 1)[:, None]
-        J = band.lo[:, None] + np.arange(W)[None, :]
+        # calibration on at most ~2000 rows
+        step = max(1, (n + 1) // 2000)
+        I = np.arange(0, n + 1, step)[:, None]
+        J = band.lo[I[:, 0], None] + np.arange(W)[None, :]
         coss, _, _, valid = band.features(1, 1, I, J)
         self.c0, self.scale = [], []
         for cos in coss:
@@ -186,14 +205,21 @@ class Scorer:
             self.c0.append(c0)
             self.scale.append(max(c1 - c0, 0.02))
         self.S = np.full((n + 1, len(types), W), _NEG, np.float32)
-        for t, (k, l) in enumerate(types):
-            coss, ls, lt, valid = band.features(k, l, I, J)
-            self.S[:, t, :] = np.where(valid, self.score(k, l, coss, ls, lt), _NEG)
+        rows = max(64, 2_000_000 // max(1, W))  # rows per chunk: temporaries stay small
+        for r0 in range(0, n + 1, rows):
+            r1 = min(n + 1, r0 + rows)
+            I = np.arange(r0, r1)[:, None]
+            J = band.lo[r0:r1, None] + np.arange(W)[None, :]
+            for t, (k, l) in enumerate(types):
+                coss, ls, lt, valid = band.features(k, l, I, J)
+                self.S[r0:r1, t, :] = np.where(valid, self.score(k, l, coss, ls, lt), _NEG)
         tl = band.LB[1:] - band.LB[:-1]
         self.s01 = self.score(0, 1, [], np.zeros(len(tl)), tl)  # per target sentence
 
     def feature_dict(self, k: int, l: int, coss: list[np.ndarray], ls: np.ndarray, lt: np.ndarray) -> dict[str, np.ndarray]:
-        return bead_feature_dict(k, l, [(c - c0) / s for c, c0, s in zip(coss, self.c0, self.scale)], self.channels, ls, lt, self.ratio)
+        """Named features of k-l beads (call right after ``band.features``, whose part similarities it reads)."""
+        parts = [None if p is None else (p - c0) / s for p, c0, s in zip(self.band.last_parts, self.c0, self.scale)] if k and l else []
+        return bead_feature_dict(k, l, [(c - c0) / s for c, c0, s in zip(coss, self.c0, self.scale)], self.channels, ls, lt, self.ratio, parts)
 
     def score(self, k: int, l: int, coss: list[np.ndarray], ls: np.ndarray, lt: np.ndarray) -> np.ndarray:
         return self.model.logit(self.feature_dict(k, l, coss, ls, lt), np.shape(ls))
@@ -215,23 +241,24 @@ class Scorer:
         return out
 
 
-def bead_feature_dict(k: int, l: int, sims: list[np.ndarray], channels: Sequence[str], ls: np.ndarray, lt: np.ndarray, ratio: float) -> dict[str, np.ndarray]:
+def bead_feature_dict(k: int, l: int, sims: list[np.ndarray], channels: Sequence[str], ls: np.ndarray, lt: np.ndarray, ratio: float, parts: Sequence[np.ndarray | None] = ()) -> dict[str, np.ndarray]:
     """The model's named features of k-l beads, from calibrated similarities and character lengths."""
     f: dict[str, np.ndarray | float] = {f"type_{k}-{l}": 1.0}
     if k and l:
-        many = 1.0 if k + l > 2 else 0.0
+        extra = (k + l - 2) / 2.0  # sentences beyond a 1-1 bead, halved: scores can grow with the bead's size
         for name, s in zip(channels, sims):
             s = np.clip(s, -2.0, 2.0)
             f[f"sim_{name}"] = s
-            if many:
-                f[f"sim_{name}_many"] = s
+            if extra:
+                f[f"sim_{name}_many"] = s * extra
+        for name, part in zip(channels, parts):
+            if part is not None:
+                f[f"part_{name}"] = np.clip(part, -2.0, 2.0)
         # Gale-Church in log space: target length against ratio x source length
         z = np.log((lt + 10.0) / (ratio * ls + 10.0)) / 0.3
         f["len"] = -0.5 * np.minimum(z * z, 16.0)
-        if many:
-            f["len_many"] = f["len"]
-    else:
-        f["null_len"] = np.log1p(ls + lt) / 4.0
+        if extra:
+            f["len_many"] = f["len"] * extra
     return f  # type: ignore[return-value]
 
 
