@@ -68,7 +68,6 @@ def _cut(doc: Doc, parts: int) -> list[Doc]:
     for q in range(1, parts):
         want = n_src * q // parts
         best = None
-        i = 0
         for bi, (s, _t) in enumerate(gold):
             if s and s[0] >= want:
                 best = bi
@@ -100,3 +99,16 @@ def textberg(parts: int = 4) -> list[Doc]:
 
 def available() -> bool:
     return (CACHE / "mac" / "001.gold").exists() and (CACHE / "tb" / "dev.defr").exists()
+
+
+SYNTHETIC = Path(__file__).resolve().parent.parent / "tests" / "data" / "align"
+
+
+def synthetic_edge_cases(names: tuple[str, ...] = ("en_manual", "en_types", "zh_seeds", "vi_seeds")) -> list[Doc]:
+    """The committed synthetic sets (tests/data/align, see make_devsets.py there): headers, footnotes, page
+    numbers and dropped sentences (1-0/0-1 beads), which the literary dev data hardly has. Training only;
+    no figure is claimed on them."""
+    out = []
+    for name in names:
+        out.append(Doc(name, _lines(SYNTHETIC / f"{name}.src"), _lines(SYNTHETIC / f"{name}.tgt"), _lines(SYNTHETIC / f"{name}.bridge"), _gold(SYNTHETIC / f"{name}.gold"), ("xx", "en")))
+    return out

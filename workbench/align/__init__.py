@@ -19,11 +19,12 @@ A bead pairs consecutive source sentences with consecutive target sentences (0-1
   documents;
 * the **bead type**, and the length of a sentence left without a counterpart.
 
-A logistic regression fitted on real hand-aligned data (gold beads against near misses,
-``benchmarks/fit_align.py``, weights in ``workbench/data/align/weights.json``) turns them
-into a log-odds score; dynamic programming finds the path of highest total score, over
+Weights learned from real hand-aligned data (a structured perceptron, ``benchmarks/fit_align.py``;
+weights in ``workbench/data/align/weights.json``) turn them into a bead score; dynamic
+programming finds the path of highest total score, over
 the whole matrix for short documents and coarse to fine otherwise (``search``). It
-always returns a complete alignment.
+always returns a complete alignment. A bead's confidence is its score mapped to the
+probability that it is exactly right (Platt scaling fitted on the same dev data).
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from typing import Sequence
 
 import numpy as np
 
-from workbench.align.features import char_channel, is_cjk, numbers, normalize_for_matching, text_length, word_channel
+from workbench.align.features import char_channel, is_cjk, normalize_for_matching, numbers, text_length, word_channel
 from workbench.align.model import Model, load
 from workbench.align.scoring import parse_links, score_alignments, score_multiple
 from workbench.align.search import Channel, Inputs, solve

@@ -231,14 +231,12 @@ def align_documents(
 def would_lose(old: "store.StoredDocument", new: list["store.Segment"]) -> int:
     """How many of ``old``'s human-touched segments (``store.is_human`` or a note) ``new`` does not keep as they are.
 
-    A segment is kept when ``new`` has one with the same id, source, target and status
-    (re-running align on the same pair rewrites nothing a person made).
+    A segment is kept when ``new`` has one with the same id, source, target, status and
+    note (re-running align on the same pair rewrites nothing a person made).
     """
-    from workbench import store
-
-    fresh = {(s.id, s.source, s.target, s.status) for s in new}
+    fresh = {(s.id, s.source, s.target, s.status, s.note) for s in new}
     return sum(
         1
         for s in old.segments + old.orphans
-        if (store.is_human(s) or s.note) and (s.id, s.source, s.target, s.status) not in fresh
+        if (store.is_human(s) or s.note) and (s.id, s.source, s.target, s.status, s.note) not in fresh
     )

@@ -1,12 +1,13 @@
-"""The learned bead score: a logistic regression over named bead features, one per mode.
+"""The learned bead score: a linear function of named bead features, one weight set per mode.
 
 Modes: ``mt`` (a machine-translation bridge of the source is compared with the target;
 for Chinese sources the lexicon channel is added), ``lex`` (no MT, Chinese into English:
 CC-CEDICT glosses), ``plain`` (no MT, no lexicon: the source's own characters, numbers
 and anchors against the target's). Weights are fitted by ``benchmarks/fit_align.py`` on
-real hand-aligned development data (gold beads against near misses) and shipped in
-``workbench/data/align/weights.json``. ``bias`` is added to every bead's log-odds; it is
-tuned on the training folds for alignment F1 (it trades merging against splitting).
+real hand-aligned development data (a structured perceptron: the search's best path
+against the gold path) and shipped in
+``workbench/data/align/weights.json``. ``bias`` is added to every bead's score (0 for the
+shipped weights, whose type weights carry it).
 """
 
 from __future__ import annotations
@@ -42,6 +43,8 @@ class Model:
     bias: float = 0.0
     mode: str = "plain"
     trained_on: str = ""
+    conf_a: float = 1.0  # confidence = sigmoid(conf_a * score + conf_b), Platt-scaled on dev beads
+    conf_b: float = 0.0
 
     def logit(self, feats: dict[str, np.ndarray | float], shape: tuple[int, ...]) -> np.ndarray:
         out = np.full(shape, self.bias, np.float64)
@@ -52,7 +55,12 @@ class Model:
         return out
 
     def as_dict(self) -> dict[str, object]:
-        return {"weights": {k: round(v, 5) for k, v in self.weights.items()}, "bias": round(self.bias, 5), "trained_on": self.trained_on}
+        return {
+            "weights": {k: round(v, 5) for k, v in self.weights.items()},
+            "bias": round(self.bias, 5),
+            "confidence": [round(self.conf_a, 5), round(self.conf_b, 5)],
+            "trained_on": self.trained_on,
+        }
 
 
 # Hand-set fall-back (used only when the weights file is missing, e.g. a broken install).
@@ -70,25 +78,6 @@ def load(mode: str, path: str = str(WEIGHTS_FILE)) -> Model:
         data = json.loads(p.read_text(encoding="utf-8"))
         m = data.get("modes", {}).get(mode)
         if m:
-            return Model({k: float(v) for k, v in m["weights"].items()}, float(m.get("bias", 0.0)), mode, str(m.get("trained_on", "")))
+            a, b = m.get("confidence", [1.0, 0.0])
+            return Model({k: float(v) for k, v in m["weights"].items()}, float(m.get("bias", 0.0)), mode, str(m.get("trained_on", "")), float(a), float(b))
     return Model(dict(_DEFAULT), 0.0, mode, "hand-set fall-back")
-
-
-def fit_logistic(X: np.ndarray, y: np.ndarray, sample_weight: np.ndarray | None = None, l2: float = 1.0, iters: int = 50) -> tuple[np.ndarray, float]:
-    """L2-regularised logistic regression by Newton's method; (coefficients, intercept)."""
-    n, d = X.shape
-    Xb = np.hstack([X, np.ones((n, 1))])
-    w = np.zeros(d + 1)
-    sw = np.ones(n) if sample_weight is None else sample_weight
-    reg = np.full(d + 1, l2)
-    reg[-1] = 0.0
-    for _ in range(iters):
-        z = np.clip(Xb @ w, -30, 30)
-        p = 1.0 / (1.0 + np.exp(-z))
-        g = Xb.T @ (sw * (p - y)) + reg * w
-        H = (Xb * (sw * p * (1 - p))[:, None]).T @ Xb + np.diag(reg + 1e-6)
-        step = np.linalg.solve(H, g)
-        w -= step
-        if np.abs(step).max() < 1e-6:
-            break
-    return w[:-1], float(w[-1])

@@ -3,7 +3,7 @@
 A bead pairs ``k`` consecutive source sentences with ``l`` consecutive target sentences.
 Its features (``model.FEATURES``) are, per similarity channel, the calibrated cosine of
 the two concatenations, a length-agreement score and the bead type; its score is the
-learned linear function of them (a logistic regression's log-odds, ``model``). The best
+learned linear function of them (``model``). The best
 sequence of beads is found by dynamic programming over a band of the sentence matrix:
 the whole matrix for short documents, else a band around the path of a coarse pass over
 blocks of sentences (coarse to fine, as Vecalign). A band that leaves no path is widened
@@ -120,6 +120,10 @@ class _Band:
     def features(self, k: int, l: int, I: np.ndarray, J: np.ndarray) -> tuple[list[np.ndarray], np.ndarray, np.ndarray, np.ndarray]:
         """(cosine per channel, source chars, target chars, validity) of k-l beads ending at (I, J)."""
         I, J = np.broadcast_arrays(np.asarray(I), np.asarray(J))
+        if k > self.n or l > self.m:  # no such bead fits
+            self.last_parts = [None] * len(self.C)
+            zero = np.zeros(I.shape)
+            return [zero] * len(self.C), zero, zero, np.zeros(I.shape, bool)
         valid = (I >= k) & (J >= l) & (I <= self.n) & (J <= self.m)
         Ic = np.where(valid, I, k)
         Jc = np.where(valid, J, l)
@@ -235,7 +239,7 @@ class Scorer:
             I = np.array([path[n][1] for n in idx])
             J = np.array([path[n][3] for n in idx])
             coss, ls, lt, _ = self.band.features(k, l, I, J)
-            z = self.score(k, l, coss, ls, lt) - self.model.bias
+            z = self.model.conf_a * self.score(k, l, coss, ls, lt) + self.model.conf_b
             for n, c in zip(idx, 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))):
                 out[n] = round(float(c), 3)
         return out
@@ -264,7 +268,6 @@ def bead_feature_dict(k: int, l: int, sims: list[np.ndarray], channels: Sequence
 
 def _dp(X: Inputs, lo: np.ndarray, W: int, types: tuple[tuple[int, int], ...], model: Model, ratio: float, names: Sequence[str]) -> tuple[Path_ | None, Scorer]:
     """Best bead path in the band, or None when the band holds no path; and the scorer."""
-    n, m = X.n, X.m
     kmax = max(k for k, _ in types)
     lmax = max(l for _, l in types)
     band = _Band(X, lo, W, kmax, lmax)
@@ -277,7 +280,6 @@ def run_dp(sc: Scorer, extra: float = 0.0) -> Path_ | None:
     band, types = sc.band, sc.types
     n, m, lo, W = band.n, band.m, band.lo, band.W
     S = sc.S + np.float32(extra) if extra else sc.S
-    T = len(types)
     ks = np.array([k for k, _ in types])
     ls_ = np.array([l for _, l in types])
     # 0-1 beads: D[i, j] = max(E[j], D[i, j-1] + s01[j-1]) via prefix sums P
