@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from workbench.align import ALIGNER, AlignParams, align_sentences
+from workbench import align as _align
+from workbench.align import ALIGNER, AlignParams
 from workbench import store
 from workbench.errors import InputError
 
@@ -102,7 +103,7 @@ def align_documents(
     else:
         notify(f"no machine translation into {tgt_doc.lang}; aligning on length, numbers and glossary terms only")
     anchors = lambda hits: [h.term_id or h.surface for h in hits]  # noqa: E731
-    beads = align_sentences(
+    beads = _align.align_sentences(
         [s.text for s in src_sents],
         [s.text for s in tgt_sents],
         bridge,
@@ -204,11 +205,15 @@ def align_documents(
     with file_lock(out_dir, out_path.stem):
         now = store.load(out_path) if store.file_digest(out_path) != digest else old  # an invalid file is refused, not overwritten
         lost = would_lose(now, segments) if now is not None else 0
-        if lost:
-            when = " while align ran" if now is not old else ""
+        if lost and now is not old:
             raise StoreError(
-                f"{out_path}: {lost} segments were edited by a person{when} (edited/approved, a target that differs from its "
-                "machine draft, or a note) and align would overwrite them; write elsewhere with --out DIR (nothing was written)"
+                f"{out_path}: {lost} segments were edited or approved while align ran, and align would overwrite them; "
+                "write elsewhere with --out DIR (nothing was written)"
+            )
+        if lost:
+            raise StoreError(
+                f"{out_path}: holds {lost} segments edited by a person (a target that differs from its machine draft, or a note) "
+                "that align would overwrite; write elsewhere with --out DIR (nothing was written)"
             )
         written = store.save(doc, out_path)
     return AlignResult(

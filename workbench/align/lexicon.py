@@ -45,8 +45,9 @@ def stem(word: str) -> str:
     return word[:6]
 
 
-def english_tokens(text: str) -> list[str]:
+def english_tokens(text: str, max_chars: int = 6000) -> list[str]:
     """Stems of the content words of an English sentence (names split into pinyin-like syllables too)."""
+    text = text[:max_chars]
     out = []
     for w in _WORD.findall(text.lower()):
         if w in _STOP or len(w) < 2:
@@ -134,9 +135,14 @@ def available() -> bool:
         return False
 
 
-def gloss_tokens(text: str, *, max_per_word: int = 12) -> list[str]:
-    """English stems for a Chinese sentence (longest-match words of CC-CEDICT), plus pinyin of each word."""
+def gloss_tokens(text: str, *, max_per_word: int = 12, max_chars: int = 2000) -> list[str]:
+    """English stems for a Chinese sentence (longest-match words of CC-CEDICT), plus pinyin of single characters.
+
+    Only the first ``max_chars`` characters are glossed (a longer "sentence" is a
+    run-on block; its start is evidence enough, and its length is scored anyway).
+    """
     glosses, pinyin = _dictionary()
+    text = text[:max_chars]
     out: list[str] = []
     i, n = 0, len(text)
     while i < n:
