@@ -21,7 +21,7 @@ from workbench.cli.base import (
 @click.argument("translation", type=click.Path(path_type=Path))
 @click.option("--presegmented", is_flag=True, help="SOURCE and TRANSLATION hold one sentence a line; print beads instead of storing.")
 @click.option("--bridge", "bridge", type=click.Path(path_type=Path), default=None, help="With --presegmented: machine translation of SOURCE into TRANSLATION's language, line-parallel to SOURCE.")
-@click.option("--format", "fmt", type=click.Choice(["links", "tsv", "json"]), default=None, help="links: [i,...]:[j,...] beads (0-based); tsv: source, target, confidence. Default: links with --presegmented, a summary otherwise.")
+@click.option("--format", "fmt", type=click.Choice(["links", "tsv", "json"]), default=None, help="links: [i,...]:[j,...]:confidence beads (0-based, as Vecalign writes them); tsv: source, target, confidence. Default: links with --presegmented, a summary otherwise.")
 @click.option("--source-lang", default=None, help="zh-Hans, zh-Hant, vi or en; detected if omitted.")
 @click.option("--target-lang", default=None, help="Language of TRANSLATION; detected if omitted.")
 @click.option("--engine", type=click.Choice(ENGINE_CHOICES), default="auto", show_default=True, help="MT engine for the bridge; copy: no bridge (length, numbers and glossary terms only).")
