@@ -240,7 +240,7 @@ def test_document_mode_never_overwrites_a_hand_changed_draft(project: Path) -> N
     changed = text.replace("To guide the discussion", "To steer the discussion", 1)
     out.write_text(changed, encoding="utf-8")
     again = CliRunner().invoke(cli, ["align", "letter.txt", "letter_en.txt", "--engine", "copy"])
-    _one_line_error(again, 4, "letter.yaml", "edited by a person", "--out")
+    _one_line_error(again, 4, "letter.yaml", "edited by a person", "--translations")
     assert out.read_text(encoding="utf-8") == changed
     # a note is a person's work too
     from workbench.store import load, save
