@@ -66,8 +66,13 @@ class Segment:
     fingerprint: str = ""  # hash of (engine, glossary hits, source): a draft is reused while it matches
     terms: list[TermUse] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)
-    note: str = ""  # a reviewer's comment
+    note: str = ""  # a reviewer's comment (legacy single note; new notes go to `notes`)
     confidence: float | None = None  # alignment confidence (0..1) of a human translation aligned by `workbench align`
+    #: reviewers' notes, oldest first: {"text", "by", "at"} (exported as XLIFF <note from="translator">)
+    notes: list[dict[str, str]] = field(default_factory=list)
+    #: every change a person made, oldest first: {"at", "by", "action", "status", "target",
+    #: "old_status", "old_target"} and, for split/merge, what undo needs ("old", "removed", "added")
+    history: list[dict[str, Any]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {"id": self.id, "status": self.status, "source": self.source, "target": self.target}
@@ -88,6 +93,10 @@ class Segment:
             d["note"] = self.note
         if self.confidence is not None:
             d["confidence"] = round(float(self.confidence), 3)
+        if self.notes:
+            d["notes"] = [dict(n) for n in self.notes]
+        if self.history:
+            d["history"] = [dict(h) for h in self.history]
         return d
 
 
@@ -168,8 +177,32 @@ def path_for(out_dir: Path, stem: str) -> Path:
     return out_dir / f"{stem}.yaml"
 
 
-def dumps(doc: StoredDocument) -> str:
-    return yaml.dump(doc.as_dict(), Dumper=_ReadableDumper, allow_unicode=True, sort_keys=False, width=1_000_000, default_flow_style=False)
+def _dump(value: Any) -> str:
+    return yaml.dump(value, Dumper=_ReadableDumper, allow_unicode=True, sort_keys=False, width=1_000_000, default_flow_style=False)
+
+
+def dumps(doc: StoredDocument, chunks: dict[str, str] | None = None) -> str:
+    """The file's text. ``chunks`` (segment id -> its YAML list item) lets a caller that knows
+    which segments it changed (the review page) re-dump only those; it is filled as it goes.
+    The text is the same with or without ``chunks``."""
+    if chunks is None:
+        return _dump(doc.as_dict())
+    head = {k: v for k, v in (("format", FORMAT_VERSION), ("document", doc.document), ("source_lang", doc.source_lang),
+                              ("target_lang", doc.target_lang), ("source_sha256", doc.source_sha256), ("signature", doc.signature))}
+    parts = [_dump(head)]
+    if doc.segments:
+        parts.append("segments:\n")
+        for seg in doc.segments:
+            text = chunks.get(seg.id)
+            if text is None:
+                text = chunks[seg.id] = _dump([seg.as_dict()])
+            parts.append(text)
+    else:
+        parts.append("segments: []\n")
+    parts.append(_dump({"trailing": doc.trailing}))
+    if doc.orphans:
+        parts.append(_dump({"orphans": [s.as_dict() for s in doc.orphans]}))
+    return "".join(parts)
 
 
 def file_digest(path: Path) -> str | None:
@@ -186,9 +219,9 @@ def atomic_write_text(path: Path, text: str) -> None:
     files.atomic_write_text(path, text)
 
 
-def save(doc: StoredDocument, path: Path) -> bool:
+def save(doc: StoredDocument, path: Path, chunks: dict[str, str] | None = None) -> bool:
     """Write ``doc`` atomically; return False (and write nothing) if the file already holds it."""
-    text = dumps(doc)
+    text = dumps(doc, chunks)
     try:
         if path.read_text(encoding="utf-8") == text:
             return False
@@ -318,6 +351,8 @@ def _segment_from_dict(d: Any, name: str, index: int, section: str = "segments")
     paragraph = d.get("paragraph", 0)
     if not isinstance(paragraph, int) or isinstance(paragraph, bool):
         raise StoreError(f"{name}: {label} `paragraph` must be a whole number")
+    notes = _records(d.get("notes"), name, label, "notes")
+    history = _records(d.get("history"), name, label, "history")
     return Segment(
         id=sid,
         source=_str(d.get("source"), name, f"{label} source"),
@@ -334,7 +369,18 @@ def _segment_from_dict(d: Any, name: str, index: int, section: str = "segments")
         flags=[str(f) for f in flags],
         note=_str(d.get("note"), name, f"{label} note"),
         confidence=None if confidence is None else float(confidence),
+        notes=[{k: _str(v, name, f"{label} note {k}") for k, v in n.items()} for n in notes],
+        history=history,
     )
+
+
+def _records(value: Any, name: str, label: str, what: str) -> list[dict[str, Any]]:
+    """A list of mappings with text keys (`notes`, `history`); absent: []."""
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(r, dict) for r in value):
+        raise StoreError(f"{name}: {label} `{what}` must be a list of mappings; fix the file by hand (nothing was overwritten)")
+    return [{str(k): v for k, v in r.items()} for r in value]
 
 
 def segment_id(prefix: str, text: str, suffix: str, taken: set[str]) -> str:
