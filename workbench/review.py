@@ -641,22 +641,36 @@ def dismiss(out_dir: Path, doc: str | Path, orphan_id: str, expected_digest: str
 from workbench.memory import FuzzyMatch, MemoryEntry, diff_chunks, fuzzy_in  # noqa: E402  (re-exported)
 
 
-def memory_entries(out_dir: Path) -> list[MemoryEntry]:
-    """Every edited or approved segment (orphans too) of every document, approved ones first (from the index)."""
+def memory_errors(out_dir: Path) -> list[str]:
+    """The translations files the memory could not read (one line each)."""
+    from workbench.index import open_index
+
+    return [e.error for e in open_index(out_dir).documents() if e.error is not None]
+
+
+def memory_entries(out_dir: Path, strict: bool = True) -> list[MemoryEntry]:
+    """Every edited or approved segment (orphans too) of every document, approved ones first (from the index).
+    ``strict``: a translations file that cannot be read raises its error (else it is left out)."""
     if not out_dir.is_dir():
         return []
     from workbench.memory import project_memory
 
-    return project_memory(out_dir).entries()
+    mem = project_memory(out_dir)
+    if strict and (errors := memory_errors(out_dir)):
+        raise StoreError(errors[0])
+    return mem.entries()
 
 
-def memory(out_dir: Path) -> dict[str, str]:
+def memory(out_dir: Path, strict: bool = True) -> dict[str, str]:
     """Source sentence -> reviewed English, across all documents (approved wins over edited)."""
     if not out_dir.is_dir():
         return {}
     from workbench.memory import project_memory
 
-    return project_memory(out_dir).exact()
+    mem = project_memory(out_dir)
+    if strict and (errors := memory_errors(out_dir)):
+        raise StoreError(errors[0])
+    return mem.exact()
 
 
 def fuzzy(out_dir: Path, text: str, threshold: float = 0.75, limit: int = 3) -> list[FuzzyMatch]:

@@ -472,3 +472,28 @@ def summary(out_dir: Path, docs: list[str] | None = None) -> list[DocumentStatus
             )
         )
     return rows
+
+
+def status_rows(out_dir: Path, docs: list[str] | None = None) -> tuple[list[DocumentStatus], list[tuple[str, str]]]:
+    """:func:`summary` from the project index (no YAML read unless a file changed), and the
+    files that cannot be read with their one-line errors (they break only themselves)."""
+    from workbench.index import open_index
+
+    wanted = {p.stem for p in list_files(out_dir, docs)}
+    rows: list[DocumentStatus] = []
+    errors: list[tuple[str, str]] = []
+    for e in open_index(out_dir).documents():
+        if e.stem not in wanted:
+            continue
+        if e.error is not None:
+            errors.append((e.file, e.error))
+            continue
+        s = e.summary
+        rows.append(
+            DocumentStatus(
+                document=s["document"], file=str(path_for(out_dir, e.stem)), source_lang=s["source_lang"], engine=s["engine"],
+                machine_translated=bool(s["machine_translated"]), segments=int(s["segments"]), by_status=dict(s["counts"]),
+                flags=dict(s["flags"]), orphans=int(s["orphans"]), signature=s["signature"],
+            )
+        )
+    return rows, errors

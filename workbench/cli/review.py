@@ -15,6 +15,7 @@ import click
 from workbench.cli.base import (
     dest_option,
     echo_json,
+    fail_for_broken,
     handle_errors,
     translations_only,
     translations_option,
@@ -285,22 +286,27 @@ def memory_cmd(text: str | None, threshold: float, limit: int, as_json: bool, ou
     """
     from workbench import review as rv
 
-    entries = rv.memory_entries(out_dir)
+    from workbench.memory import project_memory
+
+    entries = rv.memory_entries(out_dir, strict=False)
+    errors = rv.memory_errors(out_dir) if out_dir.is_dir() else []
     if text is None:
         if as_json:
-            echo_json({"entries": [e.as_dict() for e in entries]})
+            echo_json({"entries": [e.as_dict() for e in entries], "errors": errors})
         else:
             approved = sum(1 for e in entries if e.status == "approved")
             click.echo(f"{len(entries)} reviewed segments in the memory ({approved} approved, {len(entries) - approved} edited)")
+        fail_for_broken(errors)
         return
-    matches = rv.fuzzy_in(entries, text, threshold, limit)
+    matches = project_memory(out_dir).matches(text, threshold, limit) if out_dir.is_dir() else []
     if as_json:
-        echo_json({"query": text, "matches": [m.as_dict() for m in matches]})
-        return
-    for m in matches:
-        click.echo(f"{m.score:.0%}  {m.entry.stem}:{m.entry.segment} ({m.entry.status})\n  {m.source}\n  en: {m.target}")
-    if not matches:
-        click.echo(f"no reviewed segment is {threshold:.0%} similar or more")
+        echo_json({"query": text, "matches": [m.as_dict() for m in matches], "errors": errors})
+    else:
+        for m in matches:
+            click.echo(f"{m.score:.0%}  {m.entry.stem}:{m.entry.segment} ({m.entry.status})\n  {m.source}\n  en: {m.target}")
+        if not matches:
+            click.echo(f"no reviewed segment is {threshold:.0%} similar or more")
+    fail_for_broken(errors)
 
 
 @review.command("undo")
