@@ -145,6 +145,7 @@ class Index:
 
     def __init__(self, out_dir: Path) -> None:
         self.out_dir = out_dir.resolve()
+        self.shown = out_dir  # how paths are named in messages (as the user gave the directory)
         self.path = self.out_dir / INDEX_NAME
         self._lock = threading.RLock()
         self._conn = self._connect()
@@ -201,10 +202,11 @@ class Index:
                 row = known.get(stem)
                 if row is not None and row[0] == st.st_size and row[1] == st.st_mtime_ns:
                     continue
+                name = store.path_for(self.shown, stem)
                 try:
                     raw = path.read_bytes()
                 except OSError as exc:
-                    self._put_error(stem, st, "", f"{path}: cannot be read ({exc.strerror or exc}); check its permissions")
+                    self._put_error(stem, st, "", f"{name}: cannot be read ({exc.strerror or exc}); check its permissions")
                     changed.append(stem)
                     continue
                 sha = hashlib.sha256(raw).hexdigest()
@@ -212,9 +214,9 @@ class Index:
                     self._conn.execute("UPDATE files SET size=?, mtime_ns=? WHERE stem=?", (st.st_size, st.st_mtime_ns, stem))
                     continue
                 try:
-                    doc = store.loads(raw.decode("utf-8"), str(path))
+                    doc = store.loads(raw.decode("utf-8"), str(name))
                 except UnicodeDecodeError:
-                    self._put_error(stem, st, sha, f"{path}: not UTF-8 text; restore it from version control or delete it to start over")
+                    self._put_error(stem, st, sha, f"{name}: not UTF-8 text; restore it from version control or delete it to start over")
                 except StoreError as exc:
                     self._put_error(stem, st, sha, str(exc).splitlines()[0])
                 else:
@@ -306,7 +308,7 @@ class Index:
         """Every indexed document, by stem (call :meth:`refresh` first to be current)."""
         with self._lock:
             rows = self._conn.execute("SELECT stem, error, summary, version FROM files ORDER BY stem").fetchall()
-        return [DocEntry(stem, str(store.path_for(self.out_dir, stem)), err, json.loads(summ or "{}"), ver) for stem, err, summ, ver in rows]
+        return [DocEntry(stem, str(store.path_for(self.shown, stem)), err, json.loads(summ or "{}"), ver) for stem, err, summ, ver in rows]
 
     def versions(self) -> dict[str, int]:
         with self._lock:
