@@ -107,6 +107,7 @@
     }
     if (location.hash !== "#" + stem) history.replaceState(null, "", "#" + stem);
     renderAll();
+    if (!performance.getEntriesByName("wb-first-rows").length) performance.mark("wb-first-rows");
     renderDocs();
     scrollToSelected();
     fetchMatches();
@@ -221,7 +222,7 @@
     for (const d of state.docs) {
       const current = state.doc && state.doc.stem === d.stem;
       const li = el("li", { "data-stem": d.stem, class: (current ? "current" : "") + (d.error ? " broken" : "") });
-      const b = el("button", { type: "button", class: "doc-open", "aria-current": current ? "true" : null, "aria-label": `Open ${d.stem}${d.error ? " (cannot be read)" : ""}` });
+      const b = el("button", { type: "button", class: "doc-open", "aria-current": current ? "true" : null });
       b.append(el("div", { class: "doc-name", text: d.stem }));
       if (d.error) {
         b.append(el("div", { class: "doc-error", text: d.error }));
@@ -407,7 +408,7 @@
       if (action === "revert" && (seg.mt == null || (seg.status === "draft" && seg.target === seg.mt))) continue;
       if (action === "approve" && seg.status === "approved") continue;
       if (action === "undo" && !seg.undo) continue;
-      const b = el("button", { type: "button", "data-action": action, text: label, "aria-label": `${label.replace(" ↓", " with next")} segment ${seg.id}` });
+      const b = el("button", { type: "button", "data-action": action, text: label, "aria-label": `${label} segment ${seg.id}${action === "merge" ? " with the next" : ""}`, tabindex: seg.id === state.selected ? "0" : "-1" });
       b.addEventListener("click", (ev) => { ev.stopPropagation(); select(seg.id); act(action); });
       b.addEventListener("keydown", (ev) => { if (ev.key === "Enter" || ev.key === " ") ev.stopPropagation(); });
       actions.append(b);
@@ -442,7 +443,7 @@
       else box.append(el("del", { text }));
     }
     box.append(el("span", { class: "tm-target", text: m.target }));
-    const use = el("button", { type: "button", class: "tm-use", text: "Use", "aria-label": `Use this memory match for ${seg.id}` });
+    const use = el("button", { type: "button", class: "tm-use", text: "Use", "aria-label": `Use this memory match for ${seg.id}`, tabindex: seg.id === state.selected ? "0" : "-1" });
     use.addEventListener("click", (ev) => { ev.stopPropagation(); select(seg.id); state.editing = { id: seg.id, mode: "edit", text: m.target }; renderWindow(true); focusEditor(); });
     box.append(use);
     return box;
@@ -531,10 +532,17 @@
 
   const rowEl = (id) => document.querySelector(`#rows tr.seg[data-id="${CSS.escape(id)}"]`);
 
+  // Roving tabindex: Tab goes to the selected row and its buttons, not through every row's buttons.
   function markSelected() {
-    for (const r of document.querySelectorAll("#rows tr.selected")) { r.classList.remove("selected"); r.setAttribute("aria-selected", "false"); r.tabIndex = -1; }
+    for (const r of document.querySelectorAll("#rows tr.selected")) {
+      r.classList.remove("selected"); r.setAttribute("aria-selected", "false"); r.tabIndex = -1;
+      for (const b of r.querySelectorAll("td.c-st button, .tm button, .unsaved button")) b.tabIndex = -1;
+    }
     const row = state.selected ? rowEl(state.selected) : null;
-    if (row) { row.classList.add("selected"); row.setAttribute("aria-selected", "true"); row.tabIndex = 0; }
+    if (row) {
+      row.classList.add("selected"); row.setAttribute("aria-selected", "true"); row.tabIndex = 0;
+      for (const b of row.querySelectorAll("button")) b.tabIndex = 0;
+    }
   }
 
   function scrollToSelected() {
@@ -658,7 +666,7 @@
     if (status !== 200) { ul.append(el("li", { text: data.error })); return; }
     $("search-count").textContent = `${data.matches.length}${data.matches.length >= 500 ? "+" : ""} segment(s)`;
     for (const m of data.matches) {
-      const b = el("button", { type: "button", class: "hit", "aria-label": `Open ${m.stem} segment ${m.id}` }, el("span", { class: "muted", text: `${m.stem} · ${m.status}${m.orphan ? " · orphan" : ""}` }), el("div", { lang: m.source_lang, text: m.source }), el("div", { lang: "en", text: m.target }));
+      const b = el("button", { type: "button", class: "hit" }, el("span", { class: "muted", text: `${m.stem} · ${m.status}${m.orphan ? " · orphan" : ""}` }), el("div", { lang: m.source_lang, text: m.source }), el("div", { lang: "en", text: m.target }));
       b.addEventListener("click", async () => {
         if (!state.doc || state.doc.stem !== m.stem) await openDoc(m.stem);
         if (!state.pos.has(m.id)) { $("filter-status").value = ""; $("filter-flag").value = ""; $("filter-text").value = ""; renderAll(); }
@@ -722,6 +730,7 @@
     const stem = ok.some((d) => d.stem === want) ? want : (ok[0] && ok[0].stem);
     if (stem) await openDoc(stem);
     else $("doc-title").textContent = state.docs.length ? "No document can be read: see the errors in the list" : "No translations yet: run `workbench translate` first";
+    performance.mark("wb-ready");
     document.body.dataset.ready = "1";
   })();
 })();
