@@ -83,18 +83,17 @@ def test_escape_asks_before_dropping_typed_text_and_a_conflict_keeps_it(driver: 
     segs = [s for s in _segments() if s.source]
     sid = segs[1].id
     _open(driver, server)
-    _row(driver, sid).find_element("css selector", 'button[data-action="edit"]').click()
+    _wait(driver, lambda d: _row(d, sid).find_element("css selector", 'button[data-action="edit"]').click() or True)
     area = _wait(driver, lambda d: d.find_element("css selector", "#rows textarea.editor"))
     area.send_keys(" and more words I typed")
     area.send_keys(Keys.ESCAPE)
     alert = _wait(driver, _alert)
     alert.dismiss()  # keep editing
-    area = driver.find_element("css selector", "#rows textarea.editor")
-    assert area.get_attribute("value").endswith("and more words I typed")
+    assert _wait(driver, lambda d: d.find_element("css selector", "#rows textarea.editor").get_attribute("value").endswith("and more words I typed"))
     # someone else saves meanwhile: our save is refused, and the typed text stays beside the segment
     status, doc = _request(server, "GET", f"/api/doc/{ZH}")
     assert _request(server, "POST", f"/api/doc/{ZH}/edit", {"digest": doc["digest"], "id": segs[2].id, "text": "Another tab."})[0] == 200
-    area.send_keys(Keys.CONTROL, Keys.ENTER)
+    _wait(driver, lambda d: d.find_element("css selector", "#rows textarea.editor").send_keys(Keys.CONTROL, Keys.ENTER) or True)
     _wait(driver, lambda d: d.find_element("id", "banner").get_attribute("data-kind") == "stale")
     driver.find_element("id", "banner-reload").click()
     box = _wait(driver, lambda d: (_row(d, sid).find_elements("css selector", ".unsaved") or [None])[0])

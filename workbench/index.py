@@ -37,7 +37,7 @@ from workbench import store
 from workbench.errors import StoreError
 
 INDEX_NAME = ".workbench-index.sqlite3"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 _HAN = re.compile(r"([\u3400-\u9fff\uf900-\ufaff\U00020000-\U0002ffff])")
 
 _SCHEMA = """
@@ -51,6 +51,7 @@ CREATE TABLE IF NOT EXISTS segs (
 CREATE INDEX IF NOT EXISTS segs_stem ON segs (stem, id);
 CREATE INDEX IF NOT EXISTS segs_status ON segs (status);
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(src, tgt, tokenize = 'unicode61');
+CREATE TABLE IF NOT EXISTS docjson (stem TEXT PRIMARY KEY, sha256 TEXT, data TEXT);
 """
 
 
@@ -118,9 +119,16 @@ class DocEntry:
 def summarize(doc: store.StoredDocument) -> dict[str, Any]:
     """The per-document summary `status` and the page's document list show."""
     flags: dict[str, int] = {}
+    counts = {s: 0 for s in store.STATUSES}
     for seg in doc.segments:
-        for kind in sorted({f.split(":", 1)[0] for f in seg.flags}):
-            flags[kind] = flags.get(kind, 0) + 1
+        if seg.source:
+            counts[seg.status] += 1
+        fl = seg.flags
+        if fl:
+            kinds = {f.split(":", 1)[0] for f in fl} if len(fl) > 1 else (fl[0].split(":", 1)[0],)
+            for kind in kinds:
+                flags[kind] = flags.get(kind, 0) + 1
+    flags = dict(sorted(flags.items()))
     engine = str(doc.signature.get("engine", "?"))
     title = next((s.source for s in doc.segments if s.source), "")
     return {
@@ -130,8 +138,8 @@ def summarize(doc: store.StoredDocument) -> dict[str, Any]:
         "source_sha256": doc.source_sha256,
         "engine": engine,
         "machine_translated": engine != "copy" or doc.source_lang == "en",
-        "segments": sum(1 for s in doc.segments if s.source),
-        "counts": doc.counts(),
+        "segments": sum(counts.values()),
+        "counts": counts,
         "flags": flags,
         "orphans": len(doc.orphans),
         "signature": str(doc.signature.get("string", "")),
@@ -268,13 +276,20 @@ class Index:
             fts.append((cur.lastrowid, fts_text(seg.source), fts_text(seg.target)))
         self._conn.executemany("INSERT INTO fts (rowid, src, tgt) VALUES (?,?,?)", fts)
 
-    def put(self, stem: str, doc: store.StoredDocument, size: int, mtime_ns: int, sha: str, touched: Iterable[str] | None = None) -> None:
+    def put(self, stem: str, doc: store.StoredDocument, size: int, mtime_ns: int, sha: str, touched: Iterable[str] | None = None, summary_data: dict[str, Any] | None = None) -> None:
         """Record ``doc`` as the content of ``<stem>.yaml`` (with the file's size, mtime and hash).
         ``touched``: only these segment ids changed (a review save), the rest of the rows stay."""
-        summary = json.dumps(summarize(doc), ensure_ascii=False)
+        summary = json.dumps(summary_data if summary_data is not None else summarize(doc), ensure_ascii=False)
         with self._lock:
             self._conn.execute("BEGIN")
             try:
+                if touched is None:
+                    self._conn.execute(
+                        "INSERT OR REPLACE INTO docjson (stem, sha256, data) VALUES (?,?,?)",
+                        (stem, sha, json.dumps(doc.as_dict(), ensure_ascii=False, separators=(",", ":"))),
+                    )
+                else:
+                    self._conn.execute("DELETE FROM docjson WHERE stem=?", (stem,))
                 if touched is None:
                     self._delete_segs(stem)
                     items = [(i, 0, s) for i, s in enumerate(doc.segments)] + [(len(doc.segments) + i, 1, s) for i, s in enumerate(doc.orphans)]
@@ -294,13 +309,31 @@ class Index:
                 self._conn.execute("ROLLBACK")
                 raise
 
-    def saved(self, stem: str, doc: store.StoredDocument, path: Path, text: str, touched: Iterable[str] | None = None) -> None:
-        """A writer just saved ``doc`` as ``text`` into ``path``: record it without reading the file again."""
+    def saved(self, stem: str, doc: store.StoredDocument, path: Path, text: str | None, touched: Iterable[str] | None = None, *, sha: str | None = None, summary: dict[str, Any] | None = None) -> None:
+        """A writer just saved ``doc`` (as ``text``, or bytes whose sha256 is ``sha``) into ``path``:
+        record it without reading the file again."""
         try:
             st = path.stat()
         except OSError:
             return
-        self.put(stem, doc, st.st_size, st.st_mtime_ns, hashlib.sha256(text.encode("utf-8")).hexdigest(), touched)
+        digest = sha if sha is not None else hashlib.sha256((text or "").encode("utf-8")).hexdigest()
+        self.put(stem, doc, st.st_size, st.st_mtime_ns, digest, touched, summary)
+
+    def cached_doc(self, stem: str, sha: str, name: str) -> store.StoredDocument | None:
+        """The parsed document whose file had this sha256, from the index's JSON copy (no YAML parse)."""
+        with self._lock:
+            row = self._conn.execute("SELECT data FROM docjson WHERE stem=? AND sha256=?", (stem, sha)).fetchone()
+        if row is None:
+            return None
+        try:
+            return store.from_data(json.loads(row[0]), name)
+        except (ValueError, StoreError):
+            return None
+
+    def keep_doc(self, stem: str, sha: str, doc: store.StoredDocument) -> None:
+        """Keep a JSON copy of a document just parsed from YAML (for the next process's cold open)."""
+        with self._lock:
+            self._conn.execute("INSERT OR REPLACE INTO docjson (stem, sha256, data) VALUES (?,?,?)", (stem, sha, json.dumps(doc.as_dict(), ensure_ascii=False, separators=(",", ":"))))
 
     # ------------------------------------------------------------ reading
 

@@ -36,7 +36,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
-from workbench import qa, store
+from workbench import files, qa, store
 from workbench.errors import InputError, StoreError, WorkbenchError
 from workbench.glossary import Glossary, Hit
 
@@ -205,6 +205,7 @@ class Change:
     written: bool
     doc: store.StoredDocument
     removed: list[str] = field(default_factory=list)  # ids no longer in the document (merged away)
+    summary: dict[str, Any] = field(default_factory=dict)  # the document's summary now (counts, flags)
 
 
 @contextmanager
@@ -228,31 +229,65 @@ class _Cached:
     digest: str
     doc: store.StoredDocument
     chunks: dict[str, str]
+    text: str | None = None  # the file's text, when known
+    stat: tuple[int, int, int] | None = None  # (inode, size, mtime_ns) of the file when it had ``digest``
+    summary: dict[str, Any] | None = None
 
 
-#: Parsed files by path, reused while the file's bytes are the same (a 5,000-segment file is
-#: parsed once, and a save re-dumps only the segments it changed).
+#: Parsed files by path, reused while the file is unchanged (a 5,000-segment file is parsed once,
+#: and a save re-dumps only the segments it changed).
 _DOCS: dict[str, _Cached] = {}
 _DOCS_LOCK = threading.Lock()
 
 
-def _cached(path: Path) -> tuple[_Cached, str]:
-    """The parsed file and its text, from the cache when the bytes did not change."""
+def _stat(path: Path) -> tuple[int, int, int]:
+    st = path.stat()
+    return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def _cached(path: Path) -> tuple[_Cached, str | None]:
+    """The parsed file (from the cache while its inode, size and mtime are the ones we last saw;
+    else read, hashed, and parsed — or taken from the index's JSON copy of those bytes)."""
+    key = str(path.resolve())
+    with _DOCS_LOCK:
+        hit = _DOCS.get(key)
+    try:
+        now = _stat(path)
+    except FileNotFoundError:
+        raise StoreError(f"{path}: the translations file is gone; run `workbench translate` again") from None
+    if hit is not None and hit.stat == now:
+        return hit, hit.text
     raw = path.read_bytes()
     digest = hashlib.sha256(raw).hexdigest()
+    if hit is not None and hit.digest == digest:
+        hit.stat = now
+        return hit, hit.text
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise StoreError(f"{path}: not UTF-8 text; restore it from version control or delete it to start over") from None
-    key = str(path.resolve())
-    with _DOCS_LOCK:
-        hit = _DOCS.get(key)
-    if hit is not None and hit.digest == digest:
-        return hit, text
-    entry = _Cached(digest, store.loads(text, str(path)), {})
+    idx = _index_for(path.parent)
+    doc = idx.cached_doc(path.stem, digest, str(path)) if idx is not None else None
+    if doc is None:
+        doc = store.loads(text, str(path))
+        if idx is not None:
+            try:
+                idx.keep_doc(path.stem, digest, doc)
+            except Exception:  # the index is a cache
+                pass
+    entry = _Cached(digest, doc, {}, text, now)
     with _DOCS_LOCK:
         _DOCS[key] = entry
     return entry, text
+
+
+def _index_for(out_dir: Path):  # type: ignore[no-untyped-def]
+    from workbench.index import open_index
+
+    try:
+        return open_index(out_dir, refresh=False)
+    except WorkbenchError:
+        return None
 
 
 def view_doc(out_dir: Path, doc: str | Path) -> Opened:
@@ -282,8 +317,12 @@ def _apply(
     glossary: Glossary | None,
     action: str = "",
     who: str | None = None,
+    ids: Iterable[str] | None = None,
 ) -> Change:
-    """Load (or reuse) the file, check ``expected_digest``, apply ``fn``, record history, save, index."""
+    """Load (or reuse) the file, check ``expected_digest``, apply ``fn``, record history, save, index.
+    ``ids``: the only segments ``fn`` can change besides those it adds (its history snapshot)."""
+    from workbench.index import summarize
+
     path = path_of(out_dir, doc)
     by = reviewer(who)
     with file_lock(out_dir, path.stem):
@@ -293,8 +332,9 @@ def _apply(
                 f"stale: {path} was changed since you loaded it (another tab, a hand edit or a translate run); reload it and make your change again"
             )
         d = entry.doc
-        before = {s.id: (s.target, s.status) for s in d.segments}
-        ids_before = set(before) | {o.id for o in d.orphans}
+        wanted = None if ids is None else set(ids)
+        before = {s.id: (s.target, s.status) for s in d.segments if wanted is None or s.id in wanted}
+        ids_before = {s.id for s in d.segments} | {o.id for o in d.orphans}
         extra: dict[str, dict[str, Any]] = {}
         try:
             touched = fn(d, path.stem, extra)
@@ -311,26 +351,27 @@ def _apply(
                 entry.chunks.pop(sid, None)
             new_text = store.dumps(d, entry.chunks)
             written = new_text != text
+            data = new_text.encode("utf-8") if written or text is None else b""
             if written:
-                store.atomic_write_text(path, new_text)
+                files.atomic_write_bytes(path, data)
         except BaseException:
             with _DOCS_LOCK:
                 _DOCS.pop(str(path.resolve()), None)  # fn may have changed it half-way: parse again next time
             raise
-        entry.digest = hashlib.sha256(new_text.encode("utf-8")).hexdigest()
+        if data:
+            entry.digest = hashlib.sha256(data).hexdigest()
+        entry.text = new_text
+        entry.stat = _stat(path)
+        entry.summary = summarize(d)
         removed = sorted(ids_before - set(index) - {o.id for o in d.orphans})
         if written:
-            _index_saved(out_dir, path, d, new_text, list(touched) + removed)
-    return Change(stem=path.stem, path=path, digest=entry.digest, segments=touched, written=written, doc=d, removed=removed)
-
-
-def _index_saved(out_dir: Path, path: Path, doc: store.StoredDocument, text: str, touched: list[str]) -> None:
-    from workbench.index import open_index
-
-    try:
-        open_index(out_dir, refresh=False).saved(path.stem, doc, path, text, touched + [s.id for s in doc.orphans])
-    except WorkbenchError:  # the index is a cache: the next refresh reads the file
-        pass
+            idx = _index_for(out_dir)
+            if idx is not None:
+                try:
+                    idx.saved(path.stem, d, path, None, list(touched) + removed + [o.id for o in d.orphans], sha=entry.digest, summary=entry.summary)
+                except WorkbenchError:  # the index is a cache: the next refresh reads the file
+                    pass
+    return Change(stem=path.stem, path=path, digest=entry.digest, segments=touched, written=written, doc=d, removed=removed, summary=entry.summary)
 
 
 def edit(out_dir: Path, doc: str | Path, seg_id: str, text: str, expected_digest: str | None = None, glossary: Glossary | None = None, who: str | None = None) -> Change:
@@ -347,7 +388,7 @@ def edit(out_dir: Path, doc: str | Path, seg_id: str, text: str, expected_digest
         seg.status = "edited"
         return [seg.id]
 
-    return _apply(out_dir, doc, expected_digest, fn, glossary, "edit", who)
+    return _apply(out_dir, doc, expected_digest, fn, glossary, "edit", who, [seg_id])
 
 
 def approve(
@@ -377,7 +418,7 @@ def approve(
             seg.status = "approved"
         return [s.id for s in chosen]
 
-    return _apply(out_dir, doc, expected_digest, fn, glossary, "approve", who)
+    return _apply(out_dir, doc, expected_digest, fn, glossary, "approve", who, None if all_clean else wanted)
 
 
 def _short(text: str, n: int = 60) -> str:
@@ -404,7 +445,7 @@ def revert(out_dir: Path, doc: str | Path, seg_id: str, expected_digest: str | N
         seg.status = "draft"
         return [seg.id]
 
-    return _apply(out_dir, doc, expected_digest, fn, glossary, "revert", who)
+    return _apply(out_dir, doc, expected_digest, fn, glossary, "revert", who, [seg_id])
 
 
 def _taken_ids(d: store.StoredDocument) -> set[str]:
@@ -470,7 +511,7 @@ def split(
         extra[second.id] = {"split_from": seg.id}
         return [seg.id, second.id]
 
-    return _apply(out_dir, doc, expected_digest, fn, glossary, "split", who)
+    return _apply(out_dir, doc, expected_digest, fn, glossary, "split", who, [seg_id])
 
 
 def merge(out_dir: Path, doc: str | Path, seg_id: str, expected_digest: str | None = None, glossary: Glossary | None = None, *, force: bool = False, who: str | None = None) -> Change:
@@ -517,7 +558,7 @@ def replace_all(out_dir: Path, doc: str | Path, targets: dict[str, str], expecte
                 out.append(seg.id)
         return out
 
-    return _apply(out_dir, doc, expected_digest, fn, glossary, "replace", who)
+    return _apply(out_dir, doc, expected_digest, fn, glossary, "replace", who, list(targets))
 
 
 def _last_undoable(seg: store.Segment) -> int | None:
@@ -620,7 +661,7 @@ def reattach(out_dir: Path, doc: str | Path, orphan_id: str, seg_id: str, expect
         extra[seg.id] = {"orphan": {"id": o.id, "source": o.source}}
         return [seg.id]
 
-    return _apply(out_dir, doc, expected_digest, fn, glossary, "reattach", who)
+    return _apply(out_dir, doc, expected_digest, fn, glossary, "reattach", who, [seg_id])
 
 
 def dismiss(out_dir: Path, doc: str | Path, orphan_id: str, expected_digest: str | None = None, *, who: str | None = None) -> Change:
@@ -685,8 +726,9 @@ def fuzzy(out_dir: Path, text: str, threshold: float = 0.75, limit: int = 3) -> 
 # ---------------------------------------------------------------- show
 
 
-def segment_view(seg: store.Segment, doc: store.StoredDocument, glossary: Glossary | None = None) -> dict[str, Any]:
-    """A segment as the page and ``review show --json`` see it (with glossary spans when a glossary is given)."""
+def segment_view(seg: store.Segment, doc: store.StoredDocument, glossary: Glossary | None = None, hits: list[Hit] | None = None) -> dict[str, Any]:
+    """A segment as the page and ``review show --json`` see it (with glossary spans when a glossary
+    is given; ``hits``: the glossary hits already found for its source)."""
     d = seg.as_dict()
     d.setdefault("mt", None)
     d.setdefault("flags", [])
@@ -694,8 +736,10 @@ def segment_view(seg: store.Segment, doc: store.StoredDocument, glossary: Glossa
     d.setdefault("prefix", "")
     d.setdefault("suffix", "")
     d.setdefault("note", "")
-    if glossary is not None:
-        hits = hits_for(seg, doc, glossary)
+    if glossary is not None or hits is not None:
+        if hits is None:
+            assert glossary is not None
+            hits = hits_for(seg, doc, glossary)
         d["source_hits"] = [[h.start, h.end, h.en, h.kind] for h in hits]
         d["target_hits"] = [[s, e, en] for s, e, en in target_spans(seg.target, hits)]
     return d

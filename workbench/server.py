@@ -154,19 +154,32 @@ def doc_list(srv: ReviewServer) -> list[dict[str, Any]]:
     return out
 
 
-def seg_view(seg: store.Segment, doc: store.StoredDocument, glossary: Glossary) -> dict[str, Any]:
-    """A segment as the page sees it: no history (asked for separately), but whether undo can act."""
-    view = review.segment_view(seg, doc, glossary)
-    view.pop("history", None)
+_PAGE_OMITS = ("history", "terms", "fingerprint", "origin", "gap")
+
+
+def seg_view(seg: store.Segment, doc: store.StoredDocument, glossary: Glossary, hits: list[Any] | None = None) -> dict[str, Any]:
+    """A segment as the page sees it: no history (asked for separately) nor what only files need
+    (terms, fingerprint, origin, gap), but whether undo can act."""
+    view = review.segment_view(seg, doc, glossary, hits)
+    for key in _PAGE_OMITS:
+        view.pop(key, None)
     view["undo"] = review._last_undoable(seg) is not None
     view.setdefault("notes", [])
     return view
+
+
+def _all_hits(doc: store.StoredDocument, gl: Glossary) -> list[list[Any]]:
+    """Glossary hits of every segment, in one pass of the glossary's automaton."""
+    if doc.source_lang == "en":
+        return [[] for _ in doc.segments]
+    return gl.find_all([s.source for s in doc.segments], doc.source_lang)
 
 
 def doc_payload(out_dir: Path, stem: str, glossary: Glossary, opened: review.Opened | None = None) -> dict[str, Any]:
     opened = opened or review.view_doc(out_dir, stem)
     doc = opened.doc
     kinds = sorted({k for seg in doc.segments for k in review.flag_kinds(seg)})
+    hits = _all_hits(doc, glossary)
     return {
         "stem": stem,
         "document": doc.document,
@@ -175,19 +188,21 @@ def doc_payload(out_dir: Path, stem: str, glossary: Glossary, opened: review.Ope
         "digest": opened.digest,
         "counts": doc.counts(),
         "flag_kinds": kinds,
-        "segments": [seg_view(seg, doc, glossary) for seg in doc.segments],
+        "segments": [seg_view(seg, doc, glossary, h) for seg, h in zip(doc.segments, hits)],
         "orphans": [seg_view(o, doc, Glossary.empty()) for o in doc.orphans],
     }
 
 
 def change_payload(change: review.Change, glossary: Glossary, structural: bool) -> dict[str, Any]:
     doc = change.doc
-    by_id = {s.id: s for s in doc.segments}
+    wanted = set(change.segments)
+    by_id = {s.id: s for s in doc.segments if s.id in wanted}
+    summary = change.summary
     out: dict[str, Any] = {
         "stem": change.stem,
         "digest": change.digest,
-        "counts": doc.counts(),
-        "flag_kinds": sorted({k for seg in doc.segments for k in review.flag_kinds(seg)}),
+        "counts": summary.get("counts") or doc.counts(),
+        "flag_kinds": sorted(summary["flags"]) if "flags" in summary else sorted({k for seg in doc.segments for k in review.flag_kinds(seg)}),
         "changed": change.segments,
         "segments": [seg_view(by_id[i], doc, glossary) for i in change.segments if i in by_id],
         "removed": change.removed,

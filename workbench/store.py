@@ -259,6 +259,11 @@ def loads(raw: str, name: str) -> StoredDocument:
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise StoreError(f"{name}: invalid YAML{where}: {problem}; fix the file by hand (nothing was overwritten)") from None
+    return from_data(data, name)
+
+
+def from_data(data: Any, name: str) -> StoredDocument:
+    """A stored document from its parsed mapping (YAML, or the index's JSON copy), validated."""
     if not isinstance(data, dict):
         raise StoreError(f"{name}: not a workbench translations file (expected a mapping with `segments`); restore it from version control or delete it to start over")
     for key in ("document", "source_lang", "segments"):
