@@ -679,7 +679,12 @@ def dismiss(out_dir: Path, doc: str | Path, orphan_id: str, expected_digest: str
 
 # ---------------------------------------------------------------- translation memory
 
-from workbench.memory import FuzzyMatch, MemoryEntry, diff_chunks, fuzzy_in  # noqa: E402  (re-exported)
+def __getattr__(name: str) -> Any:  # FuzzyMatch, MemoryEntry, diff_chunks, fuzzy_in: re-exported, imported when asked
+    if name in ("FuzzyMatch", "MemoryEntry", "diff_chunks", "fuzzy_in"):
+        from workbench import memory as _memory
+
+        return getattr(_memory, name)
+    raise AttributeError(name)
 
 
 def memory_errors(out_dir: Path) -> list[str]:
@@ -689,7 +694,7 @@ def memory_errors(out_dir: Path) -> list[str]:
     return [e.error for e in open_index(out_dir).documents() if e.error is not None]
 
 
-def memory_entries(out_dir: Path, strict: bool = True) -> list[MemoryEntry]:
+def memory_entries(out_dir: Path, strict: bool = True) -> list[Any]:
     """Every edited or approved segment (orphans too) of every document, approved ones first (from the index).
     ``strict``: a translations file that cannot be read raises its error (else it is left out)."""
     if not out_dir.is_dir():
@@ -703,18 +708,21 @@ def memory_entries(out_dir: Path, strict: bool = True) -> list[MemoryEntry]:
 
 
 def memory(out_dir: Path, strict: bool = True) -> dict[str, str]:
-    """Source sentence -> reviewed English, across all documents (approved wins over edited)."""
+    """Source sentence -> reviewed English, across all documents (approved wins over edited), from the index."""
     if not out_dir.is_dir():
         return {}
-    from workbench.memory import project_memory
+    from workbench.index import open_index
 
-    mem = project_memory(out_dir)
+    idx = open_index(out_dir)
     if strict and (errors := memory_errors(out_dir)):
         raise StoreError(errors[0])
-    return mem.exact()
+    out: dict[str, str] = {}
+    for _stem, _sid, source, target, _status, _f, _l, _d in idx.reviewed():
+        out.setdefault(source, target)
+    return out
 
 
-def fuzzy(out_dir: Path, text: str, threshold: float = 0.75, limit: int = 3) -> list[FuzzyMatch]:
+def fuzzy(out_dir: Path, text: str, threshold: float = 0.75, limit: int = 3) -> list[Any]:
     """The closest reviewed sources to ``text`` across all documents, with the differences marked."""
     if not out_dir.is_dir():
         return []

