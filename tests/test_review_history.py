@@ -302,3 +302,21 @@ def test_search_and_find_replace(server: ReviewServer) -> None:
     status, done = _req(server, "POST", f"/api/doc/{ZH}/replace", {"digest": doc["digest"], "find": "Viet Nam", "replace": "Vietnam", "preview": False})
     assert status == 200 and done["count"] == preview["count"] and len(done["segments"]) == preview["segments_count"]
     assert all(s["status"] == "edited" and "Viet Nam" not in s["target"] for s in done["segments"])
+
+
+def test_the_summary_kept_after_each_save_matches_a_full_recount(project: Path) -> None:
+    from workbench.index import open_index, summarize
+
+    doc = _doc()
+    ids = [s.id for s in doc.segments if s.source]
+    changes = [
+        lambda: review.edit(OUT, ZH, ids[1], "Letter dated 25 March 2021 from Viet Nam"),
+        lambda: review.approve(OUT, ZH, [ids[1], ids[2]]),
+        lambda: review.revert(OUT, ZH, ids[2], force=True),
+        lambda: review.add_note(OUT, ZH, ids[3], "a note"),
+        lambda: review.undo(OUT, ZH, ids[2]),
+    ]
+    for change in changes:
+        c = change()
+        assert c.summary == summarize(_doc())
+        assert next(e for e in open_index(OUT).documents() if e.stem == ZH).summary == summarize(_doc())

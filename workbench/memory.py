@@ -125,6 +125,9 @@ class _Base:
         self.entries = entries
         self.folded = folded
         self.alive = np.ones(len(entries), dtype=bool)
+        names = sorted({e.stem for e in entries})
+        self.stem_ids = {name: i for i, name in enumerate(names)}
+        self.stem_of = np.fromiter((self.stem_ids[e.stem] for e in entries), dtype=np.int32, count=len(entries))
         if not entries:
             self.keys = np.zeros(0, dtype=np.int64)
             self.owner = np.zeros(0, dtype=np.int32)
@@ -199,9 +202,9 @@ class Memory:
                 return
             for stem in changed:
                 if stem in self._base_stems:
-                    for i, e in enumerate(self._base.entries):
-                        if e.stem == stem:
-                            self._base.alive[i] = False
+                    k = self._base.stem_ids.get(stem)
+                    if k is not None:
+                        self._base.alive[self._base.stem_of == k] = False
                     self._base_stems.discard(stem)
             rows = self.index.reviewed([s for s in changed if s in versions])
             for stem in changed:

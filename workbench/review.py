@@ -281,6 +281,32 @@ def _cached(path: Path) -> tuple[_Cached, str | None]:
     return entry, text
 
 
+def _marks(seg: store.Segment) -> tuple[str | None, tuple[str, ...]]:
+    """What a segment adds to its document's summary: its status (if it has source) and flag kinds."""
+    return (seg.status if seg.source else None, tuple(sorted({f.split(":", 1)[0] for f in seg.flags})))
+
+
+def removed_ids(ids_before: set[str], d: store.StoredDocument) -> bool:
+    return bool(ids_before - {s.id for s in d.segments} - {o.id for o in d.orphans})
+
+
+def _adjusted(summary: dict[str, Any], old: dict[str, Any], new: dict[str, Any], orphans: int) -> dict[str, Any]:
+    """``summary`` with some segments' contributions replaced (a save that changed a few segments)."""
+    out = dict(summary)
+    counts = dict(out["counts"])
+    flags = dict(out["flags"])
+    for marks, sign in ((old, -1), (new, 1)):
+        for status, kinds in marks.values():
+            if status is not None:
+                counts[status] = counts.get(status, 0) + sign
+            for k in kinds:
+                flags[k] = flags.get(k, 0) + sign
+    out["counts"] = counts
+    out["flags"] = dict(sorted((k, v) for k, v in flags.items() if v > 0))
+    out["orphans"] = orphans
+    return out
+
+
 def _index_for(out_dir: Path):  # type: ignore[no-untyped-def]
     from workbench.index import open_index
 
@@ -288,6 +314,28 @@ def _index_for(out_dir: Path):  # type: ignore[no-untyped-def]
         return open_index(out_dir, refresh=False)
     except WorkbenchError:
         return None
+
+
+def prime(out_dir: Path, doc: str | Path, lock: Any, step: int = 250) -> None:
+    """Dump the cached document's segments ahead of its first save, ``step`` at a time under
+    ``lock`` (the lock every change to it takes), so that the first save re-dumps only what it changed."""
+    path = path_of(out_dir, doc)
+    key = str(path.resolve())
+    with _DOCS_LOCK:
+        entry = _DOCS.get(key)
+    if entry is None:
+        return
+    ids = [s.id for s in entry.doc.segments]
+    for i in range(0, len(ids), step):
+        with lock:
+            with _DOCS_LOCK:
+                if _DOCS.get(key) is not entry:
+                    return
+            current = {s.id: s for s in entry.doc.segments}
+            for sid in ids[i : i + step]:
+                seg = current.get(sid)
+                if seg is not None and sid not in entry.chunks:
+                    entry.chunks[sid] = store._dump([seg.as_dict()])
 
 
 def view_doc(out_dir: Path, doc: str | Path) -> Opened:
@@ -333,7 +381,9 @@ def _apply(
             )
         d = entry.doc
         wanted = None if ids is None else set(ids)
-        before = {s.id: (s.target, s.status) for s in d.segments if wanted is None or s.id in wanted}
+        picked = [s for s in d.segments if wanted is None or s.id in wanted]
+        before = {s.id: (s.target, s.status) for s in picked}
+        old_marks = {s.id: _marks(s) for s in picked} if wanted is not None else None
         ids_before = {s.id for s in d.segments} | {o.id for o in d.orphans}
         extra: dict[str, dict[str, Any]] = {}
         try:
@@ -362,7 +412,10 @@ def _apply(
             entry.digest = hashlib.sha256(data).hexdigest()
         entry.text = new_text
         entry.stat = _stat(path)
-        entry.summary = summarize(d)
+        if old_marks is not None and entry.summary is not None and not removed_ids(ids_before, d) and len(d.segments) + len(d.orphans) == len(ids_before):
+            entry.summary = _adjusted(entry.summary, old_marks, {sid: _marks(index[sid]) for sid in old_marks if sid in index}, len(d.orphans))
+        else:
+            entry.summary = summarize(d)
         removed = sorted(ids_before - set(index) - {o.id for o in d.orphans})
         if written:
             idx = _index_for(out_dir)

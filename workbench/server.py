@@ -325,6 +325,8 @@ class Handler(BaseHTTPRequestHandler):
             else:
                 body = json.dumps(doc_payload(self.server.out_dir, stem, gl, opened), ensure_ascii=False).encode("utf-8")
                 self.server.payloads[stem] = (key, body)
+                # the first save of a long document would dump every segment: do that now, in the background
+                threading.Thread(target=review.prime, args=(self.server.out_dir, stem, self.server.lock(stem)), daemon=True).start()
         self._send(HTTPStatus.OK, body, "application/json; charset=utf-8")
 
     def _ids(self, query: dict[str, list[str]]) -> list[str]:

@@ -273,9 +273,19 @@
 
   function offsetOf(i) { let y = 0; for (let k = 0; k < i; k++) y += height(state.view[k]); return y; }
 
-  function windowRange() {
+  // The rows to render: the current range while it still covers the viewport (so moving or
+  // scrolling a little re-renders nothing), else the viewport with OVERSCAN px either side.
+  function windowRange(force) {
     if (!virtual()) return [0, state.view.length];
     const sc = $("scroller");
+    if (!force) {
+      const [s0, e0] = state.range;
+      let y = 0, k = 0;
+      while (k < s0 && k < state.view.length) { y += height(state.view[k]); k++; }
+      const rangeTop = y;
+      while (k < e0 && k < state.view.length) { y += height(state.view[k]); k++; }
+      if (e0 > s0 && rangeTop <= sc.scrollTop && y >= sc.scrollTop + sc.clientHeight) return [s0, e0];
+    }
     const top = sc.scrollTop - OVERSCAN, bottom = sc.scrollTop + sc.clientHeight + OVERSCAN;
     let y = 0, start = 0;
     while (start < state.view.length && y + height(state.view[start]) < top) { y += height(state.view[start]); start++; }
@@ -316,7 +326,7 @@
   }
 
   function renderWindow(force) {
-    const [start, end] = windowRange();
+    const [start, end] = windowRange(force);
     if (!force && start === state.range[0] && end === state.range[1]) return;
     state.range = [start, end];
     const tbody = $("rows");
@@ -563,6 +573,7 @@
     renderWindow(false);
   }
 
+  let panelTimer = null;
   function select(id, focus) {
     if (state.selected === id) return;
     state.selected = id;
@@ -571,7 +582,8 @@
     markSelected();
     if (focus) { const r = rowEl(id); if (r) r.focus({ preventScroll: true }); }
     fetchMatches();
-    renderPanel();
+    clearTimeout(panelTimer);
+    panelTimer = setTimeout(renderPanel, 80);
     $("history").hidden = true;
   }
 
