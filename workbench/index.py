@@ -37,6 +37,9 @@ from workbench import store
 from workbench.errors import StoreError
 
 INDEX_NAME = ".workbench-index.sqlite3"
+#: characters of a segment that search and the memory see (a "sentence" longer than this is a
+#: run-on line no memory match or concordance needs whole)
+MAX_INDEXED = 4000
 SCHEMA_VERSION = 3
 _HAN = re.compile(r"([\u3400-\u9fff\uf900-\ufaff\U00020000-\U0002ffff])")
 
@@ -268,12 +271,13 @@ class Index:
         for pos, orphan, seg in segs:
             if not seg.source:
                 continue
+            folded = fold(seg.source[:MAX_INDEXED])
             cur = self._conn.execute(
                 "INSERT INTO segs (stem, id, pos, orphan, status, source, target, fold, source_lang, document) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                (stem, seg.id, pos, orphan, seg.status, seg.source, seg.target, fold(seg.source), doc.source_lang, doc.document),
+                (stem, seg.id, pos, orphan, seg.status, seg.source, seg.target, folded, doc.source_lang, doc.document),
             )
             rows.append(cur.lastrowid)
-            fts.append((cur.lastrowid, fts_text(seg.source), fts_text(seg.target)))
+            fts.append((cur.lastrowid, _HAN.sub(r" \1 ", folded), fts_text(seg.target[:MAX_INDEXED])))
         self._conn.executemany("INSERT INTO fts (rowid, src, tgt) VALUES (?,?,?)", fts)
 
     def put(self, stem: str, doc: store.StoredDocument, size: int, mtime_ns: int, sha: str, touched: Iterable[str] | None = None, summary_data: dict[str, Any] | None = None) -> None:

@@ -530,7 +530,7 @@ def _run(docs, glossary, out_dir, engine_name, download, index_url, engine_optio
         doc, path = docs[i], paths[i]
         entry = entries[path.stem]
         if entry.summary.get("signature") == _signature_string(chosen[doc.lang], glossary) and not _memory_would_change(idx, path.stem, memory):
-            results_by[i] = _unchanged_result(doc, path, chosen[doc.lang], entry.summary, idx, path.stem)
+            results_by[i] = _unchanged_result(doc, path, chosen[doc.lang], entry.summary, idx, path.stem, bool(memory))
             continue
         digests[i] = store.file_digest(path)  # the file was indexed without error: it loads
         olds[i] = store.load(path)
@@ -583,12 +583,12 @@ def _memory_would_change(idx, stem: str, memory: dict[str, str]) -> bool:  # typ
     return any(src in memory and memory[src] != tgt for src, tgt, _st in rows)
 
 
-def _unchanged_result(doc: Document, path: Path, engine: Engine, summary: dict, idx, stem: str) -> DocumentResult:  # type: ignore[no-untyped-def, type-arg]
+def _unchanged_result(doc: Document, path: Path, engine: Engine, summary: dict, idx, stem: str, has_memory: bool = True) -> DocumentResult:  # type: ignore[no-untyped-def, type-arg]
     counts = summary.get("counts", {})
     human = int(counts.get("edited", 0)) + int(counts.get("approved", 0))
     segments = int(summary.get("segments", 0))
     with idx._lock:
-        from_memory = idx._conn.execute(
+        from_memory = 0 if not has_memory else idx._conn.execute(
             "SELECT COUNT(*) FROM segs s WHERE s.stem=? AND s.orphan=0 AND s.status='draft' AND EXISTS (SELECT 1 FROM segs m WHERE m.source = s.source AND m.status IN ('edited','approved'))",
             (stem,),
         ).fetchone()[0]
