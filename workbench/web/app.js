@@ -183,7 +183,8 @@
     state.matches = new Map();  // the memory changed: ask again
     const doc = state.docs.find((x) => x.stem === d.stem);
     if (doc) { doc.counts = d.counts; doc.orphans = (d.orphans || []).length; renderDocs(); }
-    const inPlace = !data.order && !(data.removed || []).length && (data.segments || []).every((s) => passes(s) === state.pos.has(s.id));
+    const f = filters();
+    const inPlace = !data.order && !(data.removed || []).length && (data.segments || []).every((s) => passes(s, f) === state.pos.has(s.id));
     if (inPlace) {
       for (const seg of data.segments || []) {
         const i = state.pos.get(seg.id);
@@ -246,9 +247,11 @@
 
   // ------------------------------------------------------------------ filtering and the virtual list
 
-  function passes(seg) {
+  function filters() { return { st: $("filter-status").value, fl: $("filter-flag").value, q: $("filter-text").value.trim().toLowerCase() }; }
+
+  function passes(seg, f) {
     if (!seg.source) return false;
-    const st = $("filter-status").value, fl = $("filter-flag").value, q = $("filter-text").value.trim().toLowerCase();
+    const { st, fl, q } = f || filters();
     if (st && seg.status !== st) return false;
     if (fl === "*" && !seg.flags.length) return false;
     if (fl === "-" && seg.flags.length) return false;
@@ -259,7 +262,8 @@
 
   function computeView() {
     const d = state.doc;
-    let view = d.segments.filter(passes);
+    const f = filters();
+    let view = d.segments.filter((s) => passes(s, f));
     if ($("sort").value === "confidence") {
       const conf = (s) => (s.confidence == null ? 2 : s.confidence);
       view = view.slice().sort((a, b) => conf(a) - conf(b));
