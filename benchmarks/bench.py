@@ -44,7 +44,8 @@ own maximum resident set size, model included):
     shipped glossary.yaml, decoding, QA flags and writing the YAML files. The
     packages are installed with ``workbench.models.install_file`` into an
     isolated ``WORKBENCH_MODELS_DIR``; the engine gets
-    ``fixed_output_length=--output-tokens``. A model with random weights never
+    a benchmark-only subclass that decodes exactly ``--output-tokens`` per sentence
+    (``pin_output_length``; the product has no such hook). A model with random weights never
     copies an injected glossary term, so every segment with a glossary hit would
     fail verification and be decoded a second time as pieces (span assembly):
     work a real model mostly does not do. Row (c) therefore counts a term as
@@ -434,7 +435,8 @@ def measure_workbench(args: argparse.Namespace) -> dict[str, Any]:
         return original(self, texts, progress)
 
     ArgosEngine.translate_batch = counting  # type: ignore[method-assign]
-    options: dict[str, object] = {"fixed_output_length": args.output_tokens}
+    pin_output_length(args.output_tokens)
+    options: dict[str, object] = {}
     for key in ("inter_threads", "intra_threads", "max_batch_tokens"):
         if getattr(args, key, None):
             options[key] = getattr(args, key)
@@ -464,6 +466,24 @@ def measure_workbench(args: argparse.Namespace) -> dict[str, Any]:
     return {"sentences": len(sentences), "tokens": sum(map(len, tokens)), "seconds": seconds, "translated": translated, "engine_calls": decoded[0], "engine_inputs": decoded[1]}
 
 
+def pin_output_length(tokens: int) -> None:
+    """Benchmarks only: make the ``argos`` engine decode exactly ``tokens`` per sentence.
+
+    A random-weight model never emits ``</s>``; pinning the length on every path (a, b, c)
+    makes them do the same work. The product's engine has no such option."""
+    from workbench import engines
+    from workbench.engines.argos import ArgosEngine
+
+    class PinnedLength(ArgosEngine):
+        def max_decoding_length(self, source_length: int) -> int:
+            return tokens
+
+        def min_decoding_length(self, max_length: int) -> int:
+            return max_length
+
+    engines.register("argos")(PinnedLength)
+
+
 def measure_rerun(args: argparse.Namespace) -> dict[str, Any]:
     """Re-run with nothing changed, on the seeds: the second run must decode nothing."""
     models_dir = CACHE / "models"
@@ -486,7 +506,9 @@ def measure_rerun(args: argparse.Namespace) -> dict[str, Any]:
         cwd = os.getcwd()
         os.chdir(project)
         try:
-            opts = {"fixed_output_length": args.output_tokens} if args.engine == "argos" else {}
+            if args.engine == "argos":
+                pin_output_length(args.output_tokens)
+            opts: dict[str, object] = {}
             translate_documents([project / "docs"], out_dir=project / "translations", engine=args.engine, glossary_path=project / "glossary.yaml", download=False, engine_options=opts)
             calls[0] = 0
             start = time.perf_counter()

@@ -128,7 +128,8 @@ def test_models_cli_install_from_file_and_index(project: Path, tmp_path: Path, t
     zh_pkg = build_tiny_package(tmp_path / "zhpkg", from_code="zh")
     shutil.copy(zh_pkg, root / "zh.argosmodel")
     write_index(root, [index_entry("zh", f"{srv.url}/zh.argosmodel")])
-    result = runner.invoke(cli, ["models", "install", "zh-Hans", "--index", f"{srv.url}/index.json"])
+    result = runner.invoke(cli, ["models", "install", "zh-Hans", "--index", f"{srv.url}/index.json", "--json"])
     assert result.exit_code == 0, result.output
-    assert "installed translate-zh_en" in result.stdout
+    installed = json.loads(result.stdout)["installed"]
+    assert [(p["name"], p["from"], p["to"]) for p in installed] == [("translate-zh_en", "zh", "en")]
     assert "/zh.argosmodel" in srv.served

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import pytest
 from argos_fixture import rezip_with_metadata
 from workbench import models
 from workbench.engines import create
-from workbench.engines.argos import ArgosEngine, default_threads
+from workbench.engines.argos import _LOADED, ArgosEngine, choose_device, cuda_compute_type, default_threads
 from workbench.errors import EngineError
 
 TEXTS = [
@@ -241,18 +242,53 @@ def test_parallel_batches_match_serial(argos_models_dir: Path) -> None:
     assert parallel == serial
 
 
-def test_fixed_output_length(argos_models_dir: Path) -> None:
-    """Benchmarks pin the output length; off by default, so users' caps and signatures are unchanged."""
-    default = ArgosEngine("zh-Hans")
-    assert default.fixed_output_length == 0 and "fixed_output_length" not in default.signature.options
-    engine = ArgosEngine("zh-Hans", fixed_output_length=5, beam_size=2)
-    engine._load()
-    engine._translator = spy = RecordingTranslator(engine._translator)
-    out = engine.translate_batch(["合作。", "秘书长的报告载有关于可持续发展目标的建议。" * 3])
-    assert all(out)
-    assert all(kw["min_decoding_length"] == kw["max_decoding_length"] == 5 for kw in spy.kwargs)
-    assert all(n == 5 for _, _, outputs in spy.calls for n in outputs)
-    assert engine.signature.options["fixed_output_length"] == "5"
+@pytest.mark.parametrize(
+    ("requested", "gpus", "device"),
+    [("auto", 0, "cpu"), ("auto", 1, "cuda"), ("cpu", 2, "cpu"), ("cuda", 1, "cuda"), ("cuda", 0, None), ("tpu", 0, None)],
+)
+def test_device_choice(requested: str, gpus: int, device: str | None) -> None:
+    if device is None:
+        with pytest.raises(EngineError) as err:
+            choose_device(requested, gpus)
+        assert "--device" in str(err.value) or "use one of" in str(err.value)
+    else:
+        assert choose_device(requested, gpus) == device
+
+
+@pytest.mark.parametrize(
+    ("supported", "compute"),
+    [({"int8_float16", "float16", "float32"}, "int8_float16"), ({"float16", "float32"}, "float16"), ({"float32"}, "auto"), (set(), "auto")],
+)
+def test_gpu_compute_type(supported: set[str], compute: str) -> None:
+    assert cuda_compute_type(supported) == compute
+
+
+def test_a_gpu_engine_batches_larger_and_decodes_one_batch_at_a_time(argos_models_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from workbench.engines import argos
+
+    monkeypatch.setattr(argos, "cuda_devices", lambda: 1)
+    monkeypatch.setattr(argos, "cuda_compute_type", lambda supported=None: "int8_float16")
+    engine = ArgosEngine("zh-Hans")
+    assert (engine.device, engine.inter_threads, engine.max_batch_tokens, engine.compute_type) == ("cuda", 1, 4096, "int8_float16")
+    assert engine.signature.options["device"] == "cuda"
+    assert "device" not in ArgosEngine("zh-Hans", device="cpu").signature.options
+
+
+def test_preload_loads_in_the_background_and_translates_the_same(argos_models_dir: Path) -> None:
+    texts = ["合作。", "秘书长的报告载有关于可持续发展目标的建议。"]
+    plain = ArgosEngine("zh-Hans", beam_size=2).translate_batch(texts)
+    _LOADED.clear()
+    engine = ArgosEngine("zh-Hans", beam_size=2)
+    engine.preload()
+    assert engine.translate_batch(texts) == plain and engine._translator is not None
+
+
+def test_a_preload_failure_surfaces_at_the_first_translation(argos_models_dir: Path, tmp_path: Path) -> None:
+    engine = ArgosEngine("zh-Hans")
+    engine.package = dataclasses.replace(engine.package, path=tmp_path)  # no model files there
+    engine.preload()
+    with pytest.raises(EngineError):
+        engine.translate_batch(["合作。"])
 
 
 def test_engines_share_the_loaded_model(argos_models_dir: Path) -> None:

@@ -100,7 +100,7 @@ def test_a_broken_file_is_recorded_with_its_error_and_others_stay(project: Path)
     assert r.exit_code == 4 and f"{VI}.yaml" in r.stderr
     import json
 
-    data = json.loads(r.stdout)
+    data, _end = json.JSONDecoder().raw_decode(r.stdout)  # then the error as JSON too (--json errors)
     assert {d["file"] for d in data["errors"]} == {str(path)} and len(data["documents"]) == len(docs) - 1
     # other documents still review, show and translate
     assert CliRunner().invoke(cli, ["review", "show", ZH]).exit_code == 0

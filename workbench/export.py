@@ -2,13 +2,43 @@
 
     paths = export_documents(Path("translations"), ["000_093349a39d32f8f2"], "xliff", out=Path("exports"))
 
-TMX and XLIFF are written with translate-toolkit so that OmegaT and translate-toolkit
-read them back. Review state is kept: XLIFF ``approved="yes"`` and ``state``
-(draft -> needs-review-translation, edited -> translated, approved -> final);
-TMX ``<prop type="x-status">``. Language codes: zh-Hans, zh-Hant, vi, en.
-One file per document (``exports/<stem>.<ext>``); ``memory=True`` writes the
-translation memory (every edited/approved segment of every document) as
+One file per document (``exports/<stem>.<ext>``); ``memory=True`` writes the translation
+memory (every edited or approved segment of every document; drafts never) as
 ``exports/memory-<lang>.tmx``, one file per source language.
+
+XLIFF 1.2 (valid against OASIS' strict schema; read back with translate-toolkit). Review state:
+
+    ==========================  =================================================================
+    draft, machine translated   ``state="needs-review-translation" state-qualifier="mt-suggestion"``
+    draft from the memory       ``state="needs-review-translation" state-qualifier="leveraged-tm"``
+    draft aligned (align)       ``state="needs-review-translation" state-qualifier="leveraged-inherited"``
+    draft of the copy engine    ``state="needs-translation"`` (the target is a copy of the source)
+    English source, copied      ``state="needs-review-translation"`` (no qualifier: not machine made)
+    edited                      ``state="translated"`` (no ``approved``: not fuzzy in Weblate)
+    approved                    ``state="final" approved="yes"``
+    ==========================  =================================================================
+
+Reviewers' notes are ``<note from="translator">`` (tools keep those), QA flags
+``<note from="workbench">``. The layout the document needs to be rebuilt travels in each
+unit's ``<context-group purpose="x-workbench-layout">``: ``x-gap`` (white space and label-only
+lines before the sentence), ``x-prefix`` ("1. ", "(a) "), ``x-suffix`` (footnote markers) and, on
+the last unit, ``x-trailing``; the source document is the concatenation of gap + prefix +
+source + suffix over the units, plus the trailing text (:func:`rebuild_source`).
+
+TMX 1.4b (valid against the TMX 1.4 DTD; OmegaT 3.6 loads it without a warning):
+``creationtool="workbench"``, ``o-tmf`` the format the memory was generated from
+(``workbench-yaml``: our translations files), the header's ``creationdate`` the export time and
+``changedate`` the newest translations file's, each unit's ``changedate`` its translations
+file's last write (on the ``<tu>`` and, as OmegaT writes it, on the target ``<tuv>``). Language codes are the locale tags OmegaT projects use (``zh-CN``,
+``zh-TW``, ``vi-VN``, ``en``); OmegaT warns about any other spelling of the project's
+source language (``zh-Hans`` for a ``zh-CN`` project). Review state is ``<prop type="x-status">``.
+
+CSV: UTF-8 with a byte-order mark and CRLF rows (Excel and LibreOffice open it right on a
+double-click), a ``source_lang`` column, and every cell through :func:`workbench.files.csv_cell`
+(formula injection).
+
+The XML is built with lxml (translate-toolkit's writers cannot set ``state-qualifier``,
+contexts or TMX header dates); the tests read every export back with translate-toolkit.
 """
 
 from __future__ import annotations
@@ -16,18 +46,27 @@ from __future__ import annotations
 import csv
 import html
 import io
+import time
+from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterable
+from typing import Any, Iterable
 
-from workbench import review, store
+from workbench import __version__, files, review, store
 from workbench.errors import InputError
 from workbench.glossary import Glossary
 
 FORMATS = ("tmx", "xliff", "csv", "html")
 EXTENSIONS = {"tmx": "tmx", "xliff": "xlf", "csv": "csv", "html": "html"}
+#: status -> XLIFF ``state`` (a draft's state depends on where it came from: :func:`xliff_state`).
 XLIFF_STATES = {"draft": "needs-review-translation", "edited": "translated", "approved": "final"}
-STATUS_FROM_XLIFF_STATE = {v: k for k, v in XLIFF_STATES.items()}
-CSV_COLUMNS = ["document", "id", "paragraph", "status", "source", "target", "mt", "prefix", "suffix", "flags", "note", "origin"]
+STATUS_FROM_XLIFF_STATE = {v: k for k, v in XLIFF_STATES.items()} | {"needs-translation": "draft", "signed-off": "approved"}
+CSV_COLUMNS = ["document", "source_lang", "id", "paragraph", "status", "source", "target", "mt", "prefix", "suffix", "flags", "note", "origin"]
+#: Our language codes -> the tags OmegaT projects (and most CAT tools) use in TMX.
+TMX_LANGS = {"zh-Hans": "zh-CN", "zh-Hant": "zh-TW", "vi": "vi-VN", "en": "en"}
+TMX_O_TMF = "workbench-yaml"
+XLIFF_NS = "urn:oasis:names:tc:xliff:document:1.2"
+XML_NS = "http://www.w3.org/XML/1998/namespace"
+LAYOUT_PURPOSE = "x-workbench-layout"
 
 
 def _segments(doc: store.StoredDocument, statuses: Iterable[str] | None) -> list[store.Segment]:
@@ -35,118 +74,231 @@ def _segments(doc: store.StoredDocument, statuses: Iterable[str] | None) -> list
     return [s for s in doc.segments if s.source and (not wanted or s.status in wanted)]
 
 
-def _tmx_props(unit: object, props: list[tuple[str, str]]) -> None:
-    """Add ``<prop type=...>`` elements to a TMX ``<tu>`` (before its ``<tuv>``s, as TMX 1.4b orders them)."""
+def tmx_lang(code: str) -> str:
+    """Our language code as a TMX ``xml:lang`` (``zh-Hans`` -> ``zh-CN``)."""
+    return TMX_LANGS.get(code, code)
+
+
+def tmx_date(ts: float) -> str:
+    """A POSIX time as TMX's ``YYYYMMDDThhmmssZ`` (UTC)."""
+    return datetime.fromtimestamp(ts, timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+
+
+def translator_notes(seg: store.Segment) -> list[str]:
+    """A segment's reviewer notes: its ``notes`` list if the store has one (text or
+    ``{"text": ...}`` items), and its single ``note``, without repeats."""
+    out: list[str] = []
+    for item in list(getattr(seg, "notes", None) or []) + [seg.note]:
+        if isinstance(item, dict):
+            item = item.get("text") or item.get("note") or ""
+        text = str(item or "").strip()
+        if text and text not in out:
+            out.append(text)
+    return out
+
+
+# ---------------------------------------------------------------------------- TMX
+
+
+def _tmx_tree(units: list[dict[str, Any]], source_lang: str, target_lang: str, *, now: float, changed: float | None) -> bytes:
+    """units: dicts with tuid, source, target, props [(type, value)], notes [str], changedate (POSIX time)."""
     from lxml import etree
 
-    tu = unit.xmlelement  # type: ignore[attr-defined]
-    for i, (kind, value) in enumerate(props):
-        prop = etree.Element("prop")
-        prop.set("type", kind)
-        prop.text = value
-        tu.insert(i, prop)
+    root = etree.Element("tmx", version="1.4")
+    header = etree.SubElement(root, "header")
+    for key, value in (
+        ("creationtool", "workbench"),
+        ("creationtoolversion", __version__),
+        ("segtype", "sentence"),
+        ("o-tmf", TMX_O_TMF),
+        ("adminlang", "en"),
+        ("srclang", tmx_lang(source_lang)),
+        ("datatype", "plaintext"),
+        ("creationdate", tmx_date(now)),
+    ):
+        header.set(key, value)
+    if changed is not None:
+        header.set("changedate", tmx_date(changed))
+    body = etree.SubElement(root, "body")
+    src, tgt = tmx_lang(source_lang), tmx_lang(target_lang)
+    for u in units:
+        tu = etree.SubElement(body, "tu", tuid=u["tuid"])
+        if u.get("changedate") is not None:
+            tu.set("changedate", tmx_date(u["changedate"]))
+        for text in u.get("notes", ()):
+            etree.SubElement(tu, "note").text = text
+        for kind, value in u["props"]:
+            etree.SubElement(tu, "prop", type=kind).text = value
+        for i, (lang, text) in enumerate(((src, u["source"]), (tgt, u["target"]))):
+            tuv = etree.SubElement(tu, "tuv")
+            tuv.set(f"{{{XML_NS}}}lang", lang)
+            if i == 1 and u.get("changedate") is not None:  # where OmegaT keeps a translation's date
+                tuv.set("changedate", tmx_date(u["changedate"]))
+            etree.SubElement(tuv, "seg").text = text
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True, doctype='<!DOCTYPE tmx SYSTEM "tmx14.dtd">')
 
 
-def _add_tuv(unit: object, text: str, lang: str) -> None:
-    from lxml import etree
-
-    tuv = etree.SubElement(unit.xmlelement, "tuv")  # type: ignore[attr-defined]
-    tuv.set("{http://www.w3.org/XML/1998/namespace}lang", lang)
-    etree.SubElement(tuv, "seg").text = text
-
-
-def _tmx_bytes(units: list[tuple[str, str, str, list[tuple[str, str]]]], source_lang: str, target_lang: str = "en") -> bytes:
-    """units: (tuid, source, target, props)."""
-    from translate.storage import tmx
-
-    f = tmx.tmxfile(sourcelanguage=source_lang, targetlanguage=target_lang)
-    for tuid, source, target, props in units:
-        unit = f.addsourceunit(source)
-        if source_lang == target_lang:  # an English source: translate-toolkit would overwrite the one <tuv>
-            _add_tuv(unit, target, target_lang)
-        else:
-            unit.settarget(target)
-        unit.xmlelement.set("tuid", tuid)
-        _tmx_props(unit, props)
-    return bytes(f)
+def _mtime(path: Path) -> float | None:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return None
 
 
-def tmx_document(doc: store.StoredDocument, stem: str, statuses: Iterable[str] | None = None) -> bytes:
+def tmx_document(doc: store.StoredDocument, stem: str, statuses: Iterable[str] | None = None, *, changed: float | None = None, now: float | None = None) -> bytes:
+    """One document as TMX (every segment with a source, drafts included, each with its ``x-status``)."""
     units = []
     for seg in _segments(doc, statuses):
         props = [("x-status", seg.status), ("x-document", doc.document), ("x-segment-id", seg.id)]
         if seg.flags:
             props.append(("x-flags", " ".join(seg.flags)))
-        units.append((f"{stem}:{seg.id}", seg.source, seg.target, props))
-    return _tmx_bytes(units, doc.source_lang, doc.target_lang)
+        if seg.origin:
+            props.append(("x-origin", seg.origin))
+        units.append({"tuid": f"{stem}:{seg.id}", "source": seg.source, "target": seg.target, "props": props, "notes": translator_notes(seg), "changedate": changed})
+    return _tmx_tree(units, doc.source_lang, doc.target_lang, now=time.time() if now is None else now, changed=changed)
 
 
-def tmx_memory(out_dir: Path, statuses: Iterable[str] | None = None) -> dict[str, bytes]:
-    """The translation memory as TMX, one file per source language: {lang: bytes}."""
+def tmx_memory(out_dir: Path, statuses: Iterable[str] | None = None, *, now: float | None = None) -> dict[str, bytes]:
+    """The translation memory as TMX, one file per source language: {lang: bytes}. Only edited
+    and approved segments (a machine draft is no memory); ``statuses`` narrows that further."""
     wanted = set(statuses or ())
-    by_lang: dict[str, list[tuple[str, str, str, list[tuple[str, str]]]]] = {}
+    by_lang: dict[str, list[dict[str, Any]]] = {}
     seen: set[tuple[str, str, str]] = set()
+    mtimes: dict[str, float | None] = {}
     for e in review.memory_entries(out_dir):
-        if wanted and e.status not in wanted:
+        if e.status not in store.HUMAN_STATUSES or (wanted and e.status not in wanted):
             continue
         if (e.source_lang, e.source, e.target) in seen:
             continue
         seen.add((e.source_lang, e.source, e.target))
+        if e.stem not in mtimes:
+            mtimes[e.stem] = _mtime(store.path_for(out_dir, e.stem))
         props = [("x-status", e.status), ("x-document", e.document), ("x-segment-id", e.segment)]
-        by_lang.setdefault(e.source_lang, []).append((f"{e.stem}:{e.segment}", e.source, e.target, props))
-    return {lang: _tmx_bytes(units, lang) for lang, units in by_lang.items()}
+        by_lang.setdefault(e.source_lang, []).append({"tuid": f"{e.stem}:{e.segment}", "source": e.source, "target": e.target, "props": props, "changedate": mtimes[e.stem]})
+    stamp = time.time() if now is None else now
+    out = {}
+    for lang, units in by_lang.items():
+        dates = [u["changedate"] for u in units if u["changedate"] is not None]
+        out[lang] = _tmx_tree(units, lang, "en", now=stamp, changed=max(dates) if dates else None)
+    return out
 
 
-XLIFF_NS = "urn:oasis:names:tc:xliff:document:1.2"
+# ---------------------------------------------------------------------------- XLIFF
 
 
-def _xliff12_class() -> type:
-    from translate.storage import xliff
+def draft_kind(seg: store.Segment, doc: store.StoredDocument) -> str:
+    """Where a draft came from: "memory", "aligned" (a human translation aligned by ``workbench
+    align``), "copy" (no machine translation), "same" (an English source copied as its own
+    English draft) or "mt"."""
+    if seg.origin.startswith("memory") or "memory-match" in seg.flags:
+        return "memory"
+    if seg.confidence is not None:
+        return "aligned"
+    if "no-mt" in seg.flags or seg.origin == "copy" or (not seg.origin and doc.signature.get("engine") == "copy"):
+        return "same" if doc.source_lang == doc.target_lang else "copy"
+    return "mt"
 
-    class Xliff12File(xliff.xlifffile):  # type: ignore[misc, valid-type]
-        """translate-toolkit's XLIFF store, writing version 1.2 (it reads both)."""
 
-        namespace = XLIFF_NS
-        XMLskeleton = xliff.xlifffile.XMLskeleton.replace("1.1", "1.2")
+def xliff_state(seg: store.Segment, doc: store.StoredDocument) -> tuple[str, str | None, bool]:
+    """(state, state-qualifier or None, approved) of a segment's ``<target>``."""
+    if seg.status == "approved":
+        return "final", None, True
+    if seg.status == "edited":
+        return "translated", None, False
+    if not seg.target.strip():
+        return "needs-translation", None, False
+    kind = draft_kind(seg, doc)
+    if kind == "copy":
+        return "needs-translation", None, False
+    qualifier = {"memory": "leveraged-tm", "aligned": "leveraged-inherited", "mt": "mt-suggestion"}.get(kind)
+    return "needs-review-translation", qualifier, False
 
-    return Xliff12File
+
+def _layout(doc: store.StoredDocument, segs: list[store.Segment]) -> dict[str, dict[str, str]]:
+    """Per exported segment id: its layout contexts (gap, prefix, suffix, and trailing on the last).
+    Segments without source (label-only lines) and segments not exported fold into the next gap."""
+    wanted = {s.id for s in segs}
+    out: dict[str, dict[str, str]] = {}
+    pending = ""
+    last = None
+    for seg in doc.segments:
+        if seg.id not in wanted:
+            pending += seg.gap + seg.prefix + seg.source + seg.suffix
+            continue
+        out[seg.id] = {"x-gap": pending + seg.gap, "x-prefix": seg.prefix, "x-suffix": seg.suffix}
+        pending, last = "", seg.id
+    if last is not None:
+        out[last]["x-trailing"] = pending + doc.trailing
+    return out
 
 
 def xliff_document(doc: store.StoredDocument, stem: str, statuses: Iterable[str] | None = None) -> bytes:
+    """One document as XLIFF 1.2: one ``<trans-unit>`` per segment with a source."""
     from lxml import etree
 
-    f = _xliff12_class()(sourcelanguage=doc.source_lang, targetlanguage=doc.target_lang)
+    def el(parent: Any, tag: str, text: str | None = None, **attrs: str) -> Any:
+        node = etree.SubElement(parent, f"{{{XLIFF_NS}}}{tag}", {k.replace("_", "-"): v for k, v in attrs.items()})
+        if text is not None:
+            node.text = text
+        return node
+
+    root = etree.Element(f"{{{XLIFF_NS}}}xliff", nsmap={None: XLIFF_NS}, version="1.2")
+    f = el(root, "file", original=doc.document, source_language=doc.source_lang, target_language=doc.target_lang, datatype="plaintext", tool_id="workbench")
+    header = el(f, "header")
+    el(header, "tool", tool_id="workbench", tool_name="workbench", tool_version=__version__)
+    sig = str(doc.signature.get("string", "") or "")
+    if sig:
+        el(header, "note", f"machine translation: {sig}", **{"from": "workbench"})
+    body = el(f, "body")
     segs = _segments(doc, statuses)
+    layout = _layout(doc, segs)
     for seg in segs:
-        unit = f.addsourceunit(seg.source, filename=doc.document, createifmissing=True)
-        unit.setid(seg.id)
-        unit.settarget(seg.target)
+        tu = el(body, "trans-unit", id=seg.id, resname=f"{stem}:{seg.id}")
+        tu.set(f"{{{XML_NS}}}space", "preserve")
+        el(tu, "source", seg.source)
+        state, qualifier, approved = xliff_state(seg, doc)
+        target = el(tu, "target", seg.target, state=state)
+        if qualifier:
+            target.set("state-qualifier", qualifier)
+        if approved:
+            tu.set("approved", "yes")
+        contexts = [(k, v) for k, v in layout[seg.id].items() if v]
+        if contexts:
+            group = el(tu, "context-group", purpose=LAYOUT_PURPOSE)
+            for kind, value in contexts:
+                el(group, "context", value, context_type=kind)
+        for text in translator_notes(seg):
+            el(tu, "note", text, **{"from": "translator"})
         if seg.flags:
-            unit.addnote("QA: " + ", ".join(seg.flags), origin="workbench")
-        if seg.note:
-            unit.addnote(seg.note, origin="reviewer")
-    root = f.document.getroot()
-    by_id = {s.id: s for s in segs}
-    for node in root.iter(f"{{{XLIFF_NS}}}file"):
-        node.set("source-language", doc.source_lang)
-        node.set("target-language", doc.target_lang)
-        node.set("datatype", "plaintext")
-    for tu in root.iter(f"{{{XLIFF_NS}}}trans-unit"):
-        seg = by_id[tu.get("id")]
-        tu.set("approved", "yes" if seg.status == "approved" else "no")
-        for target in tu.iter(f"{{{XLIFF_NS}}}target"):
-            target.set("state", XLIFF_STATES[seg.status])
-    etree.cleanup_namespaces(root)
-    return bytes(f)
+            el(tu, "note", "QA: " + ", ".join(seg.flags), **{"from": "workbench", "annotates": "target"})
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def rebuild_source(xliff_bytes: bytes) -> str:
+    """The source document rebuilt from one of our XLIFF exports (all statuses exported)."""
+    from lxml import etree
+
+    ns = {"x": XLIFF_NS}
+    out: list[str] = []
+    for tu in etree.fromstring(xliff_bytes).iterfind(".//x:trans-unit", ns):
+        ctx = {c.get("context-type"): c.text or "" for c in tu.iterfind(f"x:context-group[@purpose='{LAYOUT_PURPOSE}']/x:context", ns)}
+        source = tu.find("x:source", ns)
+        out.append(ctx.get("x-gap", "") + ctx.get("x-prefix", "") + (source.text or "" if source is not None else "") + ctx.get("x-suffix", "") + ctx.get("x-trailing", ""))
+    return "".join(out)
+
+
+# ---------------------------------------------------------------------------- CSV
 
 
 def csv_document(doc: store.StoredDocument, statuses: Iterable[str] | None = None) -> bytes:
+    """One row per segment; UTF-8 with BOM, CRLF, formula cells neutralised."""
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
+    w = csv.writer(buf, lineterminator="\r\n")
     w.writerow(CSV_COLUMNS)
     for seg in _segments(doc, statuses):
-        w.writerow([doc.document, seg.id, seg.paragraph, seg.status, seg.source, seg.target, seg.mt or "", seg.prefix, seg.suffix, " ".join(seg.flags), seg.note, seg.origin])
-    return buf.getvalue().encode("utf-8")
+        row = [doc.document, doc.source_lang, seg.id, seg.paragraph, seg.status, seg.source, seg.target, seg.mt or "", seg.prefix, seg.suffix, " ".join(seg.flags), " | ".join(translator_notes(seg)), seg.origin]
+        w.writerow([files.csv_cell(v) for v in row])
+    return buf.getvalue().encode("utf-8-sig")
 
 
 _REPORT_CSS = """
@@ -242,7 +394,7 @@ def export_documents(
         assert doc is not None
         stem = path.stem
         if fmt == "tmx":
-            data = tmx_document(doc, stem, statuses)
+            data = tmx_document(doc, stem, statuses, changed=_mtime(path))
         elif fmt == "xliff":
             data = xliff_document(doc, stem, statuses)
         elif fmt == "csv":
@@ -257,4 +409,4 @@ def export_documents(
 
 
 def _write(path: Path, data: bytes) -> None:
-    store.atomic_write_text(path, data.decode("utf-8"))
+    files.atomic_write_bytes(path, data)

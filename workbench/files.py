@@ -30,7 +30,20 @@ def _mode_for(path: Path) -> int:
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` atomically (temp file + ``os.replace``) and durably (fsync),
-    keeping the existing file's mode (or the umask's for a new file)."""
+    keeping the existing file's mode (or the umask's for a new file).
+
+    A refusal by the operating system (disk full, read-only, no permission) is a
+    :class:`~workbench.errors.FileAccessError` naming ``path``; the old file is left as it was.
+    """
+    try:
+        _atomic_write_bytes(path, data)
+    except OSError as exc:
+        from workbench.errors import FileAccessError, describe_os_error
+
+        raise FileAccessError(describe_os_error(exc, path)) from None
+
+
+def _atomic_write_bytes(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     mode = _mode_for(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)

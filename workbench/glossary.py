@@ -59,7 +59,7 @@ import yaml
 from ahocorasick_rs import AhoCorasick, MatchKind
 
 from workbench.errors import GlossaryError
-from workbench.yaml_guard import MAX_DEPTH, NoAliasLoader, shown, too_deep
+from workbench.yaml_guard import MAX_DEPTH, NoAliasLoader, StrictLoader, shown, too_deep
 
 __all__ = [
     "Term",
@@ -622,7 +622,7 @@ class Glossary:
                 f"{name}: nested more than {MAX_DEPTH} levels deep at line {where[0]}, column {where[1]}; "
                 "the glossary is a flat list of entries: fix the file"
             )
-        loader = (NoAliasLoader if "&" in text else _LOADER)(text)
+        loader = (NoAliasLoader if "&" in text else StrictLoader)(text)  # duplicate keys, huge integers: errors
         try:
             try:
                 root = loader.get_single_node()

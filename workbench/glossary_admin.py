@@ -913,7 +913,7 @@ def load_sources(out_dir: Path, docs: list[str] | None = None) -> list[SourceSeg
             out.extend(SourceSegment(path.stem, s.id, doc.source_lang, s.source, s.target, s.status) for s in doc.segments if s.source)
         return out
     for d in docs:
-        stored = store.path_for(out_dir, Path(d).stem)
+        stored = store.path_for(out_dir, store.document_name(d))  # the one naming rule
         if stored.exists() and not Path(d).is_dir():
             doc = store.load(stored)
             assert doc is not None
@@ -924,7 +924,7 @@ def load_sources(out_dir: Path, docs: list[str] | None = None) -> list[SourceSeg
         for f in discover([d]):
             src = read_document(f)
             for n, sent in enumerate(s for s in segment_document(src.text, src.lang) if s.text):
-                out.append(SourceSegment(f.stem, f"#{n + 1}", src.lang, sent.text))
+                out.append(SourceSegment(src.name, f"#{n + 1}", src.lang, sent.text))
     return out
 
 

@@ -12,24 +12,44 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import os
 import re
+import stat
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import BinaryIO
 
 from workbench.errors import InputError
 
 LANGS: tuple[str, ...] = ("zh-Hans", "zh-Hant", "vi", "en")
-#: Accepted spellings for --lang, mapped to our codes.
-LANG_ALIASES: dict[str, str] = {
-    "zh-hans": "zh-Hans", "zh-cn": "zh-Hans", "zh": "zh-Hans", "zh-sg": "zh-Hans", "cmn-hans": "zh-Hans",
-    "zh-hant": "zh-Hant", "zh-tw": "zh-Hant", "zh-hk": "zh-Hant", "zt": "zh-Hant", "cmn-hant": "zh-Hant",
-    "vi": "vi", "vi-vn": "vi", "en": "en", "en-us": "en", "en-gb": "en",
-}
+#: Other spellings --lang accepts, as the error for an unsupported tag lists them.
+OTHER_SPELLINGS: str = "zh, zh-CN, zh_CN, zh-SG, zh-TW, zh-Hant-TW, zh-HK, zh-MO, zt, vi-VN, vi_VN, en-GB, en-US"
 #: Encodings we try, after UTF-8, for files that are not UTF-8.
 FALLBACK_ENCODINGS: tuple[str, ...] = ("gb18030", "big5", "cp1258", "cp1252")
 MAX_BYTES = 200 * 1024 * 1024
+#: File extensions of source documents. A document's name (the stem of its file in
+#: translations/) is its file name without the final extension only when it is one of these:
+#: ``A.RES.75.1.txt`` -> ``A.RES.75.1``, ``report.v2.txt`` -> ``report.v2``, ``Report.1`` -> ``Report.1``.
+DOCUMENT_EXTENSIONS: frozenset[str] = frozenset(
+    {".txt", ".text", ".md", ".markdown", ".rst", ".docx", ".doc", ".odt", ".rtf", ".html", ".htm", ".xhtml", ".xml", ".pdf", ".srt"}
+)
+
+
+def document_name(path: str | Path) -> str:
+    """The document name of a source file: its file name minus a known document extension
+    (see :data:`DOCUMENT_EXTENSIONS`); any other dot belongs to the name."""
+    name = Path(str(path)).name
+    suffix = Path(name).suffix
+    if suffix and suffix.lower() in DOCUMENT_EXTENSIONS and len(name) > len(suffix):
+        return name[: -len(suffix)]
+    return name
+
+
+def is_hidden_name(name: str) -> bool:
+    """Names starting with a dot are hidden files (and our own lock/temp files), never documents."""
+    return name.startswith(".")
 
 
 @dataclass(frozen=True)
@@ -42,18 +62,41 @@ class Document:
     encoding: str  # what the bytes were decoded with ("utf-8", "utf-8-sig", "gb18030", ...)
     sha256: str  # of the normalised text
     lang_detected: bool = True  # False when --lang overrode detection
+    kinds: tuple[str, ...] = ()  # per line of a .docx/.html document: heading, cell, caption... (workbench.formats)
 
     @property
     def name(self) -> str:
-        """The document's stem: the name of its file in translations/."""
-        return self.path.stem
+        """The document's name: the stem of its file in translations/ (see :func:`document_name`)."""
+        return document_name(self.path)
 
 
 def normalize_lang(lang: str) -> str:
-    """Map a user's language code to ours, or raise InputError listing the choices."""
-    code = LANG_ALIASES.get(lang.strip().lower())
+    """Map a user's language tag to ours (zh-Hans, zh-Hant, vi, en), or raise InputError listing the choices.
+
+    Any BCP 47 / POSIX spelling that :mod:`langcodes` parses: ``zh_CN``, ``zh-CN``, ``zh-Hans-SG`` -> zh-Hans;
+    ``zh-TW``, ``zh-Hant-TW``, ``zh-HK``, ``zh-MO`` -> zh-Hant (a Chinese tag without a script gets the
+    region's likely script, CLDR's likely subtags); ``vi_VN`` -> vi; ``en-GB`` -> en. Argos Translate's
+    ``zt`` (Traditional Chinese) is accepted too. Other languages and scripts (``yue``, ``zh-Latn``) are refused.
+    """
+    import langcodes
+
+    raw = (lang or "").strip()
+    tag = raw.replace("_", "-").split(".", 1)[0].split("@", 1)[0]  # POSIX locales: zh_CN.UTF-8, vi_VN@euro
+    if tag.lower() == "zt":
+        return "zh-Hant"
+    try:
+        parsed = langcodes.Language.get(tag)
+    except (langcodes.LanguageTagError, ValueError):
+        parsed = None
+    code = None
+    if parsed is not None:
+        if parsed.language in ("zh", "cmn"):
+            script = parsed.script or parsed.maximize().script
+            code = {"Hans": "zh-Hans", "Hant": "zh-Hant"}.get(script or "")
+        elif parsed.language in ("vi", "en") and parsed.script in (None, "Latn"):
+            code = parsed.language
     if code is None:
-        raise InputError(f"unknown language {lang!r}; use one of: {', '.join(LANGS)}")
+        raise InputError(f"unknown language {raw!r}; use one of: {', '.join(LANGS)} (or a spelling such as {OTHER_SPELLINGS})")
     return code
 
 
@@ -156,20 +199,64 @@ def _chinese_script(han: str) -> str:
     return "zh-Hant" if trad_only > simp_only else "zh-Hans"
 
 
+def _too_big(p: object, size: int, limit: int) -> InputError:
+    return InputError(f"{p}: {size // (1024 * 1024)} MiB is larger than the {limit // (1024 * 1024)} MiB limit; split the document")
+
+
+def read_file_bytes(path: str | Path, limit: int = MAX_BYTES) -> bytes:
+    """The bytes of a regular file, at most ``limit`` of them.
+
+    A device (``/dev/zero``), FIFO or socket is refused before anything is read (it may never
+    end; standard input is ``-``), and a file that grows past ``limit`` while being read is
+    refused too. Opened non-blocking, so a FIFO never hangs the open itself.
+    """
+    p = Path(path)
+    try:
+        fd = os.open(p, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except FileNotFoundError:
+        raise InputError(f"{p}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{p}: is a directory; give a document file (or the directory to `translate`)") from None
+    except OSError as exc:
+        from workbench.errors import describe_os_error
+
+        raise InputError(describe_os_error(exc, p)) from None
+    st = os.fstat(fd)
+    if not stat.S_ISREG(st.st_mode):
+        os.close(fd)
+        if stat.S_ISDIR(st.st_mode):
+            raise InputError(f"{p}: is a directory; give a document file (or the directory to `translate`)")
+        raise InputError(f"{p}: not a regular file (a device, FIFO or socket, which may never end); give a document file, or - to read standard input")
+    with os.fdopen(fd, "rb") as fh:
+        if st.st_size > limit:
+            raise _too_big(p, st.st_size, limit)
+        try:
+            data = fh.read(limit + 1)
+        except OSError as exc:
+            from workbench.errors import describe_os_error
+
+            raise InputError(describe_os_error(exc, p)) from None
+    if len(data) > limit:
+        raise _too_big(p, len(data), limit)
+    return data
+
+
+def read_stream_bytes(stream: BinaryIO, name: str = "standard input", limit: int = MAX_BYTES) -> bytes:
+    """At most ``limit`` bytes of a stream (standard input); more is refused, not read on forever."""
+    data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise InputError(f"{name}: more than the {limit // (1024 * 1024)} MiB limit; split the document")
+    return data
+
+
 def read_document(path: str | Path, lang: str | None = None, encoding: str | None = None) -> Document:
     """Read, decode, normalise and classify one document (``lang`` and ``encoding`` override detection)."""
     p = Path(path)
-    if not p.exists():
-        raise InputError(f"{p}: no such file")
-    if p.is_dir():
-        raise InputError(f"{p}: is a directory; give a document file (or the directory to `translate`)")
-    try:
-        size = p.stat().st_size
-        if size > MAX_BYTES:
-            raise InputError(f"{p}: {size // (1024 * 1024)} MiB is larger than the {MAX_BYTES // (1024 * 1024)} MiB limit; split the document")
-        data = p.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{p}: cannot read the file ({exc.strerror})") from None
+    data = read_file_bytes(p)  # regular files only, bounded
+    from workbench import formats  # .docx/.html: one block a line; PDF, .doc, .odt...: refused with how to convert
+
+    if formats.format_of(p):
+        return formats.read_document(p, data, lang)
     return document_from_bytes(data, p, lang, encoding)
 
 
@@ -207,17 +294,29 @@ def document_from_bytes(data: bytes, path: Path, lang: str | None = None, encodi
     return Document(path=path, text=text, lang=code, encoding=encoding, sha256=digest, lang_detected=detected)
 
 
-def discover(paths: list[str | Path]) -> list[Path]:
-    """Expand directories to the documents in them (``*.txt``, sorted); keep files as given."""
+def discover(paths: list[str | Path], skipped: list[Path] | None = None) -> list[Path]:
+    """Expand directories to the documents in them (``*.txt``, sorted); keep files as given.
+
+    A file whose name starts with a dot is not a document: named explicitly it is refused
+    (InputError); found in a directory it is left out and added to ``skipped`` (so the caller
+    can say so: never silently invisible).
+    """
     out: list[Path] = []
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
-            found = sorted(q for q in p.iterdir() if q.is_file() and q.suffix.lower() in {".txt", ".text", ".md"})
+            found = sorted(q for q in p.iterdir() if q.is_file() and q.suffix.lower() in {".txt", ".text", ".md", ".docx", ".html", ".htm"})
+            hidden = [q for q in found if is_hidden_name(q.name)]
+            if skipped is not None:
+                skipped.extend(hidden)
+            found = [q for q in found if not is_hidden_name(q.name)]
             if not found:
-                raise InputError(f"{p}: no documents (*.txt) in this directory")
+                extra = f" (only hidden files: {', '.join(q.name for q in hidden[:3])}; rename them without the leading dot)" if hidden else ""
+                raise InputError(f"{p}: no documents (*.txt) in this directory{extra}")
             out.extend(found)
         elif p.exists():
+            if is_hidden_name(p.name):
+                raise InputError(f"{p}: a document name cannot start with a dot (hidden files are not listed, reviewed or exported); rename the file without the leading dot")
             out.append(p)
         else:
             raise InputError(f"{p}: no such file or directory")
@@ -230,7 +329,8 @@ def discover(paths: list[str | Path]) -> list[Path]:
             unique.append(p)
     stems: dict[str, Path] = {}
     for p in unique:
-        if p.stem in stems:
-            raise InputError(f"{p} and {stems[p.stem]} would share translations/{p.stem}.yaml; rename one")
-        stems[p.stem] = p
+        name = document_name(p)
+        if name in stems:
+            raise InputError(f"{p} and {stems[name]} would share translations/{name}.yaml; rename one")
+        stems[name] = p
     return unique

@@ -1,22 +1,41 @@
 """Argos Translate package management: list, find, index, download, install.
 
-Argos reads all of its settings (``ARGOS_PACKAGES_DIR``, ``XDG_DATA_HOME``...)
-once, when ``argostranslate.settings`` is first imported, and creates
-directories in the home directory as a side effect. Its ``get_available_packages``
-recurses until ``RecursionError`` when the index cannot be fetched, and
-``argospm install FILE`` fetches the index first. So this module does not use
-``argostranslate`` at all: it decides the packages directory itself
-(``packages_dir``), reads ``metadata.json`` files itself, fetches the index with
-``urllib`` and a timeout, and installs package files itself after validating
-them. The on-disk layout stays Argos's, so packages installed here are usable by
-Argos and the other way round.
+Why our own code and not ``argostranslate.package`` (checked with argostranslate 1.11.0 from
+PyPI, installed ``--no-deps``): its ``package`` module does import without torch/stanza (it
+needs ``packaging`` and ``sentencepiece``), but what it would do for us is wrong here:
+
+* importing it reads every setting (``ARGOS_PACKAGES_DIR``, ``XDG_DATA_HOME``...) once, and
+  creates ``~/.config/argos-translate``, ``~/.local/cache/argos-translate/downloads`` and
+  ``~/.local/share/argos-translate/packages`` as a side effect;
+* ``get_available_packages`` calls itself until ``RecursionError`` when the index cannot be
+  fetched, and ``update_package_index`` has no timeout;
+* ``AvailablePackage.download`` reads the whole body into memory with no bound on its size,
+  no timeout and no checksum, and ``networking.get`` swallows every error;
+* ``install_from_path`` runs ``extractall`` into the packages directory with no validation
+  (no check of paths, of the single top-level directory, of member sizes), so a broken
+  package becomes visible half-extracted;
+* ``Package(path)`` reads ``metadata.json`` whole and compares versions with
+  ``packaging.version``, which raises on versions it does not parse.
+
+So this module does not import ``argostranslate`` at all (and the project no longer depends
+on it: the benchmark that runs Argos's own pipeline declares it in the ``bench`` extra). What
+we keep of Argos is its conventions, so packages installed here are usable by Argos and the
+other way round: the packages directory (``$ARGOS_PACKAGES_DIR``, else
+``$XDG_DATA_HOME/argos-translate/packages``), the ``.argosmodel`` zip layout, the
+``metadata.json`` keys (``from_code``, ``to_code``, ``package_version``, ``type``,
+``target_prefix``) and the index format (argospm-index ``index.json``).
 
 A package file (``.argosmodel``) is a zip with exactly one top-level directory
 holding ``metadata.json``, ``sentencepiece.model`` (or ``bpe.model``) and the
 CTranslate2 model in ``model/``. ``install_file`` checks all of that before
-extracting anything, extracts into a hidden temporary directory inside the
+extracting anything (``metadata.json`` is read with a size cap, the members' sizes are
+bounded), extracts into a hidden temporary directory inside the
 packages directory and moves the result into place, so a failed install leaves
 nothing behind and a broken package never becomes visible.
+
+Downloads are bounded: only ``https``/``http`` links (and redirects) are followed, a body
+longer than the size the index declares (plus a margin; ``MAX_DOWNLOAD`` when it declares
+none) is cut off and refused, and a ``sha256`` given by the index is checked.
 
 Nothing here prints or exits; failures raise ``ModelError`` with a one-line
 message that says how to fix the problem.
@@ -24,6 +43,8 @@ message that says how to fix the problem.
 
 from __future__ import annotations
 
+import hashlib
+import http.client
 import json
 import os
 import re
@@ -31,6 +52,7 @@ import shutil
 import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 import zipfile
 import zlib
@@ -55,6 +77,19 @@ DownloadProgress = Callable[[int, "int | None"], None]
 
 _INSTALL_HINT = "install from a file with: workbench models install LANG --file PKG.argosmodel"
 _CHUNK = 1 << 16
+#: Largest download when the index declares no size (Argos's largest packages are ~400 MB).
+MAX_DOWNLOAD = 2 * 1024**3
+#: How much longer than its declared size a download may be (declared sizes are rounded).
+SIZE_MARGIN = 0.05
+SIZE_SLACK = 1 << 20
+#: Caps on what a package may hold: metadata.json, all members inflated together.
+MAX_METADATA = 1 << 20
+MAX_UNPACKED = 8 * 1024**3
+#: Longest ``package_version`` accepted ("1.9", "1.0.2"; never thousands of digits).
+MAX_VERSION_CHARS = 64
+_SCHEMES = ("https", "http")
+#: Largest package index read (the real one is ~100 KB).
+MAX_INDEX = 16 * 1024**2
 
 
 # --------------------------------------------------------------------------- codes, dirs
@@ -95,9 +130,29 @@ def _our_code(code: str) -> str:
     return code
 
 
-def version_key(version: str) -> tuple[int, ...]:
-    """Sort key for package versions: the numbers in it (``"1.10"`` > ``"1.9"``)."""
-    return tuple(int(n) for n in re.findall(r"\d+", version))
+def version_key(version: str) -> tuple[tuple[int, str], ...]:
+    """Sort key for package versions: the numbers in it (``"1.10"`` > ``"1.9"``).
+
+    Numbers are compared by length, then digits, never converted with ``int`` (Python refuses
+    strings of more than 4,300 digits, and a hostile index or package may hold one)."""
+    return tuple((len(n), n) for n in (m.lstrip("0") for m in re.findall(r"\d+", version[: MAX_VERSION_CHARS * 4])))
+
+
+def _check_version(value: object, where: str) -> str:
+    """``package_version`` as text, within :data:`MAX_VERSION_CHARS`; ModelError naming ``where``."""
+    version = "" if value is None else str(value) if isinstance(value, (str, int, float)) and not isinstance(value, bool) else None
+    if version is None:
+        raise ModelError(f"{where}: package_version must be text such as \"1.9\"; reinstall the package or fix the file")
+    if len(version) > MAX_VERSION_CHARS:
+        raise ModelError(f"{where}: package_version is {len(version)} characters long (at most {MAX_VERSION_CHARS}); reinstall the package or fix the file")
+    return version
+
+
+def _read_capped(fh: object, limit: int, what: str) -> bytes:
+    data = fh.read(limit + 1)  # type: ignore[attr-defined]
+    if len(data) > limit:
+        raise ValueError(f"{what} is larger than {limit // 1024} KiB")
+    return data
 
 
 # --------------------------------------------------------------------------- installed
@@ -136,6 +191,18 @@ class AvailablePackage:
     version: str
     links: tuple[str, ...]
     size: int | None = None  # bytes, when the index says
+    sha256: str | None = None  # hex digest of the package file, when the index says
+
+
+def _sha256_of(meta: dict[str, object]) -> str | None:
+    """The package file's sha256 from an index entry (``sha256``, or ``checksum: "sha256:..."``)."""
+    for key in ("sha256", "checksum"):
+        value = meta.get(key)
+        if isinstance(value, str):
+            digest = value.split(":", 1)[1] if value.lower().startswith("sha256:") else value
+            if re.fullmatch(r"[0-9a-fA-F]{64}", digest):
+                return digest.lower()
+    return None
 
 
 def _package_name(meta: dict[str, object]) -> str:
@@ -156,8 +223,9 @@ def _dir_size(path: Path) -> int:
 def _read_installed(path: Path) -> InstalledPackage | None:
     """Parse one package directory; None if it is not a usable translate package."""
     try:
-        meta = json.loads((path / "metadata.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        with open(path / "metadata.json", "rb") as fh:
+            meta = json.loads(_read_capped(fh, MAX_METADATA, "metadata.json").decode("utf-8"))
+    except (OSError, ValueError, RecursionError):
         return None
     if not isinstance(meta, dict) or (meta.get("type") or "translate") != "translate":
         return None
@@ -173,7 +241,7 @@ def _read_installed(path: Path) -> InstalledPackage | None:
         name=_package_name(meta),
         from_code=from_code,
         to_code=to_code,
-        version=str(meta.get("package_version") or ""),
+        version=_check_version(meta.get("package_version") or "", str(path / "metadata.json")),
         path=path,
         size=_dir_size(path),
         target_prefix=prefix if isinstance(prefix, str) else "",
@@ -235,14 +303,18 @@ def parse_index(data: object, url: str = "the index") -> list[AvailablePackage]:
         if not isinstance(links, list) or not links:
             continue
         size = meta.get("size", meta.get("package_size"))
+        version = meta.get("package_version") or ""
+        if not isinstance(version, (str, int, float)) or isinstance(version, bool) or len(str(version)) > MAX_VERSION_CHARS:
+            continue  # not a version anyone can compare: the entry is unusable
         packages.append(
             AvailablePackage(
                 name=_package_name(meta),
                 from_code=from_code,
                 to_code=to_code,
-                version=str(meta.get("package_version") or ""),
+                version=str(version),
                 links=tuple(str(link) for link in links if isinstance(link, str)),
                 size=size if isinstance(size, int) and not isinstance(size, bool) and size >= 0 else None,
+                sha256=_sha256_of(meta),
             )
         )
     return packages
@@ -258,12 +330,16 @@ def fetch_index(url: str | None = None, timeout: float = 5.0) -> list[AvailableP
     url = url or index_url_default()
     try:
         with urllib.request.urlopen(url, timeout=timeout) as response:
-            raw = response.read()
+            raw = response.read(MAX_INDEX + 1)
     except (urllib.error.URLError, OSError, ValueError) as exc:
         reason = getattr(exc, "reason", None) or exc
         raise ModelError(f"cannot reach the Argos package index at {url} ({reason}); {_INSTALL_HINT}") from None
+    if len(raw) > MAX_INDEX:
+        raise ModelError(f"the Argos package index at {url} is larger than {MAX_INDEX // 1024**2} MiB; check the index URL or {_INSTALL_HINT}")
     try:
         data = json.loads(raw.decode("utf-8"))
+    except RecursionError:
+        raise ModelError(f"the Argos package index at {url} is nested too deeply to be an index; check the index URL or {_INSTALL_HINT}") from None
     except (UnicodeDecodeError, ValueError) as exc:
         raise ModelError(f"the Argos package index at {url} is not valid JSON ({exc}); check the index URL or {_INSTALL_HINT}") from None
     packages = parse_index(data, url)
@@ -305,9 +381,11 @@ def remote_size(pkg: AvailablePackage, timeout: float = 5.0) -> int | None:
     if pkg.size is not None:
         return pkg.size
     for link in pkg.links:
+        if urllib.parse.urlsplit(link).scheme.lower() not in _SCHEMES:
+            continue  # never look at local files or other schemes
         try:
             request = urllib.request.Request(link, method="HEAD")
-            with urllib.request.urlopen(request, timeout=timeout) as response:
+            with _OPENER.open(request, timeout=timeout) as response:
                 length = response.headers.get("Content-Length")
             if length and length.isdigit():
                 return int(length)
@@ -326,6 +404,30 @@ def with_size(pkg: AvailablePackage, timeout: float = 5.0) -> AvailablePackage:
 # --------------------------------------------------------------------------- download
 
 
+class _HttpOnlyRedirects(urllib.request.HTTPRedirectHandler):
+    """Follow a redirect only to another http(s) URL (never ``file:``, ``ftp:``...)."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[no-untyped-def]
+        if urllib.parse.urlsplit(newurl).scheme.lower() not in _SCHEMES:
+            raise urllib.error.URLError(f"redirected to {newurl.split(':', 1)[0]}: link, only https/http are followed")
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+_OPENER = urllib.request.build_opener(_HttpOnlyRedirects)
+
+
+def download_limit(pkg: AvailablePackage) -> int:
+    """The most bytes a download of ``pkg`` may have: its declared size plus a margin, else
+    :data:`MAX_DOWNLOAD`."""
+    if pkg.size is None:
+        return MAX_DOWNLOAD
+    return min(MAX_DOWNLOAD, int(pkg.size * (1 + SIZE_MARGIN)) + SIZE_SLACK)
+
+
+class _Refused(Exception):
+    """A link whose answer must not be installed (wrong scheme, too long, wrong checksum)."""
+
+
 def download(
     pkg: AvailablePackage,
     dest_dir: Path,
@@ -338,7 +440,9 @@ def download(
     Streams to a hidden temporary file in ``dest_dir``, calling
     ``progress(bytes_done, total)`` (total from Content-Length, else
     ``pkg.size``, else None) after every chunk; tries each link in turn; a
-    short body is an error. The finished file is renamed into place as
+    short body is an error. Only ``https``/``http`` links are followed; a body
+    longer than :func:`download_limit` is cut off and refused, and the file's
+    sha256 must be the index's when it gives one. The finished file is renamed into place as
     ``<name>-<version>.argosmodel``. ``timeout`` is per network operation.
     """
     dest_dir = Path(dest_dir)
@@ -348,14 +452,24 @@ def download(
         raise ModelError(f"cannot create {dest_dir} ({exc.strerror or exc}); check its permissions") from None
     safe_version = re.sub(r"[^0-9A-Za-z_.-]", "_", pkg.version) or "0"
     final = dest_dir / f"{pkg.name}-{safe_version}.argosmodel"
+    limit = download_limit(pkg)
     errors: list[str] = []
+    refused: list[str] = []
     for link in pkg.links:
+        scheme = urllib.parse.urlsplit(link).scheme.lower()
+        if scheme not in _SCHEMES:
+            refused.append(f"{link}: a {scheme or 'local'}: link; only https/http links are downloaded")
+            continue
         fd, tmp_name = tempfile.mkstemp(dir=dest_dir, prefix=".download-", suffix=".part")
         tmp = Path(tmp_name)
         try:
-            with os.fdopen(fd, "wb") as out, urllib.request.urlopen(link, timeout=timeout) as response:
+            digest = hashlib.sha256()
+            with os.fdopen(fd, "wb") as out, _OPENER.open(link, timeout=timeout) as response:
                 length = response.headers.get("Content-Length")
-                total = int(length) if length and length.isdigit() else pkg.size
+                declared = int(length) if length and length.isdigit() and len(length) < 20 else None
+                if declared is not None and declared > limit:
+                    raise _Refused(f"{link}: the server announces {declared:,} bytes, more than the {limit:,} the index allows")
+                total = declared if declared is not None else pkg.size
                 done = 0
                 if progress:
                     progress(0, total)
@@ -363,18 +477,31 @@ def download(
                     chunk = response.read(_CHUNK)
                     if not chunk:
                         break
-                    out.write(chunk)
                     done += len(chunk)
+                    if done > limit:
+                        raise _Refused(f"{link}: the download passed {limit:,} bytes, more than the index declares ({pkg.size if pkg.size is not None else 'no size'}); stopped")
+                    out.write(chunk)
+                    digest.update(chunk)
                     if progress:
                         progress(done, total)
-            if length and length.isdigit() and done != int(length):
-                raise OSError(f"got {done} of {length} bytes")
+            if declared is not None and done != declared:
+                raise OSError(f"got {done} of {declared} bytes")
+            if pkg.sha256 is not None and digest.hexdigest() != pkg.sha256:
+                raise _Refused(f"{link}: sha256 {digest.hexdigest()[:12]}... is not the index's {pkg.sha256[:12]}...")
             os.replace(tmp, final)
             return final
-        except (urllib.error.URLError, OSError, ValueError) as exc:
+        except _Refused as exc:
+            refused.append(str(exc))
+            tmp.unlink(missing_ok=True)
+        except (urllib.error.URLError, OSError, ValueError, http.client.HTTPException) as exc:
             errors.append(f"{link}: {getattr(exc, 'reason', None) or exc}")
             tmp.unlink(missing_ok=True)
     lang = _our_code(pkg.from_code)
+    if refused:
+        raise ModelError(
+            f"refused to install {pkg.name} {pkg.version}: {'; '.join(refused + errors)}; nothing was installed. "
+            f"Check the index URL, or download the package yourself and run: workbench models install {lang} --file PKG.argosmodel"
+        )
     detail = "; ".join(errors) if errors else "the index lists no links"
     raise ModelError(
         f"cannot download {pkg.name} {pkg.version} ({detail}); download it yourself and run: "
@@ -415,10 +542,16 @@ def _validate_zip(path: Path | str, zf: zipfile.ZipFile, fix: str = _REDOWNLOAD)
         raise _bad(path, f"hidden top-level directory {top!r}", fix)
     if f"{top}/metadata.json" not in names:
         raise _bad(path, f"no {top}/metadata.json", fix)
+    total = sum(info.file_size for info in zf.infolist())
+    if total > MAX_UNPACKED:
+        raise _bad(path, f"it would unpack to {total / 1024**3:.1f} GiB (more than {MAX_UNPACKED // 1024**3} GiB)", fix)
     try:
-        meta = json.loads(zf.read(f"{top}/metadata.json").decode("utf-8"))
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise _bad(path, f"{top}/metadata.json is not valid JSON ({exc})", fix) from None
+        with zf.open(f"{top}/metadata.json") as fh:
+            meta = json.loads(_read_capped(fh, MAX_METADATA, f"{top}/metadata.json").decode("utf-8"))
+    except RecursionError:
+        raise _bad(path, f"{top}/metadata.json is nested too deeply", fix) from None
+    except (ValueError, UnicodeDecodeError, zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        raise _bad(path, f"{top}/metadata.json is not valid JSON ({str(exc)[:200]})", fix) from None
     if not isinstance(meta, dict):
         raise _bad(path, f"{top}/metadata.json is not a JSON object", fix)
     for key in ("from_code", "to_code"):
@@ -426,6 +559,9 @@ def _validate_zip(path: Path | str, zf: zipfile.ZipFile, fix: str = _REDOWNLOAD)
             raise _bad(path, f"{top}/metadata.json has no {key}", fix)
     if (meta.get("type") or "translate") != "translate":
         raise _bad(path, f"it is a {meta.get('type')!r} package, not a translate package", fix)
+    version = meta.get("package_version")
+    if version is not None and (not isinstance(version, (str, int, float)) or isinstance(version, bool) or len(str(version)) > MAX_VERSION_CHARS):
+        raise _bad(path, f"{top}/metadata.json has a package_version that is not a short version such as \"1.9\"", fix)
     if f"{top}/model/model.bin" not in names:
         raise _bad(path, f"no {top}/model/model.bin", fix)
     if f"{top}/sentencepiece.model" not in names and f"{top}/bpe.model" not in names:

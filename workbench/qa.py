@@ -11,6 +11,7 @@ import re
 import threading
 from collections import Counter
 
+from workbench.formats.tags import tag_flags
 from workbench.glossary import Glossary, Hit, contains_term
 from workbench.store import TermUse
 
@@ -77,6 +78,7 @@ def flags_for(source: str, target: str, uses: list[TermUse], *, source_lang: str
             target = target.replace(en, " ", n)
         missing = _missing_numbers(source, target)
         flags.extend(f"number:{n}" for n in missing)
+        flags.extend(tag_flags(source, target))  # .docx/.html placeholders lost or added (workbench.formats.tags)
     return sorted(set(flags), key=flags.index)
 
 

@@ -12,7 +12,7 @@ mismatch raises a ``StoreError`` starting with ``stale:``), applies the change, 
 touched segments' glossary terms and QA flags, appends to each touched segment's ``history``
 (old and new English and status, who — ``who``, else $WORKBENCH_REVIEWER, else the OS user —
 and when), saves atomically (re-dumping only the touched segments) and updates the project
-index — all under a short per-file lock ``translations/.<stem>.lock``.
+index — all under a short per-file lock ``translations/.locks/<stem>.lock``.
 
 Nothing a person did is lost: :func:`undo` restores the version before the last change (a
 split is joined again, a merge split again); changes that replace an edited or approved
@@ -39,6 +39,7 @@ from typing import Any, Callable, Iterable, Iterator
 from workbench import files, qa, store
 from workbench.errors import InputError, StoreError, WorkbenchError
 from workbench.glossary import Glossary, Hit
+from workbench.ingest import document_name
 
 LOCK_TIMEOUT = 10.0  # seconds; a change is a load + save, so this only waits out another change
 
@@ -57,33 +58,45 @@ class Opened:
 
 
 def stem_of(doc: str | Path) -> str:
-    """The stem of a DOC given as a source path (seeds/x.txt), a yaml path or a stem."""
+    """The document name of a DOC given as a source path (seeds/x.txt), a yaml path or a name
+    (the one rule: :func:`workbench.ingest.document_name`; a prefix is resolved by :func:`path_of`)."""
     name = Path(str(doc)).name
-    stem = Path(name).stem if "." in name else name
+    stem = name[:-5] if name.lower().endswith(".yaml") and len(name) > 5 else document_name(name)
     if not stem or stem.startswith("."):
         raise InputError(f"{doc}: not a document name; give a source path or its stem (see `workbench status`)")
     return stem
 
 
 def path_of(out_dir: Path, doc: str | Path) -> Path:
-    stem = stem_of(doc)
-    path = store.path_for(out_dir, stem)
-    if not path.exists():
-        if not out_dir.is_dir():
-            raise StoreError(f"{out_dir}: no translations directory; run `workbench translate` first")
-        raise StoreError(f"{doc}: no translations file {path}; run `workbench translate {doc}` first")
-    return path
+    """DOC's translations file (DOC: source path, yaml path, name or unique prefix of a name)."""
+    return store.find_document(out_dir, doc)
 
 
 def open_doc(out_dir: Path, doc: str | Path) -> Opened:
     """Read DOC's translations file (DOC: source path or stem) with the digest of the bytes read."""
-    path = path_of(out_dir, doc)
+    return open_path(path_of(out_dir, doc))
+
+
+def open_path(path: Path) -> Opened:
+    """Read the translations file ``path`` with the digest of the bytes read."""
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise StoreError(f"{path}: not UTF-8 text; restore it from version control or delete it to start over") from None
-    return Opened(stem=path.stem, path=path, doc=store.loads(text, str(path)), digest=hashlib.sha256(raw).hexdigest())
+    return Opened(stem=path.name[:-5], path=path, doc=store.loads(text, str(path)), digest=hashlib.sha256(raw).hexdigest())
+
+
+def check_text(text: str, what: str) -> None:
+    """InputError unless ``text`` is valid Unicode: a lone surrogate (undecodable bytes in a
+    command line, ``"\\ud800"`` in JSON) cannot be stored in a UTF-8 file."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise InputError(
+            f"{what} is not valid text: a lone surrogate (U+{ord(text[exc.start]):04X}) at character {exc.start + 1}; "
+            "send UTF-8 (check the terminal's encoding, e.g. LANG=C.UTF-8)"
+        ) from None
 
 
 def find_segment(doc: store.StoredDocument, seg_id: str, name: str = "") -> int:
@@ -208,12 +221,24 @@ class Change:
     summary: dict[str, Any] = field(default_factory=dict)  # the document's summary now (counts, flags)
 
 
+#: Per-file locks live in their own hidden directory, so no document name (``workbench.txt``
+#: included) can collide with a lock, the project lock ``.workbench.lock`` among them.
+LOCK_DIR = ".locks"
+
+
+def lock_path(out_dir: Path, stem: str) -> Path:
+    """The lock file guarding ``translations/<stem>.yaml`` (created with its directory)."""
+    directory = out_dir / LOCK_DIR
+    directory.mkdir(exist_ok=True)
+    return directory / f"{stem}.lock"
+
+
 @contextmanager
 def file_lock(out_dir: Path, stem: str) -> Iterator[None]:
     """The short per-file lock every writer of ``translations/<stem>.yaml`` takes around load-check-save."""
     from filelock import FileLock, Timeout
 
-    lock = FileLock(str(out_dir / f".{stem}.lock"), timeout=LOCK_TIMEOUT)
+    lock = FileLock(str(lock_path(out_dir, stem)), timeout=LOCK_TIMEOUT)
     try:
         lock.acquire()
     except Timeout:
@@ -429,6 +454,7 @@ def _apply(
 
 def edit(out_dir: Path, doc: str | Path, seg_id: str, text: str, expected_digest: str | None = None, glossary: Glossary | None = None, who: str | None = None) -> Change:
     """Set a segment's English to ``text``; its status becomes ``edited``."""
+    check_text(text, "the new English")
     text = text.strip()
     if not text:
         raise InputError("the new target is empty; give the English text (or use revert to go back to the machine draft)")
@@ -682,6 +708,7 @@ def _restore(seg: store.Segment, old: dict[str, Any]) -> None:
 
 def add_note(out_dir: Path, doc: str | Path, seg_id: str, text: str, expected_digest: str | None = None, *, who: str | None = None) -> Change:
     """Add a reviewer's note to a segment (kept as ``notes: [{text, by, at}]``; exported to XLIFF)."""
+    check_text(text, "the note")
     text = text.strip()
     if not text:
         raise InputError("the note is empty; give its text")

@@ -50,6 +50,8 @@ STATIC = {"/": ("index.html", "text/html; charset=utf-8"), "/index.html": ("inde
 ACTIONS = ("edit", "approve", "revert", "split", "merge", "undo", "note", "reattach", "dismiss", "replace")
 MAX_BODY = 1_000_000
 MAX_MATCH_IDS = 20
+#: Seconds a connection may sit idle (or dribble a request) before the server closes it.
+IDLE_TIMEOUT = 30.0
 #: A document stem as a file name: no path separators, no leading dot, no control characters.
 _STEM = re.compile(r"^[^./\\\x00-\x1f\x7f][^/\\\x00-\x1f\x7f]*$")
 _SECURITY_HEADERS = {
@@ -67,7 +69,7 @@ class ReviewServer(ThreadingHTTPServer):
 
     def __init__(self, out_dir: Path, docs: list[str] | None, port: int, glossary: Glossary | None, glossary_path: Path | None = None, reviewer: str | None = None) -> None:
         self.out_dir = out_dir
-        self.only = [review.stem_of(d) for d in docs] if docs else None
+        self.only = [review.path_of(out_dir, d).name[:-5] for d in docs] if docs else None
         self._glossary = glossary
         self.glossary_path = glossary_path
         self.reviewer = reviewer
@@ -103,6 +105,16 @@ class ReviewServer(ThreadingHTTPServer):
         if self.only is not None:
             stems = [s for s in stems if s in self.only]
         return stems
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that went away (closed the tab, reset, timed out) is not an error worth a
+        traceback; anything else is one line on stderr, never a traceback in the terminal."""
+        import sys
+
+        exc = sys.exc_info()[1]
+        if isinstance(exc, (ConnectionError, TimeoutError)):
+            return
+        print(f"review server: {type(exc).__name__} while answering {client_address[0]}: {exc}", file=sys.stderr)
 
     def static(self, name: str) -> bytes:
         data = self.static_cache.get(name)
@@ -213,12 +225,33 @@ def change_payload(change: review.Change, glossary: Glossary, structural: bool) 
     return out
 
 
+def parse_body(raw: bytes) -> tuple[dict[str, Any] | None, str]:
+    """A POST body as a JSON object, or (None, why not) for a 400: not UTF-8, not JSON, not an
+    object, nested deeper than the parser can go (RecursionError), or holding a lone surrogate
+    (``"\\ud800"``: valid JSON, but no text a file can store)."""
+    try:
+        body = json.loads(raw.decode("utf-8"))
+    except RecursionError:
+        return None, "the request body is nested too deeply; send a flat JSON object"
+    except (ValueError, UnicodeDecodeError):
+        return None, "the request body is not a JSON object"
+    if not isinstance(body, dict):
+        return None, "the request body is not a JSON object"
+    try:
+        json.dumps(body, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return None, "the request body holds a lone surrogate (\\ud800-\\udfff), which is not text; send valid Unicode"
+    except (RecursionError, ValueError):
+        return None, "the request body is nested too deeply; send a flat JSON object"
+    return body, ""
+
+
 class Handler(BaseHTTPRequestHandler):
     server: ReviewServer
     server_version = "workbench-review"
     sys_version = ""
     protocol_version = "HTTP/1.1"
-    timeout = 60  # an idle connection is closed, not kept forever
+    timeout = IDLE_TIMEOUT  # socket timeout (StreamRequestHandler.setup): idle connections are closed
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - quiet: the terminal shows only the URL
         pass
@@ -386,13 +419,9 @@ class Handler(BaseHTTPRequestHandler):
             length = -1
         if not 0 < length <= MAX_BODY:
             return self._error(HTTPStatus.BAD_REQUEST, "missing or too large request body")
-        try:
-            body = json.loads(self.rfile.read(length).decode("utf-8"))
-            if not isinstance(body, dict):
-                raise ValueError
-            _no_surrogates(body)
-        except (ValueError, UnicodeDecodeError, RecursionError):
-            return self._error(HTTPStatus.BAD_REQUEST, "the request body is not a JSON object of text")
+        body, problem = parse_body(self.rfile.read(length))
+        if body is None:
+            return self._error(HTTPStatus.BAD_REQUEST, problem)
         if glossary_add:
             return self._glossary_add(body)
         assert m is not None and stem is not None
@@ -565,18 +594,3 @@ def cedict_lookup(text: str) -> list[dict[str, Any]]:
         else:
             pos += 1
     return out
-
-
-def _no_surrogates(value: Any, depth: int = 0) -> None:
-    """Refuse lone surrogates (they cannot be written as UTF-8) and absurd nesting."""
-    if depth > 20:
-        raise ValueError("nested too deep")
-    if isinstance(value, str):
-        value.encode("utf-8")
-    elif isinstance(value, dict):
-        for k, v in value.items():
-            _no_surrogates(k, depth + 1)
-            _no_surrogates(v, depth + 1)
-    elif isinstance(value, list):
-        for v in value:
-            _no_surrogates(v, depth + 1)

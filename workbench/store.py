@@ -19,9 +19,9 @@ from typing import Any
 import yaml
 
 from workbench import files
-from workbench.errors import StoreError
-from workbench.ingest import LANGS
-from workbench.yaml_guard import NoAliasLoader, shown
+from workbench.errors import InputError, StoreError
+from workbench.ingest import LANGS, document_name, is_hidden_name
+from workbench.yaml_guard import NoAliasLoader, StrictLoader, shown
 
 STATUSES: tuple[str, ...] = ("draft", "edited", "approved")
 HUMAN_STATUSES: frozenset[str] = frozenset({"edited", "approved"})
@@ -68,6 +68,8 @@ class Segment:
     flags: list[str] = field(default_factory=list)
     note: str = ""  # a reviewer's comment (legacy single note; new notes go to `notes`)
     confidence: float | None = None  # alignment confidence (0..1) of a human translation aligned by `workbench align`
+    kind: str = ""  # .docx/.html block type: heading, cell, caption, list, footnote... ("" = plain text)
+    conflicts: list[dict[str, str]] = field(default_factory=list)  # imported targets not applied over human work (workbench import)
     #: reviewers' notes, oldest first: {"text", "by", "at"} (exported as XLIFF <note from="translator">)
     notes: list[dict[str, str]] = field(default_factory=list)
     #: every change a person made, oldest first: {"at", "by", "action", "status", "target",
@@ -93,6 +95,10 @@ class Segment:
             d["note"] = self.note
         if self.confidence is not None:
             d["confidence"] = round(float(self.confidence), 3)
+        if self.kind:
+            d["kind"] = self.kind
+        if self.conflicts:
+            d["conflicts"] = [dict(c) for c in self.conflicts]
         if self.notes:
             d["notes"] = [dict(n) for n in self.notes]
         if self.history:
@@ -174,7 +180,48 @@ def is_human(seg: Segment) -> bool:
 
 
 def path_for(out_dir: Path, stem: str) -> Path:
+    """The translations file of the document named ``stem`` (see :func:`workbench.ingest.document_name`)."""
     return out_dir / f"{stem}.yaml"
+
+
+def stems(out_dir: Path) -> list[str]:
+    """The names of the documents in ``out_dir`` (its ``*.yaml`` files; hidden ones are not documents)."""
+    return sorted(p.name[:-5] for p in out_dir.glob("*.yaml") if not is_hidden_name(p.name) and p.is_file())
+
+
+def find_document(out_dir: Path, doc: str | Path) -> Path:
+    """The translations file a user means by DOC: a source path (``seeds/A.RES.75.1.txt``), a
+    translations file (``translations/x.yaml``), a document name, or a unique prefix of one
+    (``000``). The one naming rule of every command, the review page and exports.
+
+    Raises InputError for a hidden name or an ambiguous prefix, StoreError (with "did you
+    mean ...") when nothing matches.
+    """
+    raw = str(doc)
+    name = Path(raw).name
+    if not name or raw.endswith(("/", "\\")):
+        raise InputError(f"{doc!r}: not a document name; give a source path, its name or a prefix of it (see `workbench status`)")
+    if is_hidden_name(name):
+        raise InputError(f"{doc}: a document name cannot start with a dot (hidden files are not documents); rename the file without the leading dot")
+    if not out_dir.is_dir():
+        raise StoreError(f"{out_dir}: no translations directory; run `workbench translate` first")
+    base = name[:-5] if name.lower().endswith(".yaml") and len(name) > 5 else document_name(name)
+    for candidate in dict.fromkeys((name, base)):
+        path = path_for(out_dir, candidate)
+        if path.is_file():
+            return path
+    known = stems(out_dir)
+    matches = [s for s in known if s.startswith(base)]
+    if len(matches) == 1:
+        return path_for(out_dir, matches[0])
+    if len(matches) > 1:
+        shown_ = ", ".join(matches[:5]) + (", ..." if len(matches) > 5 else "")
+        raise InputError(f"{doc}: {len(matches)} documents start with {base!r} ({shown_}); give more of the name")
+    import difflib
+
+    close = difflib.get_close_matches(base, known, n=3, cutoff=0.6)
+    hint = f"did you mean {' or '.join(close)}? Or run" if close else "run"
+    raise StoreError(f"{doc}: no translations file {path_for(out_dir, base)}; {hint} `workbench translate {doc}` first (`workbench status` lists the documents)")
 
 
 def _dump(value: Any) -> str:
@@ -253,12 +300,15 @@ def loads(raw: str, name: str) -> StoredDocument:
         )
     try:
         # no "&" anywhere: no anchor, so no alias either, and the plain loader is faster
-        data = yaml.load(raw, Loader=NoAliasLoader if "&" in raw else _Loader)
+        # StrictLoader: a key given twice or an absurdly long integer is an error, not "last one wins"
+        data = yaml.load(raw, Loader=NoAliasLoader if "&" in raw else StrictLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise StoreError(f"{name}: invalid YAML{where}: {problem}; fix the file by hand (nothing was overwritten)") from None
+    except (ValueError, RecursionError, MemoryError) as exc:  # a value no YAML error covers
+        raise StoreError(f"{name}: invalid value ({type(exc).__name__}); fix the file by hand (nothing was overwritten)") from None
     return from_data(data, name)
 
 
@@ -376,7 +426,17 @@ def _segment_from_dict(d: Any, name: str, index: int, section: str = "segments")
         confidence=None if confidence is None else float(confidence),
         notes=[{k: _str(v, name, f"{label} note {k}") for k, v in n.items()} for n in notes],
         history=history,
+        kind=_str(d.get("kind"), name, f"{label} kind"),
+        conflicts=_conflicts(d.get("conflicts"), name, label),
     )
+
+
+def _conflicts(value: Any, name: str, label: str) -> list[dict[str, str]]:
+    if not value:
+        return []
+    if not isinstance(value, list) or not all(isinstance(c, dict) for c in value):
+        raise StoreError(f"{name}: {label} `conflicts` must be a list of mappings; fix the file by hand (nothing was overwritten)")
+    return [{str(k): _str(v, name, f"{label} conflict {k}") for k, v in c.items()} for c in value]
 
 
 def _records(value: Any, name: str, label: str, what: str) -> list[dict[str, Any]]:
@@ -440,15 +500,8 @@ def list_files(out_dir: Path, docs: list[str] | None = None) -> list[Path]:
     if not out_dir.is_dir():
         raise StoreError(f"{out_dir}: no translations directory; run `workbench translate` first")
     if not docs:
-        return sorted(p for p in out_dir.glob("*.yaml") if not p.name.startswith("."))
-    out = []
-    for d in docs:
-        stem = Path(d).stem
-        p = path_for(out_dir, stem)
-        if not p.exists():
-            raise StoreError(f"{d}: no translations file {p}; run `workbench translate {d}` first")
-        out.append(p)
-    return out
+        return [path_for(out_dir, s) for s in stems(out_dir)]
+    return list(dict.fromkeys(find_document(out_dir, d) for d in docs))
 
 
 def summary(out_dir: Path, docs: list[str] | None = None) -> list[DocumentStatus]:

@@ -338,6 +338,8 @@ def _merge(plan: _Plan, old: store.StoredDocument | None, glossary: Glossary, jo
         else:
             sid = store.segment_id(sent.prefix, sent.text, sent.suffix, taken)
         base = dict(id=sid, source=sent.text, prefix=sent.prefix, suffix=sent.suffix, gap=gap, paragraph=sent.paragraph)
+        base["kind"] = plan.doc.kinds[sent.paragraph] if sent.paragraph < len(plan.doc.kinds) else ""  # .docx/.html block type
+        base["conflicts"] = list(prev.conflicts) if prev is not None else []  # imported targets waiting for the reviewer
         if not sent.text:
             segments.append(store.Segment(target="", **base))
             continue
@@ -461,8 +463,10 @@ def translate_documents(
     """Translate every document in ``paths`` into ``out_dir``, keeping human edits."""
     from filelock import FileLock, Timeout
 
-    files = discover(paths)
+    hidden: list[Path] = []
+    files = discover(paths, hidden)
     glossary, notices = load_glossary(glossary_path)
+    notices += [f"skipped {h}: a name starting with a dot is a hidden file, not a document; rename it without the dot to translate it" for h in hidden]
     for n in notices:
         notify(n)
     docs = [read_document(p, lang, encoding) for p in files]
@@ -525,6 +529,8 @@ def _run(docs, glossary, out_dir, engine_name, download, index_url, engine_optio
         chosen[lang] = choose_engine(
             lang, engine_name, download=download, index=index, engine_options=engine_options, notify=note, download_progress=download_progress
         )
+    for chosen_engine in chosen.values():  # load models while the documents are segmented and matched
+        getattr(chosen_engine, "preload", lambda: None)()
     results_by: dict[int, DocumentResult] = {}
     for i in sorted(maybe_same):
         doc, path = docs[i], paths[i]
@@ -599,6 +605,12 @@ def _unchanged_result(doc: Document, path: Path, engine: Engine, summary: dict, 
     )
 
 
+def _replan(plan: _Plan, old: store.StoredDocument | None, glossary: Glossary) -> None:
+    """Segment ``plan``'s document again against ``old`` (the file as it is now on disk)."""
+    plan.sentences = _sentences(plan.doc, old)
+    plan.hits = glossary.find_all([s.text for s in plan.sentences], plan.doc.lang) if plan.doc.lang != TARGET_LANG else [[] for _ in plan.sentences]
+
+
 def _write(plan: _Plan, old: store.StoredDocument | None, glossary: Glossary, jobs: dict[str, _Job], memory: dict[str, str], idx=None) -> DocumentResult:  # type: ignore[no-untyped-def]
     """Merge and write one document; if someone saved the file meanwhile, merge again with theirs."""
     result = DocumentResult(
@@ -637,6 +649,10 @@ def _write(plan: _Plan, old: store.StoredDocument | None, glossary: Glossary, jo
                 return result
             digest = store.file_digest(plan.out_path)  # a reviewer saved meanwhile: merge with that
             old = store.load(plan.out_path)
+        # Whatever the reviewer saved wins, their segmentation included: the sentences were planned
+        # from the file as it was, so a split or merge saved since would not match them, and the
+        # reviewer's segments would go to `orphans` with a fresh draft of the old sentence in their place.
+        _replan(plan, old, glossary)
         fresh = [jobs[fp] for fp in _pending(plan, old, jobs, memory)]
         run_jobs(plan.engine, fresh, glossary=glossary)
     raise WorkbenchError(f"{plan.out_path}: the file kept changing while it was being written; run translate again")

@@ -93,8 +93,57 @@ def _flow_depth(text: str) -> int:
     return deepest
 
 
-class NoAliasLoader(_Parser):  # type: ignore[misc, valid-type]
-    """Safe loading that refuses an alias (``*name``) of a list or mapping.
+#: Longest integer scalar accepted (digits and signs/underscores). Python refuses to convert more
+#: than 4,300 digits (ValueError, not a YAML error); no workbench value needs more than 20.
+MAX_INT_CHARS = 100
+
+
+class StrictLoader(_Parser):  # type: ignore[misc, valid-type]
+    """Safe loading (libyaml's parser when available) that refuses what a person's hand edit can
+    silently get wrong: a key given twice in one mapping (PyYAML keeps the last one, so a
+    reviewer's ``status: approved`` or ``target:`` would vanish without a word) and an integer
+    too long to be a number we use (Python's int-string limit would raise a bare ValueError).
+
+    Both are ``ConstructorError``s with the line and column of the offending key or value, so
+    every caller reports them like any other YAML error. Merge keys (``<<``) may still be
+    overridden by an explicit key, as YAML intends.
+    """
+
+    def construct_mapping(self, node: yaml.Node, deep: bool = False) -> Any:
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[Any, yaml.Node] = {}
+            for key_node, _value in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    continue
+                key = self.construct_object(key_node, deep=False)
+                try:
+                    first = seen.setdefault(key, key_node)
+                except TypeError:  # an unhashable key: the base class reports it
+                    continue
+                if first is not key_node:
+                    line = first.start_mark.line + 1 if first.start_mark is not None else 0
+                    start = node.start_mark.line + 1 if node.start_mark is not None else 0
+                    raise yaml.constructor.ConstructorError(
+                        "while constructing a mapping", node.start_mark,
+                        f"key {shown(key)} appears twice in the mapping at line {start} (first at line {line}); keep one of the two",
+                        key_node.start_mark,
+                    )
+        return super().construct_mapping(node, deep)
+
+    def construct_yaml_int(self, node: yaml.Node) -> Any:
+        value = str(getattr(node, "value", ""))
+        if len(value) > MAX_INT_CHARS:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"an integer {len(value)} characters long is not a number workbench uses; quote it if it is text", node.start_mark
+            )
+        return super().construct_yaml_int(node)
+
+
+StrictLoader.add_constructor("tag:yaml.org,2002:int", StrictLoader.construct_yaml_int)
+
+
+class NoAliasLoader(StrictLoader):
+    """:class:`StrictLoader` that also refuses an alias (``*name``) of a list or mapping.
 
     Our files never contain one, and a few lines of nested aliases ("billion laughs") expand
     to billions of strings as soon as anything walks or prints the value.

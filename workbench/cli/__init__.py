@@ -11,6 +11,8 @@ import click
 
 from workbench import __version__
 from workbench.cli.align import align, evaluate
+from workbench.cli.build import build
+from workbench.cli.importer import import_cmd, resolve_cmd
 from workbench.cli.documents import detect, segment, status, translate
 from workbench.cli.glossary import glossary
 from workbench.cli.models import models
@@ -30,7 +32,7 @@ def cli() -> None:
 
 
 
-for _command in (translate, status, segment, models, detect, review, export, align, evaluate, glossary):
+for _command in (translate, status, segment, models, detect, review, export, align, evaluate, glossary, build, import_cmd, resolve_cmd):
     cli.add_command(_command)
 
 

@@ -12,28 +12,59 @@ from typing import Any, Callable, TypeVar
 
 import click
 
-from workbench.errors import WorkbenchError
+from workbench.errors import FileAccessError, WorkbenchError, describe_os_error
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
 class WorkbenchClickError(click.ClickException):
-    def __init__(self, message: str, exit_code: int) -> None:
+    """A one-line error and its exit code. With ``--json`` it is also printed as
+    ``{"error": ..., "exit_code": ...}`` on stdout, where a script reads results; the
+    ``Error: ...`` line on stderr stays for the person watching."""
+
+    def __init__(self, message: str, exit_code: int, as_json: bool = False) -> None:
         super().__init__(message)
         self.exit_code = exit_code
+        self.as_json = as_json
+
+    def show(self, file: Any = None) -> None:
+        if self.as_json:
+            click.echo(json.dumps({"error": self.message, "exit_code": self.exit_code}, ensure_ascii=False))
+        super().show(file)
+
+
+def _one_line(text: str, fallback: str) -> str:
+    line = text.splitlines()[0] if text else fallback
+    # never let a lone surrogate (from undecodable argv bytes) break the error message itself
+    return line.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def handle_errors(fn: F) -> F:
-    """Turn the library's exceptions into one-line ``Error: ...`` messages."""
+    """Turn the library's exceptions, and the operating system's refusals (disk full, read-only,
+    no permission), into one-line ``Error: ...`` messages with the path and the fix and a
+    non-zero exit; as JSON when the command has ``--json`` and it was given."""
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        as_json = bool(kwargs.get("as_json"))
+
+        def fail(message: str, code: int) -> WorkbenchClickError:
+            return WorkbenchClickError(_one_line(message, "error"), code, as_json)
+
         try:
             return fn(*args, **kwargs)
         except WorkbenchError as exc:
-            raise WorkbenchClickError(str(exc).splitlines()[0] if str(exc) else type(exc).__name__, exc.exit_code) from None
+            raise fail(str(exc) or type(exc).__name__, exc.exit_code) from None
         except KeyboardInterrupt:
-            raise WorkbenchClickError("interrupted; files in translations/ are the old or the new version, never half-written", 130) from None
+            raise fail("interrupted; files in translations/ are the old or the new version, never half-written", 130) from None
+        except click.ClickException as exc:
+            if not as_json:
+                raise
+            raise fail(exc.format_message(), exc.exit_code) from None
+        except OSError as exc:
+            raise fail(describe_os_error(exc), FileAccessError.exit_code) from None
+        except RecursionError:
+            raise fail("the input is nested too deeply to read; give plain text or flat JSON", 2) from None
 
     return wrapper  # type: ignore[return-value]
 
@@ -43,6 +74,23 @@ def fail_for_broken(errors: list[str]) -> None:
     if errors:
         more = f" (and {len(errors) - 1} more unreadable translations file{'s' if len(errors) > 2 else ''}; see `workbench status`)" if len(errors) > 1 else ""
         raise WorkbenchClickError(errors[0] + more, 4)
+
+
+#: The most a command reads from standard input (a segment's English, a passage list).
+MAX_STDIN = 64 * 1024 * 1024
+
+
+def read_stdin_text(what: str) -> str:
+    """Standard input as UTF-8 text, bounded; InputError (one line) if it is not UTF-8."""
+    from workbench.errors import InputError
+
+    data = sys.stdin.buffer.read(MAX_STDIN + 1)
+    if len(data) > MAX_STDIN:
+        raise InputError(f"standard input: more than {MAX_STDIN // (1024 * 1024)} MiB for {what}; give less text")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"standard input: {what} is not UTF-8 (byte {exc.start}); send UTF-8 text") from None
 
 
 def echo_json(data: object) -> None:

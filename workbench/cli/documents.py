@@ -33,9 +33,10 @@ from workbench.cli.base import (
 @click.option("--intra-threads", type=click.IntRange(0, 64), default=None, help="Argos: threads per batch [default: cores/inter].")
 @click.option("--batch-tokens", type=click.IntRange(16, 1_000_000), default=None, help="Argos: max padded source tokens per batch [default: 512].")
 @click.option("--batch-sentences", type=click.IntRange(1, 100_000), default=None, help="Argos: max sentences per batch [default: 256].")
+@click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", show_default=True, help="Argos: a CUDA GPU when one is present (auto), or force cpu/cuda.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary for scripts.")
 @handle_errors
-def translate(docs: tuple[Path, ...], engine: str, glossary_path: Path | None, out_dir: Path, lang: str | None, encoding: str | None, no_download: bool, index_url: str | None, beam: int | None, inter_threads: int | None, intra_threads: int | None, batch_tokens: int | None, batch_sentences: int | None, as_json: bool) -> None:
+def translate(docs: tuple[Path, ...], engine: str, glossary_path: Path | None, out_dir: Path, lang: str | None, encoding: str | None, no_download: bool, index_url: str | None, beam: int | None, inter_threads: int | None, intra_threads: int | None, batch_tokens: int | None, batch_sentences: int | None, device: str, as_json: bool) -> None:
     """Machine-translate DOCS (files or directories; default seeds/) into OUT.
 
     Human edits (status edited/approved) are never overwritten; unchanged drafts
@@ -46,13 +47,14 @@ def translate(docs: tuple[Path, ...], engine: str, glossary_path: Path | None, o
         workbench translate
         workbench translate seeds/000_093349a39d32f8f2.txt --engine copy --json
         workbench translate --inter-threads 2 --intra-threads 1 --batch-tokens 512
+        workbench translate --device cuda          # on a machine with an NVIDIA GPU
 
     The Argos defaults (threads, batch size) are the fastest measured on
     2 cores; see README, Performance.
     """
     from workbench.translate import translate_documents
 
-    options: dict[str, object] = {}
+    options: dict[str, object] = {"device": device} if device != "auto" else {}
     for key, value in (("beam_size", beam), ("inter_threads", inter_threads), ("intra_threads", intra_threads), ("max_batch_tokens", batch_tokens), ("chunk_size", batch_sentences)):
         if value is not None:
             options[key] = value
@@ -121,6 +123,8 @@ def status(docs: tuple[str, ...], out_dir: Path, as_json: bool) -> None:
     from workbench.store import status_rows
 
     rows, errors = status_rows(out_dir, list(docs) or None)
+    for hidden in sorted(out_dir.glob(".*.yaml")) if not docs else []:  # e.g. written by an older workbench
+        click.echo(f"notice: {hidden} is not listed: a name starting with a dot is hidden; rename it to {out_dir / hidden.name.lstrip('.')} to review it", err=True)
     if as_json:
         echo_json({"documents": [r.as_dict() for r in rows], "errors": [{"file": f, "error": e} for f, e in errors]})
     else:
@@ -156,13 +160,16 @@ def segment(file: Path, lang: str | None, encoding: str | None, as_json: bool, a
 
     if as_json and as_jsonl:
         raise click.UsageError("choose one of --json and --jsonl")
-    data = sys.stdin.buffer.read() if str(file) == "-" else None
+    from workbench.ingest import read_stream_bytes
+
+    data = read_stream_bytes(sys.stdin.buffer) if str(file) == "-" else None
     if as_jsonl:
         raw = data if data is not None else _read_bytes(file)
         try:
             lines = raw.decode(encoding or "utf-8").splitlines()
         except (UnicodeDecodeError, LookupError) as exc:
             raise InputError(f"{file}: cannot decode the JSON lines ({exc}); give UTF-8 or pass --encoding") from None
+        _check_jsonl(lines, file)
         out = sys.stdout
         for result in segment_passages(lines, lang):
             out.write(json.dumps(result, ensure_ascii=False) + "\n")
@@ -176,12 +183,34 @@ def segment(file: Path, lang: str | None, encoding: str | None, as_json: bool, a
 
 
 def _read_bytes(file: Path) -> bytes:
+    from workbench.ingest import read_file_bytes
+
+    return read_file_bytes(file)  # regular files only, bounded
+
+
+def _check_jsonl(lines: list[str], file: Path) -> None:
+    """Refuse, one line each, what JSON allows but a passage cannot be: a list or object (which
+    may also nest deep enough to exhaust the parser) and a string with a lone surrogate."""
     from workbench.errors import InputError
 
-    try:
-        return file.read_bytes()
-    except (FileNotFoundError, IsADirectoryError):
-        raise InputError(f"{file}: no such file") from None
+    for no, line in enumerate(lines, 1):
+        head = line.lstrip()[:1]
+        if head in ("[", "{"):
+            raise InputError(f"{file}: line {no}: expected a JSON string (a passage), got a JSON {'list' if head == '[' else 'object'}")
+        if head != '"':
+            continue  # blank, or not JSON at all: segment_passages says which
+        try:
+            passage = json.loads(line)
+        except ValueError:
+            continue  # segment_passages reports it with the JSON error
+        if isinstance(passage, str):
+            try:
+                passage.encode("utf-8")
+            except UnicodeEncodeError as exc:
+                raise InputError(
+                    f"{file}: line {no}: the string holds a lone surrogate (U+{ord(passage[exc.start]):04X}) at character {exc.start + 1}, "
+                    "which is not text; fix the producer's escaping"
+                ) from None
 
 
 

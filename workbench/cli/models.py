@@ -61,8 +61,9 @@ def models_list(available: bool, index_url: str | None, as_json: bool) -> None:
 @click.argument("langs", nargs=-1, required=True)
 @click.option("--file", "file", type=click.Path(path_type=Path), default=None, help="Install from a local .argosmodel file instead of downloading.")
 @click.option("--index", "index_url", default=None, help="Argos package index URL.")
+@click.option("--json", "as_json", is_flag=True, help="Print the installed packages as JSON.")
 @handle_errors
-def models_install(langs: tuple[str, ...], file: Path | None, index_url: str | None) -> None:
+def models_install(langs: tuple[str, ...], file: Path | None, index_url: str | None, as_json: bool) -> None:
     """Install Argos packages for LANGS -> en, from the index or from --file.
 
     \b
@@ -77,9 +78,12 @@ def models_install(langs: tuple[str, ...], file: Path | None, index_url: str | N
     if file is not None:
         if len(codes) != 1:
             raise click.UsageError("--file installs one package: give the one language it translates (e.g. workbench models install vi --file PKG.argosmodel)")
-        pkg = m.install_file(file, lang=codes[0])
-        click.echo(f"installed {pkg.name} {pkg.version} ({pkg.from_code} -> {pkg.to_code}) in {pkg.path}")
+        done = [m.install_file(file, lang=codes[0])]
+    else:
+        show_bar = sys.stderr.isatty() and not as_json
+        done = m.install(codes, index_url=index_url, progress=download_bar() if show_bar else None)
+    if as_json:
+        echo_json({"installed": [{"name": p.name, "from": p.from_code, "to": p.to_code, "version": p.version, "size": p.size, "path": str(p.path)} for p in done]})
         return
-    done = m.install(codes, index_url=index_url, progress=download_bar() if sys.stderr.isatty() else None)
     for pkg in done:
         click.echo(f"installed {pkg.name} {pkg.version} ({pkg.from_code} -> {pkg.to_code}, {pkg.size / 1e6:.0f} MB) in {pkg.path}")

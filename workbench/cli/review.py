@@ -17,6 +17,7 @@ from workbench.cli.base import (
     echo_json,
     fail_for_broken,
     handle_errors,
+    read_stdin_text,
     translations_only,
     translations_option,
 )
@@ -135,9 +136,11 @@ def show_cmd(doc: str, status: str | None, flag: str | None, grep: str | None, a
     click.echo(f"{opened.stem} [{d.source_lang}] {d.document}: {counts}")
     for s in segs:
         flags = f"  [{', '.join(s.flags)}]" if s.flags else ""
-        click.echo(f"\n{s.id}  {s.status}  ¶{s.paragraph}{flags}")
+        click.echo(f"\n{s.id}  {s.status}  ¶{s.paragraph}{' ' + s.kind if s.kind else ''}{flags}")
         click.echo(f"  {d.source_lang}: {s.prefix}{s.source}{s.suffix}")
         click.echo(f"  en: {s.prefix}{s.target}{s.suffix}")
+        for c in s.conflicts:  # imported by `workbench import`, not applied over human work
+            click.echo(f"  conflict ({c.get('from', '?')}, {c.get('status', '?')}): {c.get('target', '')}")
     if not segs:
         click.echo("(no segments match)")
 
@@ -193,7 +196,7 @@ def edit_cmd(doc: str, segment_id: str, text: str, digest: str | None, out_dir: 
     from workbench import review as rv
 
     if text == "-":
-        text = sys.stdin.read()
+        text = read_stdin_text("the new English")
     change = rv.edit(out_dir, doc, segment_id, text, expected_digest=digest, glossary=_glossary(glossary_path), who=reviewer)
     seg = change.doc.segments[rv.find_segment(change.doc, segment_id)]
     _done(change, "edited")

@@ -55,9 +55,12 @@ settings on the same sentences; ``workbench translate`` end to end is ~7x
 Argos's own ``translate()`` and as fast as raw CTranslate2 on the same
 (glossary-injected) sources.
 
-``fixed_output_length`` (default 0: off) makes every sentence decode exactly
-that many tokens; it exists for benchmarks with random-weight models (which
-never emit ``</s>``), so that every system compared does the same work.
+Devices: ``device="auto"`` (the default) uses a CUDA GPU when CTranslate2 sees one
+(``ctranslate2.get_cuda_device_count()``; the PyPI wheel includes CUDA), else the CPU.
+On a GPU the compute type is ``int8_float16`` (or ``float16``) where supported, one
+translation at a time per device and larger batches (4,096 padded tokens); on the CPU
+``int8`` with the thread defaults above. ``preload()`` starts loading the model in a
+background thread, so that a run reads, segments and matches its documents meanwhile.
 """
 
 from __future__ import annotations
@@ -98,6 +101,46 @@ def default_threads(cpu_count: int | None = None) -> tuple[int, int]:
     return inter, max(1, cpus // inter)
 
 
+DEVICES = ("auto", "cpu", "cuda")
+
+
+def cuda_devices() -> int:
+    """How many CUDA devices CTranslate2 sees (0 without a GPU or a CUDA runtime)."""
+    try:
+        import ctranslate2
+
+        return int(ctranslate2.get_cuda_device_count())
+    except Exception:  # noqa: BLE001 - no CUDA runtime at all
+        return 0
+
+
+def choose_device(requested: str, count: int | None = None) -> str:
+    """``cpu`` or ``cuda`` for a requested ``auto``/``cpu``/``cuda`` (``count``: CUDA devices, probed if None)."""
+    if requested not in DEVICES:
+        raise EngineError(f"unknown device {requested!r}; use one of: {', '.join(DEVICES)}")
+    if requested == "cpu":
+        return "cpu"
+    n = cuda_devices() if count is None else count
+    if requested == "cuda" and n == 0:
+        raise EngineError("--device cuda: CTranslate2 sees no CUDA device here; use --device cpu (or auto)")
+    return "cuda" if n > 0 else "cpu"
+
+
+def cuda_compute_type(supported: set[str] | None = None) -> str:
+    """The fastest compute type for an int8 Argos model on a GPU: int8_float16, else float16, else auto."""
+    if supported is None:
+        try:
+            import ctranslate2
+
+            supported = set(ctranslate2.get_supported_compute_types("cuda"))
+        except Exception:  # noqa: BLE001
+            supported = set()
+    for kind in ("int8_float16", "float16"):
+        if kind in supported:
+            return kind
+    return "auto"
+
+
 @register("argos")
 class ArgosEngine:
     """Translate ``source_lang`` -> English with an installed Argos package."""
@@ -122,17 +165,18 @@ class ArgosEngine:
         no_repeat_ngram_size: int = 0,
         chunk_size: int = 256,
         max_input_tokens: int = 400,
-        fixed_output_length: int = 0,
+        device: str = "auto",
         models_dir: Path | None = None,
         **_: object,
     ) -> None:
         self.source_lang = source_lang
         self.beam_size = int(beam_size)
-        default_inter, default_intra = default_threads()
+        self.device = choose_device(device)
+        default_inter, default_intra = default_threads() if self.device == "cpu" else (1, 1)
         self.inter_threads = int(inter_threads) if inter_threads else default_inter
         self.intra_threads = int(intra_threads) if intra_threads else default_intra
-        self.max_batch_tokens = int(max_batch_tokens)
-        self.compute_type = compute_type
+        self.max_batch_tokens = int(max_batch_tokens) if self.device == "cpu" or max_batch_tokens != 512 else 4096
+        self.compute_type = compute_type if self.device == "cpu" or compute_type != "int8" else cuda_compute_type()
         self.max_length_ratio = float(max_length_ratio)
         self.max_length_extra = int(max_length_extra)
         self.length_penalty = float(length_penalty)
@@ -140,8 +184,6 @@ class ArgosEngine:
         self.no_repeat_ngram_size = int(no_repeat_ngram_size)
         self.chunk_size = max(1, int(chunk_size))
         self.max_input_tokens = int(max_input_tokens)
-        #: Benchmarks only: decode exactly this many tokens per sentence (0: off, the default).
-        self.fixed_output_length = max(0, int(fixed_output_length or 0))
 
         try:
             code = models.argos_code(source_lang)
@@ -165,6 +207,8 @@ class ArgosEngine:
         self._translator: Any = None
         self._sp: Any = None
         self._loaded_compute_type: str | None = None
+        self._preloading: threading.Thread | None = None
+        self._preload_error: BaseException | None = None
 
     # ----------------------------------------------------------------- info
 
@@ -181,11 +225,35 @@ class ArgosEngine:
         }
         if self.conversion:
             options["opencc"] = self.conversion
-        if self.fixed_output_length:
-            options["fixed_output_length"] = str(self.fixed_output_length)
+        if self.device != "cpu":
+            options["device"] = self.device
         return EngineSignature(engine="argos", model=self.package.name, model_version=self.package.version, options=options)
 
     # ----------------------------------------------------------------- loading
+
+    def preload(self) -> None:
+        """Start loading the model in a background thread (errors surface at the first translation)."""
+        if self._translator is not None or self._preloading is not None:
+            return
+
+        def run() -> None:
+            try:
+                self._load()
+            except BaseException as exc:  # noqa: BLE001 - re-raised by the first translate_batch
+                self._preload_error = exc
+
+        self._preloading = threading.Thread(target=run, name="workbench-model-load", daemon=True)
+        self._preloading.start()
+
+    def _wait_loaded(self) -> None:
+        thread = self._preloading
+        if thread is not None:
+            thread.join()
+            self._preloading = None
+            if self._preload_error is not None:
+                error, self._preload_error = self._preload_error, None
+                raise error
+        self._load()
 
     def _load(self) -> None:
         """Load SentencePiece and the CTranslate2 translator, once per process.
@@ -203,7 +271,7 @@ class ArgosEngine:
             stamp: tuple[object, ...] = (stat.st_ino, stat.st_size, stat.st_mtime_ns)
         except OSError:
             stamp = ()
-        key = (str(Path(pkg.path).resolve()), stamp, self.compute_type, self.inter_threads, self.intra_threads)
+        key = (str(Path(pkg.path).resolve()), stamp, self.device, self.compute_type, self.inter_threads, self.intra_threads)
         with _LOADED_LOCK:
             loaded = _LOADED.get(key)
             if loaded is None:
@@ -232,12 +300,12 @@ class ArgosEngine:
             raise EngineError(f"cannot load {sp_path} ({exc}); reinstall with: workbench models install {self.source_lang}") from None
         compute_type = self.compute_type
         try:
-            if compute_type not in ("auto", "default") and compute_type not in ctranslate2.get_supported_compute_types("cpu"):
+            if compute_type not in ("auto", "default") and compute_type not in ctranslate2.get_supported_compute_types(self.device):
                 compute_type = "auto"
         except (RuntimeError, ValueError):
             compute_type = "auto"
         model_dir = str(Path(pkg.path) / "model")
-        kwargs = dict(device="cpu", inter_threads=self.inter_threads, intra_threads=self.intra_threads)
+        kwargs = dict(device=self.device, inter_threads=self.inter_threads, intra_threads=self.intra_threads)
         try:
             try:
                 translator = ctranslate2.Translator(model_dir, compute_type=compute_type, **kwargs)
@@ -273,12 +341,14 @@ class ArgosEngine:
 
         The length is first rounded up to its bucket (``length_bucket``), so the
         cap, and therefore the output, of a sentence does not depend on which
-        other sentences share its batch. With ``fixed_output_length`` (benchmarks
-        only) it is that length, and also the minimum.
+        other sentences share its batch.
         """
-        if self.fixed_output_length:
-            return self.fixed_output_length
         return int(length_bucket(source_length) * self.max_length_ratio) + self.max_length_extra
+
+    def min_decoding_length(self, max_length: int) -> int:
+        """The least number of target tokens decoded (1; benchmarks override it to make every
+        system do the same work with a random-weight model)."""
+        return 1
 
     def translate_batch(self, texts: list[str], progress: Progress | None = None) -> list[str]:
         """Translate every text, in order; one output per input (``""`` for blank inputs).
@@ -291,7 +361,7 @@ class ArgosEngine:
         if not texts:
             return []
         prepared = self.prepare(texts)
-        self._load()
+        self._wait_loaded()
         sp = self._sp
 
         # Units: distinct token sequences to translate; parts[i]: the units of input i.
@@ -369,7 +439,7 @@ class ArgosEngine:
             repetition_penalty=self.repetition_penalty,
             no_repeat_ngram_size=self.no_repeat_ngram_size,
             max_decoding_length=max_length,
-            min_decoding_length=max_length if self.fixed_output_length else 1,
+            min_decoding_length=self.min_decoding_length(max_length),
             max_input_length=0,  # split_long already bounds the input
             replace_unknowns=True,
         )

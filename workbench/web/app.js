@@ -410,9 +410,11 @@
         tgt.append(box);
       }
       for (const m of state.matches.get(seg.id) || []) tgt.append(renderMatch(seg, m));
+      for (const c of seg.conflicts || []) tgt.append(el("div", { class: "conflict", text: "Imported, not applied (" + c.from + ", " + c.status + "): " + c.target }));  // workbench import
     }
 
     st.append(el("div", { class: "status " + seg.status, text: seg.status }));
+    if (seg.kind) st.append(el("span", { class: "kind", text: seg.kind, title: "block type in the .docx/.html document" }));
     if (seg.confidence != null) st.append(el("div", { class: "conf" + (seg.confidence < 0.5 ? " low" : ""), text: "alignment " + Math.round(seg.confidence * 100) + "%", title: "alignment confidence" }));
     for (const f of seg.flags) st.append(el("span", { class: "flag", text: f, title: flagHelp(f) }));
     if ((seg.notes || []).length || seg.note) st.append(el("div", { class: "note-count", text: `✎ ${(seg.notes || []).length + (seg.note ? 1 : 0)} note(s)` }));
