@@ -70,6 +70,7 @@ def _snapshot(root: Path) -> dict[str, bytes]:
         p.relative_to(root).as_posix(): p.read_bytes()
         for p in sorted(root.rglob("*"))
         if p.is_file() and not p.is_symlink() and not p.name.endswith(".lock") and p.name != ".workbench-index.json"
+        and not p.name.startswith(".workbench-index.sqlite3")  # the project index: a cache of translations/*.yaml
     }
 
 
@@ -439,8 +440,13 @@ def test_hand_broken_translations_file_is_refused_by_every_command_and_never_ove
         _assert_unchanged(docs_project, before, name)
     with _serve() as srv:
         digest = store.file_digest(path)
+        # the document list names the broken file with its error; the other documents stay listed
+        status, listing = _request(srv, "GET", "/api/docs")
+        assert status == 200
+        bad = [d for d in listing["documents"] if d["stem"] == VI]
+        assert bad and f"{VI}.yaml" in bad[0]["error"] and "\n" not in bad[0]["error"]
+        assert any(d["error"] is None for d in listing["documents"])
         for method, url, body in [
-            ("GET", "/api/docs", None),
             ("GET", f"/api/doc/{VI}", None),
             ("POST", f"/api/doc/{VI}/edit", {"digest": digest, "id": sid, "text": "New English."}),
             ("POST", f"/api/doc/{VI}/approve", {"digest": digest, "all_clean": True}),

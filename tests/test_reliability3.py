@@ -64,7 +64,11 @@ def _first_id() -> str:
 
 
 def _snapshot(root: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file() and not p.name.endswith(".lock")}
+    return {
+        str(p.relative_to(root)): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and not p.name.endswith(".lock") and not p.name.startswith(".workbench-index.sqlite3")  # the project index: a cache
+    }
 
 
 # ---------------------------------------------------------------- the disk says no

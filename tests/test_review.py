@@ -138,7 +138,10 @@ def test_approve_ids_all_clean_and_revert(project: Path) -> None:
     review.approve(OUT, ZH, [sid])
     assert _seg(ZH, sid).status == "approved"
     review.edit(OUT, ZH, sid, "Something else.")
-    review.revert(OUT, ZH, sid)
+    with pytest.raises(review.ConfirmError, match="Something else"):  # revert now asks first
+        review.revert(OUT, ZH, sid)
+    assert _seg(ZH, sid).target == "Something else."
+    review.revert(OUT, ZH, sid, force=True)
     seg = _seg(ZH, sid)
     assert seg.status == "draft" and seg.target == seg.mt and "no-mt" in seg.flags
     with pytest.raises(InputError, match="SEGMENT_IDS or --all-clean"):
@@ -314,7 +317,10 @@ def test_review_commands_edit_approve_stale(project: Path) -> None:
     assert r.exit_code == 0 and _seg(ZH, sid).status == "approved"
     r = runner.invoke(cli, ["review", "edit", ZH, sid, "-"], input="From standard input.\n")
     assert r.exit_code == 0 and _seg(ZH, sid).target == "From standard input."
-    r = runner.invoke(cli, ["review", "revert", ZH, sid])
+    r = runner.invoke(cli, ["review", "revert", ZH, sid])  # would replace edited English: asks for --force
+    assert r.exit_code == 2 and "From standard input." in r.output and "--force" in r.output
+    assert _seg(ZH, sid).target == "From standard input."
+    r = runner.invoke(cli, ["review", "revert", ZH, sid, "--force"])
     assert r.exit_code == 0 and _seg(ZH, sid).status == "draft"
     r = runner.invoke(cli, ["review", "approve", EN, "--all-clean"])
     assert r.exit_code == 0 and "approved 24 segments" in r.output

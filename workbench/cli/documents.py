@@ -11,6 +11,7 @@ import click
 
 from workbench.cli.base import (
     ENGINE_CHOICES,
+    fail_for_broken as _fail_for_broken,
     download_bar,
     echo_json,
     handle_errors,
@@ -92,10 +93,13 @@ def translate(docs: tuple[Path, ...], engine: str, glossary_path: Path | None, o
             bar.__exit__(None, None, None)
     if as_json:
         echo_json(result.as_dict())
-        return
-    for d in result.documents:
-        mt = "" if d.machine_translated else "  (no machine translation: copy engine)"
-        click.echo(f"{d.document} [{d.source_lang}] -> {d.output}: {d.segments} segments, {d.translated} translated, {d.reused} reused, {d.kept} kept{mt}")
+    else:
+        for d in result.documents:
+            mt = "" if d.machine_translated else "  (no machine translation: copy engine)"
+            click.echo(f"{d.document} [{d.source_lang}] -> {d.output}: {d.segments} segments, {d.translated} translated, {d.reused} reused, {d.kept} kept{mt}")
+    _fail_for_broken(result.errors)
+
+
 
 
 
@@ -106,28 +110,34 @@ def translate(docs: tuple[Path, ...], engine: str, glossary_path: Path | None, o
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 @handle_errors
 def status(docs: tuple[str, ...], out_dir: Path, as_json: bool) -> None:
-    """Per document: segments by status, QA flags, and the engine used.
+    """Per document: segments by status, QA flags, orphans and the engine used (from the project index).
+
+    A translations file that cannot be read is listed with its error (exit code 4); the others
+    are shown as usual.
 
     \b
     Example:
         workbench status
         workbench status 000_093349a39d32f8f2 --json
     """
-    from workbench.store import summary
+    from workbench.store import status_rows
 
-    rows = summary(out_dir, list(docs) or None)
+    rows, errors = status_rows(out_dir, list(docs) or None)
     for hidden in sorted(out_dir.glob(".*.yaml")) if not docs else []:  # e.g. written by an older workbench
         click.echo(f"notice: {hidden} is not listed: a name starting with a dot is hidden; rename it to {out_dir / hidden.name.lstrip('.')} to review it", err=True)
     if as_json:
-        echo_json({"documents": [r.as_dict() for r in rows]})
-        return
-    for r in rows:
-        counts = ", ".join(f"{v} {k}" for k, v in r.by_status.items())
-        flags = ", ".join(f"{v} {k}" for k, v in sorted(r.flags.items())) or "none"
-        mt = "" if r.machine_translated else "  NO MACHINE TRANSLATION (copy engine)"
-        click.echo(f"{Path(r.file).stem} [{r.source_lang}] {r.engine}: {r.segments} segments ({counts}); flags: {flags}{mt}")
-        if r.orphans:
-            click.echo(f"  {r.orphans} orphaned human edits kept (their source left the document)")
+        echo_json({"documents": [r.as_dict() for r in rows], "errors": [{"file": f, "error": e} for f, e in errors]})
+    else:
+        for r in rows:
+            counts = ", ".join(f"{v} {k}" for k, v in r.by_status.items())
+            flags = ", ".join(f"{v} {k}" for k, v in sorted(r.flags.items())) or "none"
+            mt = "" if r.machine_translated else "  NO MACHINE TRANSLATION (copy engine)"
+            click.echo(f"{Path(r.file).stem} [{r.source_lang}] {r.engine}: {r.segments} segments ({counts}); flags: {flags}{mt}")
+            if r.orphans:
+                click.echo(f"  {r.orphans} orphaned human edits kept (their source left the document); see `workbench review orphans {Path(r.file).stem}`")
+        for f, _e in errors:
+            click.echo(f"{Path(f).stem}: CANNOT BE READ (see the error below)")
+    _fail_for_broken([e for _f, e in errors])
 
 
 @click.command()

@@ -15,6 +15,7 @@ import click
 from workbench.cli.base import (
     dest_option,
     echo_json,
+    fail_for_broken,
     handle_errors,
     read_stdin_text,
     translations_only,
@@ -24,6 +25,8 @@ from workbench.cli.base import (
 _TRANSLATIONS = translations_option
 _GLOSSARY = click.option("--glossary", "glossary_path", type=click.Path(path_type=Path), default=None, help="Glossary YAML for terms and QA flags [default: ./glossary.yaml].")
 _DIGEST = click.option("--digest", default=None, help="Refuse the change unless the file's sha256 is still this (from `review show --json`).")
+_REVIEWER = click.option("--reviewer", default=None, help="Your name in the segment's history [default: $WORKBENCH_REVIEWER or the OS user].")
+_FORCE = click.option("--force", is_flag=True, help="Do it even though it replaces edited or approved work (it stays in the history; `review undo` restores it).")
 
 
 class _ReviewGroup(click.Group):
@@ -64,8 +67,9 @@ def _glossary(path: Path | None) -> Any:
 @click.option("--no-browser", is_flag=True, help="Print the URL but do not open a browser.")
 @_TRANSLATIONS
 @_GLOSSARY
+@_REVIEWER
 @handle_errors
-def serve_cmd(docs: tuple[str, ...], port: int, host: str, no_browser: bool, out_dir: Path, glossary_path: Path | None) -> None:
+def serve_cmd(docs: tuple[str, ...], port: int, host: str, no_browser: bool, out_dir: Path, glossary_path: Path | None, reviewer: str | None) -> None:
     """Serve the review page for DOCS (default: all) on 127.0.0.1 until Ctrl+C.
 
     \b
@@ -74,7 +78,7 @@ def serve_cmd(docs: tuple[str, ...], port: int, host: str, no_browser: bool, out
     """
     from workbench.server import make_server
 
-    srv = make_server(out_dir, list(docs) or None, host=host, port=port, glossary=_glossary(glossary_path))
+    srv = make_server(out_dir, list(docs) or None, host=host, port=port, glossary=_glossary(glossary_path), glossary_path=glossary_path, reviewer=reviewer)
     url = srv.url
     click.echo(f"Review page: {url}  (Ctrl+C to stop)")
     if not no_browser:
@@ -96,23 +100,25 @@ def serve_cmd(docs: tuple[str, ...], port: int, host: str, no_browser: bool, out
 @click.argument("doc")
 @click.option("--status", type=click.Choice(["draft", "edited", "approved"]), default=None, help="Only segments with this status.")
 @click.option("--flag", default=None, help="Only segments with this QA flag kind (missing-term, number, lost-nt, no-mt) or exact flag.")
+@click.option("--grep", "grep", default=None, help="Only segments whose source or English contains this text (case-insensitive; Traditional/Simplified folded).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts (with the file's digest for --digest).")
 @_TRANSLATIONS
 @_GLOSSARY
 @handle_errors
-def show_cmd(doc: str, status: str | None, flag: str | None, as_json: bool, out_dir: Path, glossary_path: Path | None) -> None:
+def show_cmd(doc: str, status: str | None, flag: str | None, grep: str | None, as_json: bool, out_dir: Path, glossary_path: Path | None) -> None:
     """Show DOC's segments side by side (DOC: source path or stem).
 
     \b
     Example:
         workbench review show seeds/000_093349a39d32f8f2.txt --status draft
         workbench review show 000_093349a39d32f8f2 --flag missing-term --json
+        workbench review show 000_093349a39d32f8f2 --grep 安全理事会
     """
     from workbench import review as rv
 
     opened = rv.open_doc(out_dir, doc)
     d = opened.doc
-    segs = rv.select(d, status, flag)
+    segs = rv.select(d, status, flag, grep)
     if as_json:
         glossary = _glossary(glossary_path)
         echo_json({
@@ -152,8 +158,9 @@ def _done(change: Any, verb: str) -> None:
 @_DIGEST
 @_TRANSLATIONS
 @_GLOSSARY
+@_REVIEWER
 @handle_errors
-def approve_cmd(doc: str, segment_ids: tuple[str, ...], all_clean: bool, digest: str | None, out_dir: Path, glossary_path: Path | None) -> None:
+def approve_cmd(doc: str, segment_ids: tuple[str, ...], all_clean: bool, digest: str | None, out_dir: Path, glossary_path: Path | None, reviewer: str | None) -> None:
     """Approve SEGMENT_IDS of DOC, or every clean segment with --all-clean.
 
     \b
@@ -165,7 +172,7 @@ def approve_cmd(doc: str, segment_ids: tuple[str, ...], all_clean: bool, digest:
 
     if segment_ids and all_clean:
         raise click.UsageError("give SEGMENT_IDS or --all-clean, not both")
-    change = rv.approve(out_dir, doc, segment_ids, all_clean=all_clean, expected_digest=digest, glossary=_glossary(glossary_path))
+    change = rv.approve(out_dir, doc, segment_ids, all_clean=all_clean, expected_digest=digest, glossary=_glossary(glossary_path), who=reviewer)
     _done(change, "approved")
 
 
@@ -176,8 +183,9 @@ def approve_cmd(doc: str, segment_ids: tuple[str, ...], all_clean: bool, digest:
 @_DIGEST
 @_TRANSLATIONS
 @_GLOSSARY
+@_REVIEWER
 @handle_errors
-def edit_cmd(doc: str, segment_id: str, text: str, digest: str | None, out_dir: Path, glossary_path: Path | None) -> None:
+def edit_cmd(doc: str, segment_id: str, text: str, digest: str | None, out_dir: Path, glossary_path: Path | None, reviewer: str | None) -> None:
     """Set the English of SEGMENT_ID in DOC to TEXT (- reads standard input); status becomes edited.
 
     \b
@@ -189,7 +197,7 @@ def edit_cmd(doc: str, segment_id: str, text: str, digest: str | None, out_dir: 
 
     if text == "-":
         text = read_stdin_text("the new English")
-    change = rv.edit(out_dir, doc, segment_id, text, expected_digest=digest, glossary=_glossary(glossary_path))
+    change = rv.edit(out_dir, doc, segment_id, text, expected_digest=digest, glossary=_glossary(glossary_path), who=reviewer)
     seg = change.doc.segments[rv.find_segment(change.doc, segment_id)]
     _done(change, "edited")
     if seg.flags:
@@ -200,19 +208,24 @@ def edit_cmd(doc: str, segment_id: str, text: str, digest: str | None, out_dir: 
 @click.argument("doc")
 @click.argument("segment_id")
 @_DIGEST
+@_FORCE
 @_TRANSLATIONS
 @_GLOSSARY
+@_REVIEWER
 @handle_errors
-def revert_cmd(doc: str, segment_id: str, digest: str | None, out_dir: Path, glossary_path: Path | None) -> None:
+def revert_cmd(doc: str, segment_id: str, digest: str | None, force: bool, out_dir: Path, glossary_path: Path | None, reviewer: str | None) -> None:
     """Put the machine draft back as SEGMENT_ID's English; status becomes draft.
+
+    On an edited or approved segment this says what would be replaced and needs --force.
 
     \b
     Example:
         workbench review revert 000_093349a39d32f8f2 s6021765e
+        workbench review revert 000_093349a39d32f8f2 s6021765e --force
     """
     from workbench import review as rv
 
-    _done(rv.revert(out_dir, doc, segment_id, expected_digest=digest, glossary=_glossary(glossary_path)), "reverted")
+    _done(rv.revert(out_dir, doc, segment_id, expected_digest=digest, glossary=_glossary(glossary_path), force=force, who=reviewer), "reverted")
 
 
 @review.command("split")
@@ -221,10 +234,12 @@ def revert_cmd(doc: str, segment_id: str, digest: str | None, out_dir: Path, glo
 @click.option("--source-at", type=int, required=True, help="Character offset in the source where the second segment starts.")
 @click.option("--target-at", type=int, required=True, help="Character offset in the English where the second segment starts.")
 @_DIGEST
+@_FORCE
 @_TRANSLATIONS
 @_GLOSSARY
+@_REVIEWER
 @handle_errors
-def split_cmd(doc: str, segment_id: str, source_at: int, target_at: int, digest: str | None, out_dir: Path, glossary_path: Path | None) -> None:
+def split_cmd(doc: str, segment_id: str, source_at: int, target_at: int, digest: str | None, force: bool, out_dir: Path, glossary_path: Path | None, reviewer: str | None) -> None:
     """Split SEGMENT_ID in two (n:m alignment): the source and the English each at a character offset.
 
     \b
@@ -233,17 +248,19 @@ def split_cmd(doc: str, segment_id: str, source_at: int, target_at: int, digest:
     """
     from workbench import review as rv
 
-    _done(rv.split(out_dir, doc, segment_id, source_at, target_at, expected_digest=digest, glossary=_glossary(glossary_path)), "split into")
+    _done(rv.split(out_dir, doc, segment_id, source_at, target_at, expected_digest=digest, glossary=_glossary(glossary_path), force=force, who=reviewer), "split into")
 
 
 @review.command("merge")
 @click.argument("doc")
 @click.argument("segment_id")
 @_DIGEST
+@_FORCE
 @_TRANSLATIONS
 @_GLOSSARY
+@_REVIEWER
 @handle_errors
-def merge_cmd(doc: str, segment_id: str, digest: str | None, out_dir: Path, glossary_path: Path | None) -> None:
+def merge_cmd(doc: str, segment_id: str, digest: str | None, force: bool, out_dir: Path, glossary_path: Path | None, reviewer: str | None) -> None:
     """Merge SEGMENT_ID with the next segment of its paragraph.
 
     \b
@@ -252,7 +269,7 @@ def merge_cmd(doc: str, segment_id: str, digest: str | None, out_dir: Path, glos
     """
     from workbench import review as rv
 
-    _done(rv.merge(out_dir, doc, segment_id, expected_digest=digest, glossary=_glossary(glossary_path)), "merged into")
+    _done(rv.merge(out_dir, doc, segment_id, expected_digest=digest, glossary=_glossary(glossary_path), force=force, who=reviewer), "merged into")
 
 
 @review.command("memory")
@@ -272,22 +289,204 @@ def memory_cmd(text: str | None, threshold: float, limit: int, as_json: bool, ou
     """
     from workbench import review as rv
 
-    entries = rv.memory_entries(out_dir)
+    from workbench.memory import project_memory
+
+    entries = rv.memory_entries(out_dir, strict=False)
+    errors = rv.memory_errors(out_dir) if out_dir.is_dir() else []
     if text is None:
         if as_json:
-            echo_json({"entries": [e.as_dict() for e in entries]})
+            echo_json({"entries": [e.as_dict() for e in entries], "errors": errors})
         else:
             approved = sum(1 for e in entries if e.status == "approved")
             click.echo(f"{len(entries)} reviewed segments in the memory ({approved} approved, {len(entries) - approved} edited)")
+        fail_for_broken(errors)
         return
-    matches = rv.fuzzy_in(entries, text, threshold, limit)
+    matches = project_memory(out_dir).matches(text, threshold, limit) if out_dir.is_dir() else []
     if as_json:
-        echo_json({"query": text, "matches": [m.as_dict() for m in matches]})
+        echo_json({"query": text, "matches": [m.as_dict() for m in matches], "errors": errors})
+    else:
+        for m in matches:
+            click.echo(f"{m.score:.0%}  {m.entry.stem}:{m.entry.segment} ({m.entry.status})\n  {m.source}\n  en: {m.target}")
+        if not matches:
+            click.echo(f"no reviewed segment is {threshold:.0%} similar or more")
+    fail_for_broken(errors)
+
+
+@review.command("undo")
+@click.argument("doc")
+@click.argument("segment_id")
+@_DIGEST
+@_FORCE
+@_TRANSLATIONS
+@_GLOSSARY
+@_REVIEWER
+@handle_errors
+def undo_cmd(doc: str, segment_id: str, digest: str | None, force: bool, out_dir: Path, glossary_path: Path | None, reviewer: str | None) -> None:
+    """Restore SEGMENT_ID's version before its last change (run again for the one before).
+
+    An undone split joins the parts again; an undone merge brings the merged segment back.
+
+    \b
+    Example:
+        workbench review undo 000_093349a39d32f8f2 s6021765e
+    """
+    from workbench import review as rv
+
+    change = rv.undo(out_dir, doc, segment_id, expected_digest=digest, glossary=_glossary(glossary_path), force=force, who=reviewer)
+    seg = change.doc.segments[rv.find_segment(change.doc, segment_id)]
+    _done(change, "restored")
+    click.echo(f"  now {seg.status}: {seg.target}")
+
+
+@review.command("history")
+@click.argument("doc")
+@click.argument("segment_id", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@_TRANSLATIONS
+@handle_errors
+def history_cmd(doc: str, segment_id: str | None, as_json: bool, out_dir: Path) -> None:
+    """Show who changed SEGMENT_ID (default: every segment of DOC) and when, oldest first.
+
+    \b
+    Example:
+        workbench review history 000_093349a39d32f8f2 s6021765e
+        workbench review history 000_093349a39d32f8f2 --json
+    """
+    from workbench import review as rv
+
+    d = rv.open_doc(out_dir, doc).doc
+    segs = [d.segments[rv.find_segment(d, segment_id, doc)]] if segment_id else [s for s in d.segments if s.history]
+    if as_json:
+        echo_json({"segments": [{"id": s.id, "history": s.history, "notes": s.notes} for s in segs]})
         return
-    for m in matches:
-        click.echo(f"{m.score:.0%}  {m.entry.stem}:{m.entry.segment} ({m.entry.status})\n  {m.source}\n  en: {m.target}")
-    if not matches:
-        click.echo(f"no reviewed segment is {threshold:.0%} similar or more")
+    for s in segs:
+        click.echo(f"{s.id}  {s.status}: {s.target}")
+        for h in s.history:
+            undone = "  (undone)" if h.get("undone") else ""
+            old = f"{h.get('old_status')} \"{h.get('old_target')}\" -> " if "old_target" in h else ""
+            click.echo(f"  {h.get('at')}  {h.get('by')}  {h.get('action')}{undone}: {old}{h.get('status')} \"{h.get('target')}\"")
+        for n in s.notes:
+            click.echo(f"  note {n.get('at', '')}  {n.get('by', '')}: {n.get('text', '')}")
+        if not s.history:
+            click.echo("  (no recorded changes)")
+    if not segs:
+        click.echo("(no segment of this document has recorded changes)")
+
+
+@review.command("note")
+@click.argument("doc")
+@click.argument("segment_id")
+@click.argument("text")
+@_DIGEST
+@_TRANSLATIONS
+@_REVIEWER
+@handle_errors
+def note_cmd(doc: str, segment_id: str, text: str, digest: str | None, out_dir: Path, reviewer: str | None) -> None:
+    """Add a note to SEGMENT_ID (- reads standard input); notes go to XLIFF exports as <note>.
+
+    \b
+    Example:
+        workbench review note 000_093349a39d32f8f2 s6021765e "Check the date against the original"
+    """
+    from workbench import review as rv
+
+    if text == "-":
+        text = sys.stdin.read()
+    _done(rv.add_note(out_dir, doc, segment_id, text, expected_digest=digest, who=reviewer), "noted")
+
+
+@review.command("orphans")
+@click.argument("doc")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@_TRANSLATIONS
+@handle_errors
+def orphans_cmd(doc: str, as_json: bool, out_dir: Path) -> None:
+    """List DOC's orphans: human work whose source sentence left the document.
+
+    Give one back to a segment with `review reattach`, or drop it with `review dismiss`.
+
+    \b
+    Example:
+        workbench review orphans 000_093349a39d32f8f2
+    """
+    from workbench import review as rv
+
+    d = rv.open_doc(out_dir, doc).doc
+    if as_json:
+        echo_json({"orphans": [rv.segment_view(o, d) for o in d.orphans]})
+        return
+    for o in d.orphans:
+        click.echo(f"{o.id}  {o.status}\n  {d.source_lang}: {o.source}\n  en: {o.target}")
+    if not d.orphans:
+        click.echo("(no orphans)")
+
+
+@review.command("reattach")
+@click.argument("doc")
+@click.argument("orphan_id")
+@click.argument("segment_id")
+@_DIGEST
+@_FORCE
+@_TRANSLATIONS
+@_GLOSSARY
+@_REVIEWER
+@handle_errors
+def reattach_cmd(doc: str, orphan_id: str, segment_id: str, digest: str | None, force: bool, out_dir: Path, glossary_path: Path | None, reviewer: str | None) -> None:
+    """Give orphan ORPHAN_ID's English (status, notes) to SEGMENT_ID.
+
+    \b
+    Example:
+        workbench review reattach 000_093349a39d32f8f2 s1a2b3c4d s6021765e
+    """
+    from workbench import review as rv
+
+    _done(rv.reattach(out_dir, doc, orphan_id, segment_id, expected_digest=digest, glossary=_glossary(glossary_path), force=force, who=reviewer), "reattached to")
+
+
+@review.command("dismiss")
+@click.argument("doc")
+@click.argument("orphan_id")
+@_DIGEST
+@_TRANSLATIONS
+@handle_errors
+def dismiss_cmd(doc: str, orphan_id: str, digest: str | None, out_dir: Path) -> None:
+    """Drop orphan ORPHAN_ID of DOC for good (see `review orphans`).
+
+    \b
+    Example:
+        workbench review dismiss 000_093349a39d32f8f2 s1a2b3c4d
+    """
+    from workbench import review as rv
+
+    rv.dismiss(out_dir, doc, orphan_id, expected_digest=digest)
+    click.echo(f"dismissed orphan {orphan_id}")
+
+
+@review.command("search")
+@click.argument("text")
+@click.option("--in", "where", type=click.Choice(["both", "source", "target"]), default="both", show_default=True, help="Search the source, the English, or both.")
+@click.option("--limit", type=click.IntRange(1, 10_000), default=100, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@_TRANSLATIONS
+@handle_errors
+def search_cmd(text: str, where: str, limit: int, as_json: bool, out_dir: Path) -> None:
+    """Concordance: segments of every document containing TEXT (Traditional/Simplified folded).
+
+    \b
+    Example:
+        workbench review search 安全理事会
+        workbench review search "Security Council" --in target --json
+    """
+    from workbench.index import open_index
+
+    rows = open_index(out_dir).search(text, where, limit)
+    if as_json:
+        echo_json({"query": text, "matches": rows})
+        return
+    for r in rows:
+        click.echo(f"{r['stem']}:{r['id']}  {r['status']}\n  {r['source_lang']}: {r['source']}\n  en: {r['target']}")
+    if not rows:
+        click.echo("(no segment contains it)")
 
 
 @click.command("export")

@@ -1,18 +1,34 @@
 // Workbench review page. Plain JS, no build step. Every piece of document text is
 // inserted with textContent / text nodes, never as HTML.
+//
+// Scale: the document is fetched once; every change returns only the segments it changed
+// and the document's new digest. Long documents render only the rows near the viewport
+// (a virtualised list with measured row heights). Changes go through one queue: while a
+// save is in flight further actions wait their turn, in order; none is dropped (a refused
+// one is reported). Translation-memory matches are asked for the current segment and the
+// next few only.
 "use strict";
 
 (function () {
   const $ = (id) => document.getElementById(id);
-  const state = { docs: [], doc: null, selected: null, editing: null, busy: false };
+  const VIRTUAL_MIN = 250;      // documents with fewer rows render every row
+  const OVERSCAN = 900;         // px rendered above and below the viewport
+  const EST_ROW = 88;           // px, until a row has been measured
+  const MATCH_AHEAD = 3;        // memory matches fetched for the current row and the next few
+
+  const state = {
+    docs: [], doc: null, byId: new Map(), view: [], heights: new Map(),
+    selected: null, editing: null, unsaved: new Map(), matches: new Map(), matchDigest: null,
+    queue: [], saving: false, range: [0, 0], glossaryTerms: [], notice: null,
+  };
 
   function el(tag, attrs, ...children) {
     const node = document.createElement(tag);
     for (const [k, v] of Object.entries(attrs || {})) {
+      if (v == null) continue;
       if (k === "class") node.className = v;
       else if (k === "text") node.textContent = v;
-      else if (k.startsWith("data-")) node.setAttribute(k, v);
-      else if (k === "title" || k === "type" || k === "lang" || k === "aria-label") node.setAttribute(k, v);
+      else if (k.startsWith("data-") || k.startsWith("aria-") || k === "role" || k === "title" || k === "type" || k === "lang" || k === "tabindex" || k === "for") node.setAttribute(k, v);
       else node[k] = v;
     }
     for (const c of children) if (c != null) node.append(c);
@@ -23,7 +39,7 @@
   const cps = (s) => Array.from(s);
   const cpIndex = (s, utf16) => Array.from(s.slice(0, utf16)).length;
 
-  function marked(text, spans, ntKinds) {
+  function marked(text, spans) {
     const frag = document.createDocumentFragment();
     const chars = cps(text);
     let pos = 0;
@@ -40,7 +56,7 @@
     return frag;
   }
 
-  // ------------------------------------------------------------------ banner
+  // ------------------------------------------------------------------ banner and saving indicator
 
   function banner(message, opts) {
     const o = opts || {};
@@ -52,11 +68,19 @@
   }
   function clearBanner() { $("banner").hidden = true; $("banner").dataset.kind = ""; }
 
+  function indicator() {
+    const n = state.queue.length + (state.saving ? 1 : 0);
+    const box = $("saving");
+    if (n) { box.textContent = n > 1 ? `Saving… (${n - 1} more queued)` : "Saving…"; box.dataset.state = "saving"; }
+    else if (box.dataset.state === "saving") { box.textContent = "All changes saved"; box.dataset.state = "saved"; }
+  }
+
   // ------------------------------------------------------------------ API
 
   async function api(path, body) {
     const init = body === undefined ? {} : { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) };
-    const res = await fetch(path, init);
+    let res;
+    try { res = await fetch(path, init); } catch (e) { return { status: 0, data: { error: "the review server does not answer (is `workbench review` still running?)" } }; }
     let data = null;
     try { data = await res.json(); } catch (e) { data = { error: res.statusText }; }
     return { status: res.status, data };
@@ -73,35 +97,122 @@
     const { status, data } = await api("/api/doc/" + encodeURIComponent(stem));
     if (status !== 200) { banner(data.error || "cannot open " + stem); return; }
     state.doc = data;
+    state.byId = new Map(data.segments.map((s) => [s.id, s]));
+    state.heights = new Map();
     state.editing = null;
-    if (!keepSelection || !data.segments.some((s) => s.id === state.selected)) {
+    state.matches = new Map();
+    if (!keepSelection || !state.byId.has(state.selected)) {
       const first = data.segments.find((s) => s.source);
       state.selected = first ? first.id : null;
     }
     if (location.hash !== "#" + stem) history.replaceState(null, "", "#" + stem);
-    render();
+    renderAll();
+    if (!performance.getEntriesByName("wb-first-rows").length) performance.mark("wb-first-rows");
     renderDocs();
+    scrollToSelected();
+    fetchMatches();
   }
 
-  async function change(action, body) {
-    if (!state.doc || state.busy) return false;
-    state.busy = true;
-    try {
-      const { status, data } = await api("/api/doc/" + encodeURIComponent(state.doc.stem) + "/" + action, Object.assign({ digest: state.doc.digest }, body));
-      if (status === 409 && data.stale) {
-        banner("Not saved: this document was changed elsewhere (another tab, a hand edit or a translate run). Reload to get the latest version, then make your change again.", { reload: true, kind: "stale" });
-        return false;
+  // One queue for every change: in order, one at a time, each with the digest of the latest save.
+  function enqueue(action, body, opts) {
+    if (!state.doc) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      state.queue.push({ action, body, opts: opts || {}, resolve, stem: state.doc.stem });
+      indicator();
+      pump();
+    });
+  }
+
+  async function pump() {
+    if (state.saving) return;
+    const job = state.queue.shift();
+    if (!job) { indicator(); return; }
+    state.saving = true;
+    indicator();
+    let ok = false;
+    try { ok = await send(job); } finally {
+      state.saving = false;
+      job.resolve(ok);
+      if (!ok && state.queue.length) {
+        const dropped = state.queue.splice(0);
+        for (const j of dropped) j.resolve(false);
+        banner(`${$("banner").hidden ? "" : $("banner-text").textContent + " "}${dropped.length} queued change${dropped.length > 1 ? "s were" : " was"} not applied because the one before was refused; make ${dropped.length > 1 ? "them" : "it"} again.`, { reload: $("banner").dataset.kind === "stale", kind: $("banner").dataset.kind || "error" });
       }
-      if (status !== 200) { banner(data.error || ("request failed: " + status)); return false; }
-      clearBanner();
-      state.doc = data;
-      state.editing = null;
-      render();
-      loadDocs();
-      return true;
-    } finally {
-      state.busy = false;
+      indicator();
+      pump();
     }
+  }
+
+  async function send(job) {
+    if (!state.doc || state.doc.stem !== job.stem) return false;
+    const body = Object.assign({ digest: state.doc.digest }, job.body);
+    let { status, data } = await api("/api/doc/" + encodeURIComponent(job.stem) + "/" + job.action, body);
+    if (status === 409 && data.confirm) {
+      if (!confirm(data.error.replace(/^confirm: /, "") .replace(/; add --force.*$/, "") + ".\n\nDo it anyway?")) { $("saving").textContent = "Not changed"; $("saving").dataset.state = "idle"; return false; }
+      body.force = true;
+      ({ status, data } = await api("/api/doc/" + encodeURIComponent(job.stem) + "/" + job.action, body));
+    }
+    if (status === 409 && data.stale) {
+      if (job.opts.typed != null) state.unsaved.set(job.opts.typed.id, job.opts.typed.text);
+      banner("Not saved: this document was changed elsewhere (another tab, a hand edit or a translate run). Reload to get the latest version" + (job.opts.typed != null ? "; your typed text is kept beside the segment" : "") + ", then make your change again.", { reload: true, kind: "stale" });
+      $("saving").textContent = "Not saved"; $("saving").dataset.state = "error";
+      return false;
+    }
+    if (status !== 200) {
+      banner(data.error || ("request failed: " + status));
+      $("saving").textContent = "Not saved"; $("saving").dataset.state = "error";
+      return false;
+    }
+    if (!$("banner").hidden && $("banner").dataset.kind !== "stale") clearBanner();
+    applyChange(data);
+    return true;
+  }
+
+  function applyChange(data) {
+    const d = state.doc;
+    d.digest = data.digest;
+    d.counts = data.counts;
+    d.flag_kinds = data.flag_kinds;
+    if (data.orphans) d.orphans = data.orphans;
+    for (const seg of data.segments || []) state.byId.set(seg.id, seg);
+    for (const id of data.removed || []) state.byId.delete(id);
+    if (data.order) d.segments = data.order.map((id) => state.byId.get(id)).filter(Boolean);
+    else d.segments = d.segments.map((s) => state.byId.get(s.id) || s).filter((s) => state.byId.has(s.id));
+    for (const seg of data.segments || []) state.heights.delete(seg.id);
+    if (state.editing && (data.changed || []).includes(state.editing.id) && state.editing.saving) state.editing = null;
+    state.matches = new Map();  // the memory changed: ask again
+    const doc = state.docs.find((x) => x.stem === d.stem);
+    if (doc) { doc.counts = d.counts; doc.orphans = (d.orphans || []).length; renderDocs(); }
+    const f = filters();
+    const inPlace = !data.order && !(data.removed || []).length && (data.segments || []).every((s) => passes(s, f) === state.pos.has(s.id));
+    if (inPlace) {
+      for (const seg of data.segments || []) {
+        const i = state.pos.get(seg.id);
+        if (i == null) continue;
+        state.view[i] = seg;
+        replaceRow(seg.id);
+      }
+      computeView();
+      renderHeader();
+      renderOrphans();
+      renderPanel();
+      markSelected();
+    } else renderAll(true);
+    fetchMatches();
+  }
+
+  // Re-render one row where it is (no other row is touched: focus and scroll stay put).
+  function replaceRow(id) {
+    const old = rowEl(id);
+    const seg = state.byId.get(id);
+    if (!old || !seg) return;
+    const i = state.pos.get(id);
+    const prev = i > 0 ? state.view[i - 1] : null;
+    const row = renderRow(seg, prev !== null && seg.paragraph !== prev.paragraph, i);
+    const hadFocus = old.contains(document.activeElement);
+    old.replaceWith(row);
+    if (virtual()) state.heights.set(id, row.offsetHeight);
+    if (hadFocus && !state.editing) row.focus({ preventScroll: true });
   }
 
   // ------------------------------------------------------------------ documents list
@@ -110,81 +221,168 @@
     const ul = $("docs");
     ul.replaceChildren();
     for (const d of state.docs) {
-      const total = d.counts.draft + d.counts.edited + d.counts.approved || 1;
-      const bar = el("div", { class: "progress", title: `${d.counts.approved} approved, ${d.counts.edited} edited, ${d.counts.draft} draft` });
-      for (const k of ["approved", "edited", "draft"]) {
-        const part = el("span", { class: "p-" + k });
-        part.style.width = (100 * d.counts[k] / total) + "%";
-        bar.append(part);
+      const current = state.doc && state.doc.stem === d.stem;
+      const li = el("li", { "data-stem": d.stem, class: (current ? "current" : "") + (d.error ? " broken" : "") });
+      const b = el("button", { type: "button", class: "doc-open", "aria-current": current ? "true" : null });
+      b.append(el("div", { class: "doc-name", text: d.stem }));
+      if (d.error) {
+        b.append(el("div", { class: "doc-error", text: d.error }));
+        b.disabled = true;
+      } else {
+        if (d.title) b.append(el("div", { class: "doc-title", text: d.title, lang: d.source_lang }));
+        const total = d.counts.draft + d.counts.edited + d.counts.approved || 1;
+        const bar = el("div", { class: "progress", title: `${d.counts.approved} approved, ${d.counts.edited} edited, ${d.counts.draft} draft`, "aria-hidden": "true" });
+        for (const k of ["approved", "edited", "draft"]) {
+          const part = el("span", { class: "p-" + k });
+          part.style.width = (100 * d.counts[k] / total) + "%";
+          bar.append(part);
+        }
+        b.append(bar, el("div", { class: "doc-meta", text: `${d.source_lang} · ${d.counts.approved} approved · ${d.counts.edited} edited · ${d.counts.draft} draft${d.orphans ? ` · ${d.orphans} orphaned` : ""}` }));
+        b.addEventListener("click", () => openDoc(d.stem));
       }
-      const li = el("li", { "data-stem": d.stem, class: state.doc && state.doc.stem === d.stem ? "current" : "" },
-        el("div", { class: "doc-name", text: d.stem }),
-        bar,
-        el("div", { class: "doc-meta", text: `${d.source_lang} · ${d.counts.approved} approved · ${d.counts.edited} edited · ${d.counts.draft} draft` }));
-      li.addEventListener("click", () => openDoc(d.stem));
+      li.append(b);
       ul.append(li);
     }
   }
 
-  // ------------------------------------------------------------------ segments
+  // ------------------------------------------------------------------ filtering and the virtual list
 
-  function visible(seg) {
+  function filters() { return { st: $("filter-status").value, fl: $("filter-flag").value, q: $("filter-text").value.trim().toLowerCase() }; }
+
+  function passes(seg, f) {
     if (!seg.source) return false;
-    const st = $("filter-status").value, fl = $("filter-flag").value;
+    const { st, fl, q } = f || filters();
     if (st && seg.status !== st) return false;
     if (fl === "*" && !seg.flags.length) return false;
     if (fl === "-" && seg.flags.length) return false;
     if (fl && fl !== "*" && fl !== "-" && !seg.flags.some((f) => f === fl || f.split(":")[0] === fl)) return false;
+    if (q && !seg.source.toLowerCase().includes(q) && !seg.target.toLowerCase().includes(q)) return false;
     return true;
   }
 
-  function render() {
+  function computeView() {
     const d = state.doc;
-    if (!d) return;
+    const f = filters();
+    let view = d.segments.filter((s) => passes(s, f));
+    if ($("sort").value === "confidence") {
+      const conf = (s) => (s.confidence == null ? 2 : s.confidence);
+      view = view.slice().sort((a, b) => conf(a) - conf(b));
+    }
+    state.view = view;
+    state.pos = new Map(view.map((s, i) => [s.id, i]));
+  }
+
+  const height = (seg) => state.heights.get(seg.id) || EST_ROW;
+  const virtual = () => state.view.length >= VIRTUAL_MIN;
+
+  function offsetOf(i) { let y = 0; for (let k = 0; k < i; k++) y += height(state.view[k]); return y; }
+
+  // The rows to render: the current range while it still covers the viewport (so moving or
+  // scrolling a little re-renders nothing), else the viewport with OVERSCAN px either side.
+  function windowRange(force) {
+    if (!virtual()) return [0, state.view.length];
+    const sc = $("scroller");
+    if (!force) {
+      const [s0, e0] = state.range;
+      let y = 0, k = 0;
+      while (k < s0 && k < state.view.length) { y += height(state.view[k]); k++; }
+      const rangeTop = y;
+      while (k < e0 && k < state.view.length) { y += height(state.view[k]); k++; }
+      if (e0 > s0 && rangeTop <= sc.scrollTop && y >= sc.scrollTop + sc.clientHeight) return [s0, e0];
+    }
+    const top = sc.scrollTop - OVERSCAN, bottom = sc.scrollTop + sc.clientHeight + OVERSCAN;
+    let y = 0, start = 0;
+    while (start < state.view.length && y + height(state.view[start]) < top) { y += height(state.view[start]); start++; }
+    let end = start;
+    while (end < state.view.length && y < bottom) { y += height(state.view[end]); end++; }
+    return [start, end];
+  }
+
+  function renderHeader() {
+    const d = state.doc;
     $("doc-title").textContent = d.document;
-    $("doc-counts").textContent = `${d.source_lang} → ${d.target_lang} · ${d.counts.approved} approved · ${d.counts.edited} edited · ${d.counts.draft} draft`;
+    $("doc-counts").textContent = `${d.source_lang} → ${d.target_lang} · ${d.counts.approved} approved · ${d.counts.edited} edited · ${d.counts.draft} draft · ${state.view.length} shown`;
     $("src-head").textContent = "Source (" + d.source_lang + ")";
     const flagSel = $("filter-flag");
     const current = flagSel.value;
     for (const opt of Array.from(flagSel.options)) if (!["", "*", "-"].includes(opt.value)) opt.remove();
     for (const k of d.flag_kinds) flagSel.append(el("option", { value: k, text: k }));
     flagSel.value = d.flag_kinds.includes(current) || ["", "*", "-"].includes(current) ? current : "";
-
-    const tbody = $("rows");
-    tbody.replaceChildren();
-    let lastPara = null, shown = 0;
-    for (const seg of d.segments) {
-      if (!seg.source) continue;
-      const row = renderRow(seg, lastPara !== null && seg.paragraph !== lastPara);
-      lastPara = seg.paragraph;
-      if (!visible(seg)) row.hidden = true; else shown++;
-      tbody.append(row);
-    }
-    $("segments").hidden = false;
-    $("empty").hidden = shown > 0;
-    const sel = selectedRow();
-    if (sel && sel.hidden) state.selected = null;
-    if (!state.selected) { const first = visibleRows()[0]; if (first) state.selected = first.dataset.id; }
-    markSelected(false);
   }
 
-  function renderRow(seg, paraStart) {
-    const row = el("tr", { class: "seg " + seg.status + (paraStart ? " para-start" : ""), "data-id": seg.id, "data-status": seg.status, "data-para": String(seg.paragraph) });
-    const idCell = el("td", { class: "c-id", text: seg.id, "data-para": String(seg.paragraph) });
-    const src = el("td", { class: "c-src", lang: state.doc.source_lang });
-    const tgt = el("td", { class: "c-tgt", lang: "en" });
-    const st = el("td", { class: "c-st" });
+  function renderAll(keepScroll) {
+    if (!state.doc) return;
+    computeView();
+    renderHeader();
+    if (state.selected && !state.pos.has(state.selected)) {
+      // keep the place: the next visible row after the old one in document order
+      const order = state.doc.segments.map((s) => s.id);
+      const at = order.indexOf(state.selected);
+      const next = at >= 0 ? state.doc.segments.slice(at).find((s) => state.pos.has(s.id)) || state.doc.segments.slice(0, at).reverse().find((s) => state.pos.has(s.id)) : null;
+      state.selected = next ? next.id : (state.view[0] ? state.view[0].id : null);
+    }
+    if (!state.selected && state.view[0]) state.selected = state.view[0].id;
+    $("segments").hidden = false;
+    $("empty").hidden = state.view.length > 0;
+    renderWindow(true);
+    renderOrphans();
+    renderPanel();
+  }
+
+  function renderWindow(force) {
+    const [start, end] = windowRange(force);
+    if (!force && start === state.range[0] && end === state.range[1]) return;
+    state.range = [start, end];
+    const tbody = $("rows");
+    const frag = document.createDocumentFragment();
+    const topPad = virtual() ? offsetOf(start) : 0;
+    let bottomPad = 0;
+    if (virtual()) for (let k = end; k < state.view.length; k++) bottomPad += height(state.view[k]);
+    frag.append(spacer(topPad, "top"));
+    let lastPara = start > 0 ? state.view[start - 1].paragraph : null;
+    for (let i = start; i < end; i++) {
+      const seg = state.view[i];
+      frag.append(renderRow(seg, lastPara !== null && seg.paragraph !== lastPara, i));
+      lastPara = seg.paragraph;
+    }
+    frag.append(spacer(bottomPad, "bottom"));
+    const focusedId = document.activeElement && document.activeElement.closest ? (document.activeElement.closest("tr.seg") || {}).dataset : null;
+    tbody.replaceChildren(frag);
+    // measure what was rendered, so the spacers match the real heights
+    if (virtual()) for (const row of tbody.querySelectorAll("tr.seg")) state.heights.set(row.dataset.id, row.offsetHeight);
+    markSelected();
+    if (focusedId && focusedId.id) { const r = rowEl(focusedId.id); if (r && !state.editing) r.focus({ preventScroll: true }); }
+  }
+
+  function spacer(h, which) {
+    const tr = el("tr", { class: "spacer", "aria-hidden": "true", "data-pad": which });
+    const td = el("td", { colspan: 4 });
+    td.style.height = h + "px";
+    td.style.padding = "0";
+    td.style.border = "0";
+    tr.append(td);
+    return tr;
+  }
+
+  function renderRow(seg, paraStart, i) {
+    const row = el("tr", { class: "seg " + seg.status + (paraStart ? " para-start" : ""), "data-id": seg.id, "data-status": seg.status, "data-para": String(seg.paragraph), role: "row", "aria-selected": "false", tabindex: "-1", "aria-rowindex": String(i + 2) });
+    const idCell = el("td", { class: "c-id", text: seg.id, "data-para": String(seg.paragraph), role: "gridcell" });
+    const src = el("td", { class: "c-src", lang: state.doc.source_lang, role: "gridcell" });
+    const tgt = el("td", { class: "c-tgt", lang: "en", role: "gridcell" });
+    const st = el("td", { class: "c-st", role: "gridcell" });
     const editing = state.editing && state.editing.id === seg.id ? state.editing : null;
 
     if (editing && editing.mode === "split") {
-      const sArea = el("textarea", { class: "split-source", readOnly: true, value: seg.source });
-      const tArea = el("textarea", { class: "split-target", readOnly: true, value: seg.target });
-      src.append(el("div", { class: "split-help", text: "Put the cursor where the second segment starts:" }), sArea);
-      tgt.append(el("div", { class: "split-help", text: "…and where its English starts:" }), tArea);
+      const sArea = el("textarea", { class: "split-source", readOnly: true, value: seg.source, "aria-label": "Source of " + seg.id + ": move the caret to where the second segment starts" });
+      const tArea = el("textarea", { class: "split-target", readOnly: true, value: seg.target, "aria-label": "English of " + seg.id + ": move the caret to where the second segment's English starts" });
+      sArea.addEventListener("keydown", (ev) => { if (ev.altKey && /^[1-9]$/.test(ev.key)) { ev.preventDefault(); caretAtMark(sArea, +ev.key, /[。！？；.!?;]/g); } });
+      tArea.addEventListener("keydown", (ev) => { if (ev.altKey && /^[1-9]$/.test(ev.key)) { ev.preventDefault(); caretAtMark(tArea, +ev.key, /[.!?;]\s/g); } });
+      src.append(el("div", { class: "split-help", text: "Move the caret (arrow keys, or Alt+N: after the N-th sentence mark) to where the second segment starts:" }), sArea);
+      tgt.append(el("div", { class: "split-help", text: "…and where its English starts (Tab), then Ctrl+Enter:" }), tArea);
       const go = el("button", { type: "button", class: "split-save", text: "Split here" });
-      go.addEventListener("click", () => change("split", { id: seg.id, source_at: cpIndex(seg.source, sArea.selectionStart), target_at: cpIndex(seg.target, tArea.selectionStart) }));
+      go.addEventListener("click", () => { const body = { id: seg.id, source_at: cpIndex(seg.source, sArea.selectionStart), target_at: cpIndex(seg.target, tArea.selectionStart) }; state.editing = null; enqueue("split", body); });
       const cancel = el("button", { type: "button", class: "cancel", text: "Cancel" });
-      cancel.addEventListener("click", cancelEdit);
+      cancel.addEventListener("click", () => cancelEdit(true));
       tgt.append(el("div", { class: "editor-buttons" }, go, cancel));
     } else {
       if (seg.prefix) src.append(el("span", { class: "affix", text: seg.prefix }));
@@ -193,34 +391,54 @@
       if (editing) {
         const area = el("textarea", { class: "editor", value: editing.text != null ? editing.text : seg.target, "aria-label": "English for " + seg.id });
         const save = el("button", { type: "button", class: "save", text: "Save" });
-        save.addEventListener("click", () => saveEdit(seg.id, area.value));
+        save.addEventListener("click", () => saveEdit(seg.id, area.value, false));
         const cancel = el("button", { type: "button", class: "cancel", text: "Cancel" });
-        cancel.addEventListener("click", cancelEdit);
+        cancel.addEventListener("click", () => cancelEdit(false));
         area.addEventListener("input", () => { editing.text = area.value; });
         tgt.append(area, el("div", { class: "editor-buttons" }, save, cancel));
       } else {
         tgt.append(marked(seg.target, seg.target_hits));
       }
-      for (const m of seg.fuzzy || []) tgt.append(renderMatch(seg, m));
+      const typed = state.unsaved.get(seg.id);
+      if (typed != null && !editing) {
+        const box = el("div", { class: "unsaved", role: "note" }, el("strong", { text: "Your unsaved text: " }), document.createTextNode(typed));
+        const use = el("button", { type: "button", text: "Edit with it" });
+        use.addEventListener("click", (ev) => { ev.stopPropagation(); select(seg.id); state.editing = { id: seg.id, mode: "edit", text: typed }; state.unsaved.delete(seg.id); renderWindow(true); focusEditor(); });
+        const drop = el("button", { type: "button", text: "Discard it" });
+        drop.addEventListener("click", (ev) => { ev.stopPropagation(); state.unsaved.delete(seg.id); renderWindow(true); });
+        box.append(" ", use, " ", drop);
+        tgt.append(box);
+      }
+      for (const m of state.matches.get(seg.id) || []) tgt.append(renderMatch(seg, m));
       for (const c of seg.conflicts || []) tgt.append(el("div", { class: "conflict", text: "Imported, not applied (" + c.from + ", " + c.status + "): " + c.target }));  // workbench import
     }
 
     st.append(el("div", { class: "status " + seg.status, text: seg.status }));
     if (seg.kind) st.append(el("span", { class: "kind", text: seg.kind, title: "block type in the .docx/.html document" }));
+    if (seg.confidence != null) st.append(el("div", { class: "conf" + (seg.confidence < 0.5 ? " low" : ""), text: "alignment " + Math.round(seg.confidence * 100) + "%", title: "alignment confidence" }));
     for (const f of seg.flags) st.append(el("span", { class: "flag", text: f, title: flagHelp(f) }));
+    if ((seg.notes || []).length || seg.note) st.append(el("div", { class: "note-count", text: `✎ ${(seg.notes || []).length + (seg.note ? 1 : 0)} note(s)` }));
     const actions = el("div", { class: "actions" });
-    const buttons = [["edit", "Edit"], ["approve", "Approve"], ["revert", "Revert"], ["split", "Split"], ["merge", "Merge ↓"]];
+    const buttons = [["edit", "Edit"], ["approve", "Approve"], ["revert", "Revert"], ["undo", "Undo"], ["split", "Split"], ["merge", "Merge ↓"]];
     for (const [action, label] of buttons) {
       if (action === "revert" && (seg.mt == null || (seg.status === "draft" && seg.target === seg.mt))) continue;
       if (action === "approve" && seg.status === "approved") continue;
-      const b = el("button", { type: "button", "data-action": action, text: label });
+      if (action === "undo" && !seg.undo) continue;
+      const b = el("button", { type: "button", "data-action": action, text: label, "aria-label": `${label} segment ${seg.id}${action === "merge" ? " with the next" : ""}`, tabindex: seg.id === state.selected ? "0" : "-1" });
       b.addEventListener("click", (ev) => { ev.stopPropagation(); select(seg.id); act(action); });
+      b.addEventListener("keydown", (ev) => { if (ev.key === "Enter" || ev.key === " ") ev.stopPropagation(); });
       actions.append(b);
     }
     st.append(actions);
     row.append(idCell, src, tgt, st);
-    row.addEventListener("click", (ev) => { if (!ev.target.closest("textarea, button")) select(seg.id); });
+    row.addEventListener("click", (ev) => { if (!ev.target.closest("textarea, button, input")) select(seg.id); });
     return row;
+  }
+
+  function caretAtMark(area, n, re) {
+    let count = 0, m;
+    re.lastIndex = 0;
+    while ((m = re.exec(area.value))) { count++; if (count === n) { const at = m.index + m[0].length; area.setSelectionRange(at, at); return; } }
   }
 
   function flagHelp(f) {
@@ -241,35 +459,145 @@
       else box.append(el("del", { text }));
     }
     box.append(el("span", { class: "tm-target", text: m.target }));
-    const use = el("button", { type: "button", class: "tm-use", text: "Use" });
-    use.addEventListener("click", (ev) => { ev.stopPropagation(); select(seg.id); state.editing = { id: seg.id, mode: "edit", text: m.target }; render(); focusEditor(); });
+    const use = el("button", { type: "button", class: "tm-use", text: "Use", "aria-label": `Use this memory match for ${seg.id}`, tabindex: seg.id === state.selected ? "0" : "-1" });
+    use.addEventListener("click", (ev) => { ev.stopPropagation(); select(seg.id); state.editing = { id: seg.id, mode: "edit", text: m.target }; renderWindow(true); focusEditor(); });
     box.append(use);
     return box;
   }
 
-  // ------------------------------------------------------------------ selection and actions
+  // ------------------------------------------------------------------ memory matches, on demand
 
-  const visibleRows = () => Array.from(document.querySelectorAll("#rows tr.seg")).filter((r) => !r.hidden);
-  const selectedRow = () => state.selected ? document.querySelector(`#rows tr.seg[data-id="${CSS.escape(state.selected)}"]`) : null;
-  const segById = (id) => state.doc && state.doc.segments.find((s) => s.id === id);
+  let matchTimer = null;
+  function fetchMatches() {
+    clearTimeout(matchTimer);
+    matchTimer = setTimeout(async () => {
+      const d = state.doc;
+      if (!d || !state.selected) return;
+      const i = state.pos.get(state.selected);
+      if (i == null) return;
+      const ids = state.view.slice(i, i + 1 + MATCH_AHEAD).map((s) => s.id).filter((id) => !state.matches.has(id));
+      if (!ids.length) return;
+      const digest = d.digest;
+      const { status, data } = await api("/api/doc/" + encodeURIComponent(d.stem) + "/matches?ids=" + ids.map(encodeURIComponent).join(","));
+      if (status !== 200 || !state.doc || state.doc.digest !== digest) return;
+      for (const id of ids) {
+        const got = data.matches[id] || [];
+        state.matches.set(id, got);
+        if (got.length && !(state.editing && state.editing.id === id)) replaceRow(id);
+      }
+      markSelected();
+    }, 60);
+  }
 
-  function markSelected(scroll) {
-    for (const r of document.querySelectorAll("#rows tr.selected")) r.classList.remove("selected");
-    const row = selectedRow();
-    if (row) {
-      row.classList.add("selected");
-      if (scroll) row.scrollIntoView({ block: "nearest" });
+  // ------------------------------------------------------------------ side panel: glossary, notes, history, orphans
+
+  async function renderPanel() {
+    const seg = state.selected && state.byId.get(state.selected);
+    const notes = $("notes-list");
+    notes.replaceChildren();
+    $("panel-seg").textContent = seg ? seg.id : "—";
+    if (!seg) return;
+    if (seg.note) notes.append(el("li", { text: seg.note }));
+    for (const n of seg.notes || []) notes.append(el("li", {}, el("span", { class: "note-by", text: `${n.by || ""} ${n.at || ""}: ` }), document.createTextNode(n.text || "")));
+    if (!notes.children.length) notes.append(el("li", { class: "muted", text: "No notes." }));
+    const stem = state.doc.stem, id = seg.id;
+    const { status, data } = await api("/api/doc/" + encodeURIComponent(stem) + "/glossary?id=" + encodeURIComponent(id));
+    if (status !== 200 || state.selected !== id) return;
+    state.glossaryTerms = data.terms;
+    const ul = $("terms-list");
+    ul.replaceChildren();
+    data.terms.forEach((t, k) => {
+      const extra = ["status", "definition", "note", "source", "domain"].filter((key) => t[key]).map((key) => `${key}: ${t[key]}`).join(" · ");
+      const li = el("li", {}, el("kbd", { text: k < 9 ? "Alt+" + (k + 1) : "" }), " ", el("span", { class: "term-src", lang: state.doc.source_lang, text: t.surface }), " → ", el("strong", { text: t.en }));
+      if (extra) li.append(el("div", { class: "muted", text: extra }));
+      ul.append(li);
+    });
+    if (!data.terms.length) ul.append(el("li", { class: "muted", text: "No glossary term in this segment." }));
+  }
+
+  async function showHistory() {
+    const seg = state.selected && state.byId.get(state.selected);
+    if (!seg) return;
+    const { status, data } = await api("/api/doc/" + encodeURIComponent(state.doc.stem) + "/history?id=" + encodeURIComponent(seg.id));
+    const ul = $("history-list");
+    ul.replaceChildren();
+    if (status !== 200) { ul.append(el("li", { text: data.error })); return; }
+    for (const h of data.history.slice().reverse()) {
+      ul.append(el("li", { class: h.undone ? "undone" : "" }, el("span", { class: "note-by", text: `${h.at} ${h.by} ${h.action}${h.undone ? " (undone)" : ""}: ` }),
+        document.createTextNode(("old_target" in h ? `${h.old_status} “${h.old_target}” → ` : "") + `${h.status} “${h.target}”`)));
+    }
+    if (!data.history.length) ul.append(el("li", { class: "muted", text: "No recorded change." }));
+    $("history").hidden = false;
+  }
+
+  function renderOrphans() {
+    const box = $("orphans"), ul = $("orphans-list");
+    const orphans = (state.doc && state.doc.orphans) || [];
+    box.hidden = !orphans.length;
+    ul.replaceChildren();
+    for (const o of orphans) {
+      const re = el("button", { type: "button", text: "Reattach to the selected segment", "aria-label": `Reattach orphan ${o.id} to the selected segment` });
+      re.addEventListener("click", () => { if (state.selected) enqueue("reattach", { orphan: o.id, id: state.selected }); });
+      const dis = el("button", { type: "button", text: "Dismiss", "aria-label": `Dismiss orphan ${o.id}` });
+      dis.addEventListener("click", () => { if (confirm(`Drop this orphaned ${o.status} English for good?\n\n${o.target}`)) enqueue("dismiss", { orphan: o.id }); });
+      ul.append(el("li", { "data-orphan": o.id }, el("div", { lang: state.doc.source_lang, text: o.source }), el("div", { class: "muted", text: `${o.status}: ${o.target}` }), re, " ", dis));
     }
   }
 
-  function select(id) { state.selected = id; markSelected(true); }
+  // ------------------------------------------------------------------ selection and actions
+
+  const rowEl = (id) => document.querySelector(`#rows tr.seg[data-id="${CSS.escape(id)}"]`);
+
+  // Roving tabindex: Tab goes to the selected row and its buttons, not through every row's buttons.
+  function markSelected() {
+    for (const r of document.querySelectorAll("#rows tr.selected")) {
+      r.classList.remove("selected"); r.setAttribute("aria-selected", "false"); r.tabIndex = -1;
+      for (const b of r.querySelectorAll("td.c-st button, .tm button, .unsaved button")) b.tabIndex = -1;
+    }
+    const row = state.selected ? rowEl(state.selected) : null;
+    if (row) {
+      row.classList.add("selected"); row.setAttribute("aria-selected", "true"); row.tabIndex = 0;
+      for (const b of row.querySelectorAll("button")) b.tabIndex = 0;
+    }
+  }
+
+  function scrollToSelected() {
+    const sc = $("scroller");
+    const i = state.pos.get(state.selected);
+    if (i == null) return;
+    const row = rowEl(state.selected);
+    if (row && !virtual()) {
+      const top = row.offsetTop - $("thead-row").offsetHeight, bottom = row.offsetTop + row.offsetHeight;
+      if (top < sc.scrollTop) sc.scrollTop = top;
+      else if (bottom > sc.scrollTop + sc.clientHeight) sc.scrollTop = bottom - sc.clientHeight;
+      return;
+    }
+    const head = $("thead-row").offsetHeight;
+    const y = offsetOf(i), h = height(state.view[i]);
+    if (y < sc.scrollTop) sc.scrollTop = y;
+    else if (y + h + head > sc.scrollTop + sc.clientHeight) sc.scrollTop = y + h + head - sc.clientHeight;
+    renderWindow(false);
+  }
+
+  let panelTimer = null;
+  function select(id, focus) {
+    if (state.selected === id) return;
+    state.selected = id;
+    markSelected();
+    scrollToSelected();
+    markSelected();
+    if (focus) { const r = rowEl(id); if (r) r.focus({ preventScroll: true }); }
+    fetchMatches();
+    clearTimeout(panelTimer);
+    panelTimer = setTimeout(renderPanel, 80);
+    $("history").hidden = true;
+  }
 
   function move(delta) {
-    const rows = visibleRows();
-    if (!rows.length) return;
-    let i = rows.findIndex((r) => r.dataset.id === state.selected);
-    i = i < 0 ? 0 : Math.min(rows.length - 1, Math.max(0, i + delta));
-    select(rows[i].dataset.id);
+    if (!state.view.length) return;
+    let i = state.pos.get(state.selected);
+    i = i == null ? 0 : Math.min(state.view.length - 1, Math.max(0, i + delta));
+    select(state.view[i].id, true);
   }
 
   function focusEditor() {
@@ -277,54 +605,178 @@
     if (area) { area.focus(); if (area.classList.contains("editor")) area.setSelectionRange(area.value.length, area.value.length); }
   }
 
-  function cancelEdit() { state.editing = null; render(); }
+  function focusRow() { const r = state.selected && rowEl(state.selected); if (r) r.focus({ preventScroll: true }); }
 
-  async function saveEdit(id, text) {
+  function cancelEdit(ask) {
+    const e = state.editing;
+    if (!e) return;
+    const seg = state.byId.get(e.id);
+    if (e.mode === "edit" && e.text != null && seg && e.text !== seg.target && !confirm("Discard the English you typed for this segment?")) return;
+    state.editing = null;
+    replaceRow(e.id);
+    markSelected();
+    focusRow();
+  }
+
+  function saveEdit(id, text, next) {
     if (!text.trim()) { banner("The English is empty; type a translation, or use Revert to go back to the machine draft."); return; }
-    await change("edit", { id, text });
+    const seg = state.byId.get(id);
+    state.editing = null;
+    if (seg && text.trim() === seg.target && seg.status !== "draft") { replaceRow(id); markSelected(); if (next) move(1); else focusRow(); return; }
+    // show the typed text at once; the queue saves it (a refusal keeps it beside the segment)
+    enqueue("edit", { id, text }, { typed: { id, text } }).then((ok) => { if (ok) state.unsaved.delete(id); else renderWindow(true); });
+    replaceRow(id);
+    markSelected();
+    if (next) move(1); else focusRow();
   }
 
   function act(action) {
-    const seg = segById(state.selected);
+    const seg = state.byId.get(state.selected);
     if (!seg) return;
-    if (action === "edit") { state.editing = { id: seg.id, mode: "edit", text: null }; render(); focusEditor(); }
-    else if (action === "split") { state.editing = { id: seg.id, mode: "split" }; render(); focusEditor(); }
-    else if (action === "approve") change("approve", { ids: [seg.id] });
-    else if (action === "revert") change("revert", { id: seg.id });
-    else if (action === "merge") change("merge", { id: seg.id });
+    if (action === "edit" || action === "split") {
+      const was = state.editing && state.editing.id;
+      state.editing = { id: seg.id, mode: action, text: null };
+      if (was && was !== seg.id) replaceRow(was);
+      replaceRow(seg.id); markSelected(); focusEditor();
+    }
+    else if (action === "approve") enqueue("approve", { ids: [seg.id] }).then(focusRow);
+    else if (action === "revert") enqueue("revert", { id: seg.id }).then(focusRow);
+    else if (action === "merge") enqueue("merge", { id: seg.id }).then(focusRow);
+    else if (action === "undo") enqueue("undo", { id: seg.id }).then(focusRow);
+  }
+
+  function insertTerm(area, n) {
+    const t = state.glossaryTerms[n - 1];
+    if (!t) return;
+    const s = area.selectionStart, e = area.selectionEnd;
+    area.setRangeText(t.en, s, e, "end");
+    area.dispatchEvent(new Event("input"));
   }
 
   document.addEventListener("keydown", (ev) => {
     const t = ev.target;
-    if (t instanceof HTMLTextAreaElement) {
-      if (ev.key === "Escape") { ev.preventDefault(); cancelEdit(); }
+    if (t instanceof HTMLTextAreaElement && t.closest("#rows")) {
+      if (ev.key === "Escape") { ev.preventDefault(); cancelEdit(true); }
+      else if (ev.altKey && /^[1-9]$/.test(ev.key) && t.classList.contains("editor")) { ev.preventDefault(); insertTerm(t, +ev.key); }
       else if (ev.key === "Enter" && (ev.ctrlKey || ev.metaKey)) {
         ev.preventDefault();
-        if (t.classList.contains("editor")) saveEdit(state.editing.id, t.value);
+        if (t.classList.contains("editor")) saveEdit(state.editing.id, t.value, ev.shiftKey);
         else { const b = document.querySelector("#rows button.split-save"); if (b) b.click(); }
       }
       return;
     }
-    if (t instanceof HTMLInputElement || t instanceof HTMLSelectElement || ev.ctrlKey || ev.metaKey || ev.altKey) return;
-    const keys = { j: () => move(1), ArrowDown: () => move(1), k: () => move(-1), ArrowUp: () => move(-1), a: () => act("approve"), e: () => act("edit"), Enter: () => act("edit"), r: () => act("revert"), s: () => act("split"), m: () => act("merge"), Escape: () => { if (state.editing) cancelEdit(); } };
+    if (t instanceof HTMLInputElement || t instanceof HTMLSelectElement || t instanceof HTMLTextAreaElement || ev.ctrlKey || ev.metaKey || ev.altKey) return;
+    if (t instanceof HTMLButtonElement && (ev.key === "Enter" || ev.key === " ")) return;  // a button does its own thing
+    const keys = { j: () => move(1), ArrowDown: () => move(1), k: () => move(-1), ArrowUp: () => move(-1), a: () => act("approve"), e: () => act("edit"), Enter: () => act("edit"), r: () => act("revert"), s: () => act("split"), m: () => act("merge"), u: () => act("undo"), h: () => showHistory(), n: () => $("note-text").focus(), "/": () => $("filter-text").focus(), Escape: () => { if (state.editing) cancelEdit(true); } };
     const f = keys[ev.key];
     if (f && state.doc) { ev.preventDefault(); f(); }
   });
 
-  $("filter-status").addEventListener("change", render);
-  $("filter-flag").addEventListener("change", render);
+  // ------------------------------------------------------------------ search, find & replace, notes
+
+  async function concordance(ev) {
+    ev.preventDefault();
+    const q = $("search-text").value.trim();
+    const ul = $("search-results");
+    ul.replaceChildren();
+    if (!q) return;
+    const { status, data } = await api("/api/search?in=" + encodeURIComponent($("search-in").value) + "&q=" + encodeURIComponent(q));
+    if (status !== 200) { ul.append(el("li", { text: data.error })); return; }
+    $("search-count").textContent = `${data.matches.length}${data.matches.length >= 500 ? "+" : ""} segment(s)`;
+    for (const m of data.matches) {
+      const b = el("button", { type: "button", class: "hit" }, el("span", { class: "muted", text: `${m.stem} · ${m.status}${m.orphan ? " · orphan" : ""}` }), el("div", { lang: m.source_lang, text: m.source }), el("div", { lang: "en", text: m.target }));
+      b.addEventListener("click", async () => {
+        if (!state.doc || state.doc.stem !== m.stem) await openDoc(m.stem);
+        if (!state.pos.has(m.id)) { $("filter-status").value = ""; $("filter-flag").value = ""; $("filter-text").value = ""; renderAll(); }
+        select(m.id, true);
+      });
+      ul.append(el("li", {}, b));
+    }
+  }
+
+  async function replacePreview(apply) {
+    if (!state.doc) return;
+    const find = $("find-text").value, repl = $("replace-text").value;
+    const out = $("replace-preview");
+    out.replaceChildren();
+    if (!find) { out.append(el("li", { text: "Type the text to find." })); return; }
+    if (apply) {
+      const n = Number($("replace-count").dataset.segments || 0);
+      if (!n || !confirm(`Replace in ${n} segment(s)? Each becomes edited; undo restores any of them.`)) return;
+      const ok = await enqueue("replace", { find, replace: repl, case: $("replace-case").checked, preview: false });
+      if (ok) { $("replace-count").textContent = "Replaced."; $("replace-count").dataset.segments = "0"; }
+      return;
+    }
+    const { status, data } = await api("/api/doc/" + encodeURIComponent(state.doc.stem) + "/replace", { find, replace: repl, case: $("replace-case").checked, preview: true });
+    if (status !== 200) { out.append(el("li", { text: data.error })); return; }
+    $("replace-count").textContent = `${data.count} occurrence(s) in ${data.segments_count} segment(s)`;
+    $("replace-count").dataset.segments = String(data.segments_count);
+    for (const p of data.preview.slice(0, 200)) out.append(el("li", {}, el("del", { text: p.before }), el("ins", { text: p.after })));
+  }
+
+  // a selection inside a source cell fills the term box
+  document.addEventListener("selectionchange", () => {
+    const sel = window.getSelection();
+    if (!sel || sel.isCollapsed || !sel.anchorNode) return;
+    const cell = sel.anchorNode.parentElement && sel.anchorNode.parentElement.closest("td.c-src");
+    if (cell) $("term-src").value = sel.toString().trim().slice(0, 64);
+  });
+  $("lookup-go").addEventListener("click", async () => {
+    const q = $("term-src").value.trim();
+    const ul = $("lookup-list");
+    ul.replaceChildren();
+    if (!q) return;
+    const { status, data } = await api("/api/lookup?q=" + encodeURIComponent(q));
+    if (status !== 200) { ul.append(el("li", { text: data.error })); return; }
+    for (const e of data.entries) ul.append(el("li", {}, el("strong", { lang: "zh", text: `${e.simplified} / ${e.traditional}` }), ` ${e.pinyin}: `, document.createTextNode(e.definitions.join("; "))));
+    if (!data.entries.length) ul.append(el("li", { class: "muted", text: "Not in CC-CEDICT (or the dictionary is not installed)." }));
+  });
+  $("term-form").addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    if (!state.doc) return;
+    const src = $("term-src").value.trim(), en = $("term-en").value.trim();
+    const body = { en, note: $("term-note").value.trim() };
+    body[state.doc.source_lang === "vi" ? "vi" : "zh"] = src;
+    const { status, data } = await api("/api/glossary/add", body);
+    $("term-msg").textContent = status === 200 ? `Added “${en}” to the glossary.` : (data.error || "not added");
+    if (status === 200) { $("term-en").value = ""; $("term-note").value = ""; openDoc(state.doc.stem, true); }
+  });
+
+  $("note-form").addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    const text = $("note-text").value.trim();
+    if (!text || !state.selected) return;
+    enqueue("note", { id: state.selected, text }).then((ok) => { if (ok) { $("note-text").value = ""; renderPanel(); } });
+  });
+
+  // ------------------------------------------------------------------ wiring
+
+  for (const id of ["filter-status", "filter-flag", "sort"]) $(id).addEventListener("change", () => renderAll());
+  let filterTimer = null;
+  $("filter-text").addEventListener("input", () => { clearTimeout(filterTimer); filterTimer = setTimeout(() => renderAll(), 120); });
+  $("scroller").addEventListener("scroll", () => { if (virtual()) window.requestAnimationFrame(() => renderWindow(false)); }, { passive: true });
   $("banner-close").addEventListener("click", clearBanner);
   $("banner-reload").addEventListener("click", () => { clearBanner(); if (state.doc) openDoc(state.doc.stem, true); });
   $("approve-clean").addEventListener("click", () => {
-    if (state.doc && confirm("Approve every segment that has English and no QA flag?")) change("approve", { all_clean: true });
+    if (state.doc && confirm("Approve every segment that has English and no QA flag?")) enqueue("approve", { all_clean: true });
   });
+  $("search-form").addEventListener("submit", concordance);
+  $("replace-go").addEventListener("click", () => replacePreview(false));
+  $("replace-apply").addEventListener("click", () => replacePreview(true));
+  $("history-show").addEventListener("click", showHistory);
   window.addEventListener("hashchange", () => { const s = decodeURIComponent(location.hash.slice(1)); if (s && (!state.doc || s !== state.doc.stem)) openDoc(s); });
+  window.addEventListener("beforeunload", (ev) => { if (state.queue.length || state.saving || (state.editing && state.editing.text != null)) { ev.preventDefault(); ev.returnValue = ""; } });
+  // the glossary file may change while the page is open: the server re-reads it; refresh the panel now and then
+  setInterval(() => { if (document.visibilityState === "visible" && state.doc && !state.editing) renderPanel(); }, 15000);
 
   (async function start() {
     await loadDocs();
     const want = decodeURIComponent(location.hash.slice(1));
-    const stem = state.docs.some((d) => d.stem === want) ? want : (state.docs[0] && state.docs[0].stem);
+    const ok = state.docs.filter((d) => !d.error);
+    const stem = ok.some((d) => d.stem === want) ? want : (ok[0] && ok[0].stem);
     if (stem) await openDoc(stem);
-    else $("doc-title").textContent = "No translations yet: run `workbench translate` first";
+    else $("doc-title").textContent = state.docs.length ? "No document can be read: see the errors in the list" : "No translations yet: run `workbench translate` first";
+    performance.mark("wb-ready");
+    document.body.dataset.ready = "1";
   })();
 })();

@@ -1,0 +1,135 @@
+"""The project index: incremental, deletable, a cache only; search with Chinese character n-grams
+and Traditional/Simplified folding; broken files and symlinks."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from workbench import index, review, store
+from workbench.cli import cli
+
+ZH = "000_093349a39d32f8f2"
+VI = "001_85fdaf6eba83a0b1"
+ZH_HANT = "004_c0907f7ee83eb81c"
+OUT = Path("translations")
+
+
+def _fresh() -> index.Index:
+    index.forget(OUT)
+    return index.open_index(OUT, refresh=False)
+
+
+def test_refresh_reads_only_files_that_changed(project: Path) -> None:
+    idx = _fresh()
+    idx.refresh()
+    assert idx.refresh() == []  # nothing changed: no file read again
+    path = store.path_for(OUT, VI)
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 5_000_000))
+    assert idx.refresh() == []  # touched, same bytes: the hash says unchanged
+    review.edit(OUT, VI, store.load(path).segments[1].id, "Changed by hand elsewhere.")  # type: ignore[union-attr]
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("Changed by hand elsewhere.", "Changed again, by an editor."), encoding="utf-8")
+    assert idx.refresh() == [VI]
+    assert any(r["target"] == "Changed again, by an editor." for r in idx.search("Changed again", "target"))
+
+
+def test_the_index_can_be_deleted_and_is_rebuilt_the_same(project: Path) -> None:
+    idx = _fresh()
+    idx.refresh()
+    before = [(e.stem, e.summary) for e in idx.documents()]
+    index.forget(OUT)
+    for p in OUT.glob(index.INDEX_NAME + "*"):
+        p.unlink()
+    rebuilt = index.open_index(OUT)
+    assert [(e.stem, e.summary) for e in rebuilt.documents()] == before
+
+
+def test_a_corrupt_index_is_rebuilt_not_an_error(project: Path) -> None:
+    index.forget(OUT)
+    for p in OUT.glob(index.INDEX_NAME + "*"):
+        p.unlink()
+    (OUT / index.INDEX_NAME).write_bytes(b"this is not an sqlite database" * 100)
+    idx = index.open_index(OUT)
+    assert {e.stem for e in idx.documents()} == {p.stem for p in store.list_files(OUT)}
+
+
+@pytest.mark.parametrize(
+    ("query", "where", "expect_in_source"),
+    [
+        ("安全理事会", "source", "安全理事会"),  # Simplified, inside a longer run of characters
+        ("安全理事會", "source", "安全理事会"),  # Traditional query finds the Simplified text
+        ("理事", "source", "理事"),  # two characters: a character n-gram, not a word
+        ("viet nam", "target", None),  # English: case-insensitive words
+    ],
+)
+def test_search_finds_chinese_by_characters_and_folds_scripts(project: Path, query: str, where: str, expect_in_source: str | None) -> None:
+    rows = index.open_index(OUT).search(query, where)
+    assert rows
+    for r in rows:
+        if expect_in_source:
+            assert expect_in_source in index.fold(r["source"])
+        else:
+            assert "viet nam" in r["target"].lower()
+
+
+def test_search_by_traditional_text_finds_the_traditional_document_too(project: Path) -> None:
+    hant = store.load(store.path_for(OUT, ZH_HANT))
+    assert hant is not None
+    word = next(s.source for s in hant.segments if len(s.source) > 8)[2:6]
+    rows = index.open_index(OUT).search(index._t2s().convert(word), "source")
+    assert any(r["stem"] == ZH_HANT for r in rows)
+
+
+def test_unparseable_queries_are_no_match_not_a_crash(project: Path) -> None:
+    idx = index.open_index(OUT)
+    for q in ['"', "AND", "*", "NEAR(", "a:b", "   "]:
+        assert isinstance(idx.search(q), list)
+
+
+def test_a_broken_file_is_recorded_with_its_error_and_others_stay(project: Path) -> None:
+    path = store.path_for(OUT, VI)
+    path.write_text(path.read_text(encoding="utf-8").replace("status: draft", "status: finished", 1), encoding="utf-8")
+    docs = {e.stem: e for e in index.open_index(OUT).documents()}
+    assert docs[VI].error is not None and f"{VI}.yaml" in docs[VI].error and "'finished'" in docs[VI].error
+    assert docs[ZH].error is None and docs[ZH].summary["segments"] > 0
+    r = CliRunner().invoke(cli, ["status", "--json"])
+    assert r.exit_code == 4 and f"{VI}.yaml" in r.stderr
+    import json
+
+    data, _end = json.JSONDecoder().raw_decode(r.stdout)  # then the error as JSON too (--json errors)
+    assert {d["file"] for d in data["errors"]} == {str(path)} and len(data["documents"]) == len(docs) - 1
+    # other documents still review, show and translate
+    assert CliRunner().invoke(cli, ["review", "show", ZH]).exit_code == 0
+
+
+def test_a_symlink_to_a_file_elsewhere_is_neither_a_document_nor_memory(project: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    doc = store.load(store.path_for(OUT, VI))
+    assert doc is not None
+    doc.segments[1].target, doc.segments[1].status = "SECRET FROM OUTSIDE", "approved"
+    store.save(doc, outside / "secret.yaml")
+    (OUT / "link-outside.yaml").symlink_to(outside / "secret.yaml")
+    idx = index.open_index(OUT)
+    assert "link-outside" not in {e.stem for e in idx.documents()}
+    assert idx.search("SECRET FROM OUTSIDE") == []
+    assert all(e.target != "SECRET FROM OUTSIDE" for e in review.memory_entries(OUT))
+    assert review.fuzzy(OUT, doc.segments[1].source) == []
+
+
+def test_status_reads_the_index_not_the_files(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    index.open_index(OUT)  # built
+    calls: list[str] = []
+    real = store.loads
+
+    def spy(raw: str, name: str) -> store.StoredDocument:
+        calls.append(name)
+        return real(raw, name)
+
+    monkeypatch.setattr(store, "loads", spy)
+    r = CliRunner().invoke(cli, ["status"])
+    assert r.exit_code == 0 and ZH in r.stdout and calls == []

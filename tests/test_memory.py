@@ -1,0 +1,96 @@
+"""Translation memory: bigram candidates + rapidfuzz scoring agree with scoring every entry;
+Traditional/Simplified folded; kept current as documents are saved."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from workbench import index, memory, review, store
+
+ZH = "000_093349a39d32f8f2"
+VI = "001_85fdaf6eba83a0b1"
+ZH_HANT = "004_c0907f7ee83eb81c"
+OUT = Path("translations")
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _real_sentences() -> list[tuple[str, str]]:
+    """Source sentences of the seed documents (real UN text), with their language."""
+    from workbench.ingest import read_document
+    from workbench.segment import segment_document
+
+    out = []
+    for p in sorted((ROOT / "seeds").glob("*.txt")):
+        d = read_document(p)
+        out += [(s.text, d.lang) for s in segment_document(d.text, d.lang) if len(s.text) > 6]
+    return out
+
+
+def _variant(text: str, rng: random.Random) -> str:
+    chars = list(text)
+    for _ in range(max(1, len(chars) // 12)):
+        i = rng.randrange(len(chars))
+        op = rng.random()
+        if op < 0.4:
+            chars[i] = rng.choice("的是了在和有与对为")
+        elif op < 0.7:
+            del chars[i]
+        else:
+            chars.insert(i, rng.choice("年月日国会议"))
+    return "".join(chars)
+
+
+def test_bigram_candidates_find_the_same_best_match_as_scoring_everything() -> None:
+    rng = random.Random(7)
+    sentences = _real_sentences()
+    entries = [memory.MemoryEntry(s, f"T{i}", "approved", lang, "d", "x", f"s{i}") for i, (s, lang) in enumerate(sentences)]
+    base = memory._Base(entries, [index.fold(e.source) for e in entries])
+    agree = total = 0
+    for s, _lang in rng.sample(sentences, 60):
+        q = _variant(s, rng)
+        brute = memory.fuzzy_in(entries, q, threshold=0.6, limit=1)
+        cands = [entries[i] for i in base.candidates(index.fold(q), memory.CANDIDATES)]
+        fast = memory.fuzzy_in(cands, q, threshold=0.6, limit=1)
+        if brute:
+            total += 1
+            agree += bool(fast) and fast[0].score == brute[0].score
+    assert total >= 40 and agree == total
+
+
+def test_traditional_and_simplified_are_folded(project: Path) -> None:
+    entries = [memory.MemoryEntry("请将本信及其附件作为安全理事会文件分发为荷。", "I should be grateful…", "approved", "zh-Hans", "d", "x", "s1")]
+    got = memory.fuzzy_in(entries, "請將本信及其附件作為安全理事會文件分發為荷。")
+    assert got and got[0].score == 1.0
+    # the diff is against the text as the reviewer sees it
+    assert "".join(t for op, t in got[0].diff if op != "delete") == entries[0].source
+
+
+def test_the_project_memory_follows_saves_without_a_rebuild(project: Path) -> None:
+    doc = store.load(store.path_for(OUT, ZH))
+    assert doc is not None
+    seg = next(s for s in doc.segments if s.source == "请将本信及其附件作为安全理事会文件分发为荷。")
+    tm = memory.project_memory(OUT)
+    assert tm.matches("请将本信及其附件作为大会文件分发为荷。") == []
+    review.edit(OUT, ZH, seg.id, "I should be grateful if the present letter could be circulated.")
+    got = tm.matches("请将本信及其附件作为大会文件分发为荷。")
+    assert len(got) == 1 and got[0].entry.segment == seg.id and got[0].score >= 0.75
+    assert tm.matches(seg.source, exclude=(ZH, seg.id)) == []
+    review.revert(OUT, ZH, seg.id, force=True)
+    assert tm.matches("请将本信及其附件作为大会文件分发为荷。") == []
+
+
+@pytest.mark.parametrize(("threshold", "limit", "expect"), [(0.75, 3, ["T1", "T2"]), (0.5, 3, ["T1", "T2", "T3"]), (0.5, 1, ["T1"]), (0.99, 3, ["T1"])])
+def test_threshold_and_limit(threshold: float, limit: int, expect: list[str]) -> None:
+    entries = [
+        memory.MemoryEntry("abcdefghij", "T1", "approved", "vi", "d", "x", "s1"),
+        memory.MemoryEntry("abcdefghiX", "T2", "edited", "vi", "d", "x", "s2"),
+        memory.MemoryEntry("abcdeXXXXX", "T3", "edited", "vi", "d", "x", "s3"),
+        memory.MemoryEntry("a", "T4", "edited", "vi", "d", "x", "s4"),
+    ]
+    base = memory._Base(entries, [e.source for e in entries])
+    assert [m.target for m in memory.fuzzy_in(entries, "abcdefghij", threshold, limit)] == expect
+    cands = [entries[i] for i in base.candidates("abcdefghij", 10)]
+    assert [m.target for m in memory.fuzzy_in(cands, "abcdefghij", threshold, limit)] == expect

@@ -1,0 +1,424 @@
+"""The project index: an SQLite database beside the readable files in ``translations/``.
+
+    idx = open_index(Path("translations"))
+    idx.refresh()                       # re-reads only files whose size/mtime (then hash) changed
+    idx.documents()                     # per-document summaries (and the files that failed to load)
+    idx.search("安全理事会", where="source")   # concordance across documents
+
+``translations/*.yaml`` stay the record a person reads and edits; the index is a cache of
+them and never the only copy of anything: delete ``translations/.workbench-index.sqlite3``
+(and its ``-wal``/``-shm``) at any time and the next command rebuilds it. It holds, per
+document, a summary (counts by status, QA flags, orphans, engine, signature, title) or the
+one-line error that file gave; per segment its source, target and status (the translation
+memory and full-text search read these). Full-text search is FTS5 over a folded form of the
+text: Traditional Chinese folded to Simplified (OpenCC ``t2s``), lower case, and every Han
+character a token of its own, so a phrase query is a character n-gram match (Chinese has no
+spaces to split words at).
+
+Only regular files that really live in ``translations/`` are read (a symlink to a file
+elsewhere is skipped, as the review server refuses it): the memory reads only what a document
+read may read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import sqlite3
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable
+
+from workbench import store
+from workbench.errors import StoreError
+
+INDEX_NAME = ".workbench-index.sqlite3"
+#: characters of a segment that search and the memory see (a "sentence" longer than this is a
+#: run-on line no memory match or concordance needs whole)
+MAX_INDEXED = 4000
+SCHEMA_VERSION = 3
+_HAN = re.compile(r"([\u3400-\u9fff\uf900-\ufaff\U00020000-\U0002ffff])")
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS files (
+    stem TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, sha256 TEXT,
+    error TEXT, summary TEXT, version INTEGER DEFAULT 0);
+CREATE TABLE IF NOT EXISTS segs (
+    rowid INTEGER PRIMARY KEY, stem TEXT NOT NULL, id TEXT NOT NULL, pos INTEGER, orphan INTEGER,
+    status TEXT, source TEXT, target TEXT, fold TEXT, source_lang TEXT, document TEXT);
+CREATE INDEX IF NOT EXISTS segs_stem ON segs (stem, id);
+CREATE INDEX IF NOT EXISTS segs_status ON segs (status);
+CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(src, tgt, tokenize = 'unicode61');
+CREATE TABLE IF NOT EXISTS docjson (stem TEXT PRIMARY KEY, sha256 TEXT, data TEXT);
+"""
+
+
+@lru_cache(maxsize=1)
+def _t2s() -> Any:
+    import opencc
+
+    try:
+        return opencc.OpenCC("t2s")
+    except Exception:  # pragma: no cover - older opencc packages want the .json name
+        return opencc.OpenCC("t2s.json")
+
+
+def fold(text: str) -> str:
+    """Text as matched: Traditional folded to Simplified, lower case (same length as ``text``
+    for almost every input; OpenCC's t2s maps character to character)."""
+    if _HAN.search(text):
+        text = _t2s().convert(text)
+    return text.lower()
+
+
+def fts_text(text: str) -> str:
+    """The folded text with every Han character set off by spaces (one FTS token each)."""
+    return _HAN.sub(r" \1 ", fold(text))
+
+
+def fts_query(text: str) -> str:
+    """An FTS5 phrase query for ``text`` (every token in order, adjacent)."""
+    return '"' + fts_text(text).replace('"', '""').strip() + '"'
+
+
+def served_files(out_dir: Path) -> list[Path]:
+    """The translations files a read may open: ``*.yaml`` regular files really inside ``out_dir``
+    (no dot files, no symlink to elsewhere, no loop)."""
+    if not out_dir.is_dir():
+        return []
+    home = out_dir.resolve()
+    out = []
+    for path in sorted(out_dir.glob("*.yaml")):
+        if path.name.startswith("."):
+            continue
+        try:
+            real = path.resolve(strict=True)
+        except (OSError, RuntimeError):
+            continue
+        if real.parent == home and real.is_file():
+            out.append(path)
+    return out
+
+
+@dataclass
+class DocEntry:
+    """A document as the index knows it: its summary, or the error its file gave."""
+
+    stem: str
+    file: str
+    error: str | None
+    summary: dict[str, Any]
+    version: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"stem": self.stem, "file": self.file, "error": self.error, **self.summary}
+
+
+def summarize(doc: store.StoredDocument) -> dict[str, Any]:
+    """The per-document summary `status` and the page's document list show."""
+    flags: dict[str, int] = {}
+    counts = {s: 0 for s in store.STATUSES}
+    for seg in doc.segments:
+        if seg.source:
+            counts[seg.status] += 1
+        fl = seg.flags
+        if fl:
+            kinds = {f.split(":", 1)[0] for f in fl} if len(fl) > 1 else (fl[0].split(":", 1)[0],)
+            for kind in kinds:
+                flags[kind] = flags.get(kind, 0) + 1
+    flags = dict(sorted(flags.items()))
+    engine = str(doc.signature.get("engine", "?"))
+    title = next((s.source for s in doc.segments if s.source), "")
+    return {
+        "document": doc.document,
+        "source_lang": doc.source_lang,
+        "target_lang": doc.target_lang,
+        "source_sha256": doc.source_sha256,
+        "engine": engine,
+        "machine_translated": engine != "copy" or doc.source_lang == "en",
+        "segments": sum(counts.values()),
+        "counts": counts,
+        "flags": flags,
+        "orphans": len(doc.orphans),
+        "signature": str(doc.signature.get("string", "")),
+        "glossary": str(doc.signature.get("glossary", "")),
+        "title": title[:120],
+    }
+
+
+class Index:
+    """One project's index (thread-safe: one connection, one lock)."""
+
+    def __init__(self, out_dir: Path) -> None:
+        self.out_dir = out_dir.resolve()
+        self.shown = out_dir  # how paths are named in messages (as the user gave the directory)
+        self.path = self.out_dir / INDEX_NAME
+        self._lock = threading.RLock()
+        self._conn = self._connect()
+
+    def _connect(self) -> sqlite3.Connection:
+        for attempt in range(2):
+            try:
+                conn = sqlite3.connect(str(self.path), timeout=10, check_same_thread=False, isolation_level=None)
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute("PRAGMA synchronous=NORMAL")
+                row = conn.execute("PRAGMA user_version").fetchone()
+                if row[0] not in (0, SCHEMA_VERSION):
+                    raise sqlite3.DatabaseError("old schema")
+                conn.executescript(_SCHEMA)
+                conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+                return conn
+            except sqlite3.OperationalError:  # read-only translations/: an index in memory, same answers
+                conn = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
+                conn.executescript(_SCHEMA)
+                return conn
+            except sqlite3.DatabaseError:
+                if attempt:
+                    raise StoreError(f"{self.path}: the project index cannot be opened; delete it (it is rebuilt from translations/*.yaml)") from None
+                self._remove()  # a cache: a broken or old one is rebuilt
+        raise AssertionError("unreachable")
+
+    def _remove(self) -> None:
+        for suffix in ("", "-wal", "-shm"):
+            try:
+                os.unlink(str(self.path) + suffix)
+            except FileNotFoundError:
+                pass
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    # ------------------------------------------------------------ keeping it current
+
+    def refresh(self, stems: Iterable[str] | None = None) -> list[str]:
+        """Bring the index up to date with the files (only ``stems`` if given); the stems re-read."""
+        wanted = None if stems is None else set(stems)
+        paths = {p.stem: p for p in served_files(self.out_dir)}
+        changed: list[str] = []
+        with self._lock:
+            known = {r[0]: r[1:] for r in self._conn.execute("SELECT stem, size, mtime_ns, sha256, error FROM files")}
+            for stem, path in paths.items():
+                if wanted is not None and stem not in wanted:
+                    continue
+                try:
+                    st = path.stat()
+                except OSError:
+                    continue
+                row = known.get(stem)
+                if row is not None and row[0] == st.st_size and row[1] == st.st_mtime_ns:
+                    continue
+                name = store.path_for(self.shown, stem)
+                try:
+                    raw = path.read_bytes()
+                except OSError as exc:
+                    self._put_error(stem, st, "", f"{name}: cannot be read ({exc.strerror or exc}); check its permissions")
+                    changed.append(stem)
+                    continue
+                sha = hashlib.sha256(raw).hexdigest()
+                if row is not None and row[2] == sha:
+                    self._conn.execute("UPDATE files SET size=?, mtime_ns=? WHERE stem=?", (st.st_size, st.st_mtime_ns, stem))
+                    continue
+                try:
+                    doc = store.loads(raw.decode("utf-8"), str(name))
+                except UnicodeDecodeError:
+                    self._put_error(stem, st, sha, f"{name}: not UTF-8 text; restore it from version control or delete it to start over")
+                except StoreError as exc:
+                    self._put_error(stem, st, sha, str(exc).splitlines()[0])
+                else:
+                    self.put(stem, doc, st.st_size, st.st_mtime_ns, sha)
+                changed.append(stem)
+            if wanted is None:
+                for stem in set(known) - set(paths):
+                    self._drop(stem)
+                    changed.append(stem)
+        return changed
+
+    def _put_error(self, stem: str, st: os.stat_result, sha: str, error: str) -> None:
+        with self._lock:
+            self._conn.execute("BEGIN")
+            self._delete_segs(stem)
+            self._conn.execute(
+                "INSERT INTO files (stem, size, mtime_ns, sha256, error, summary, version) VALUES (?,?,?,?,?,?,1) "
+                "ON CONFLICT(stem) DO UPDATE SET size=excluded.size, mtime_ns=excluded.mtime_ns, sha256=excluded.sha256, "
+                "error=excluded.error, summary=excluded.summary, version=files.version+1",
+                (stem, st.st_size, st.st_mtime_ns, sha, error, "{}"),
+            )
+            self._conn.execute("COMMIT")
+
+    def _drop(self, stem: str) -> None:
+        self._conn.execute("BEGIN")
+        self._delete_segs(stem)
+        self._conn.execute("DELETE FROM files WHERE stem=?", (stem,))
+        self._conn.execute("COMMIT")
+
+    def _delete_segs(self, stem: str, ids: Iterable[str] | None = None) -> None:
+        if ids is None:
+            rows = [r[0] for r in self._conn.execute("SELECT rowid FROM segs WHERE stem=?", (stem,))]
+        else:
+            rows = [r[0] for sid in ids for r in self._conn.execute("SELECT rowid FROM segs WHERE stem=? AND id=?", (stem, sid))]
+        self._conn.executemany("DELETE FROM fts WHERE rowid=?", [(r,) for r in rows])
+        self._conn.executemany("DELETE FROM segs WHERE rowid=?", [(r,) for r in rows])
+
+    def _insert(self, stem: str, doc: store.StoredDocument, segs: Iterable[tuple[int, int, store.Segment]]) -> None:
+        rows = []
+        fts = []
+        for pos, orphan, seg in segs:
+            if not seg.source:
+                continue
+            folded = fold(seg.source[:MAX_INDEXED])
+            cur = self._conn.execute(
+                "INSERT INTO segs (stem, id, pos, orphan, status, source, target, fold, source_lang, document) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                (stem, seg.id, pos, orphan, seg.status, seg.source, seg.target, folded, doc.source_lang, doc.document),
+            )
+            rows.append(cur.lastrowid)
+            fts.append((cur.lastrowid, _HAN.sub(r" \1 ", folded), fts_text(seg.target[:MAX_INDEXED])))
+        self._conn.executemany("INSERT INTO fts (rowid, src, tgt) VALUES (?,?,?)", fts)
+
+    def put(self, stem: str, doc: store.StoredDocument, size: int, mtime_ns: int, sha: str, touched: Iterable[str] | None = None, summary_data: dict[str, Any] | None = None) -> None:
+        """Record ``doc`` as the content of ``<stem>.yaml`` (with the file's size, mtime and hash).
+        ``touched``: only these segment ids changed (a review save), the rest of the rows stay."""
+        summary = json.dumps(summary_data if summary_data is not None else summarize(doc), ensure_ascii=False)
+        with self._lock:
+            self._conn.execute("BEGIN")
+            try:
+                if touched is None:
+                    self._conn.execute(
+                        "INSERT OR REPLACE INTO docjson (stem, sha256, data) VALUES (?,?,?)",
+                        (stem, sha, json.dumps(doc.as_dict(), ensure_ascii=False, separators=(",", ":"))),
+                    )
+                else:
+                    self._conn.execute("DELETE FROM docjson WHERE stem=?", (stem,))
+                if touched is None:
+                    self._delete_segs(stem)
+                    items = [(i, 0, s) for i, s in enumerate(doc.segments)] + [(len(doc.segments) + i, 1, s) for i, s in enumerate(doc.orphans)]
+                else:
+                    ids = set(touched)
+                    self._delete_segs(stem, ids)
+                    items = [(i, 0, s) for i, s in enumerate(doc.segments) if s.id in ids] + [(len(doc.segments) + i, 1, s) for i, s in enumerate(doc.orphans) if s.id in ids]
+                self._insert(stem, doc, items)
+                self._conn.execute(
+                    "INSERT INTO files (stem, size, mtime_ns, sha256, error, summary, version) VALUES (?,?,?,?,NULL,?,1) "
+                    "ON CONFLICT(stem) DO UPDATE SET size=excluded.size, mtime_ns=excluded.mtime_ns, sha256=excluded.sha256, "
+                    "error=NULL, summary=excluded.summary, version=files.version+1",
+                    (stem, size, mtime_ns, sha, summary),
+                )
+                self._conn.execute("COMMIT")
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+
+    def saved(self, stem: str, doc: store.StoredDocument, path: Path, text: str | None, touched: Iterable[str] | None = None, *, sha: str | None = None, summary: dict[str, Any] | None = None) -> None:
+        """A writer just saved ``doc`` (as ``text``, or bytes whose sha256 is ``sha``) into ``path``:
+        record it without reading the file again."""
+        try:
+            st = path.stat()
+        except OSError:
+            return
+        digest = sha if sha is not None else hashlib.sha256((text or "").encode("utf-8")).hexdigest()
+        self.put(stem, doc, st.st_size, st.st_mtime_ns, digest, touched, summary)
+
+    def cached_doc(self, stem: str, sha: str, name: str) -> store.StoredDocument | None:
+        """The parsed document whose file had this sha256, from the index's JSON copy (no YAML parse)."""
+        with self._lock:
+            row = self._conn.execute("SELECT data FROM docjson WHERE stem=? AND sha256=?", (stem, sha)).fetchone()
+        if row is None:
+            return None
+        try:
+            return store.from_data(json.loads(row[0]), name)
+        except (ValueError, StoreError):
+            return None
+
+    def keep_doc(self, stem: str, sha: str, doc: store.StoredDocument) -> None:
+        """Keep a JSON copy of a document just parsed from YAML (for the next process's cold open)."""
+        with self._lock:
+            self._conn.execute("INSERT OR REPLACE INTO docjson (stem, sha256, data) VALUES (?,?,?)", (stem, sha, json.dumps(doc.as_dict(), ensure_ascii=False, separators=(",", ":"))))
+
+    # ------------------------------------------------------------ reading
+
+    def documents(self) -> list[DocEntry]:
+        """Every indexed document, by stem (call :meth:`refresh` first to be current)."""
+        with self._lock:
+            rows = self._conn.execute("SELECT stem, error, summary, version FROM files ORDER BY stem").fetchall()
+        return [DocEntry(stem, str(store.path_for(self.shown, stem)), err, json.loads(summ or "{}"), ver) for stem, err, summ, ver in rows]
+
+    def versions(self) -> dict[str, int]:
+        with self._lock:
+            return {s: v for s, v in self._conn.execute("SELECT stem, version FROM files")}
+
+    def file_state(self, stem: str) -> tuple[int, int, str] | None:
+        with self._lock:
+            row = self._conn.execute("SELECT size, mtime_ns, sha256 FROM files WHERE stem=? AND error IS NULL", (stem,)).fetchone()
+        return None if row is None else (row[0], row[1], row[2])
+
+    def reviewed(self, stems: Iterable[str] | None = None) -> list[tuple[str, str, str, str, str, str, str, str]]:
+        """Edited and approved segments with English (orphans too): (stem, id, source, target,
+        status, fold, source_lang, document), approved first, then by document and position."""
+        sql = "SELECT stem, id, source, target, status, fold, source_lang, document FROM segs WHERE status IN ('edited','approved') AND trim(target) != ''"
+        args: list[Any] = []
+        if stems is not None:
+            wanted = list(stems)
+            if not wanted:
+                return []
+            sql += f" AND stem IN ({','.join('?' * len(wanted))})"
+            args = wanted
+        sql += " ORDER BY status = 'approved' DESC, stem, pos"
+        with self._lock:
+            return self._conn.execute(sql, args).fetchall()
+
+    def search(self, query: str, where: str = "both", limit: int = 200, stems: Iterable[str] | None = None) -> list[dict[str, Any]]:
+        """Segments whose source and/or target contain ``query`` (folded; Chinese by characters)."""
+        q = fts_query(query)
+        if q == '""':
+            return []
+        column = {"source": "src", "target": "tgt"}.get(where)
+        match = f"{column} : {q}" if column else q
+        sql = ("SELECT s.stem, s.id, s.pos, s.orphan, s.status, s.source, s.target, s.source_lang, s.document "
+               "FROM fts JOIN segs s ON s.rowid = fts.rowid WHERE fts MATCH ?")
+        args: list[Any] = [match]
+        if stems is not None:
+            wanted = list(stems)
+            sql += f" AND s.stem IN ({','.join('?' * len(wanted))})"
+            args += wanted
+        sql += " ORDER BY s.stem, s.pos LIMIT ?"
+        args.append(limit)
+        keys = ("stem", "id", "pos", "orphan", "status", "source", "target", "source_lang", "document")
+        with self._lock:
+            try:
+                rows = self._conn.execute(sql, args).fetchall()
+            except sqlite3.OperationalError:  # a query FTS cannot parse: no match, not a crash
+                return []
+        return [dict(zip(keys, r)) for r in rows]
+
+
+_OPEN: dict[str, Index] = {}
+_OPEN_LOCK = threading.Lock()
+
+
+def open_index(out_dir: Path, refresh: bool = True) -> Index:
+    """The index of ``out_dir`` (one per process and directory), refreshed unless told not to."""
+    if not out_dir.is_dir():
+        raise StoreError(f"{out_dir}: no translations directory; run `workbench translate` first")
+    key = str(out_dir.resolve())
+    with _OPEN_LOCK:
+        idx = _OPEN.get(key)
+        if idx is None or not idx.path.exists():
+            if idx is not None:
+                idx.close()
+            idx = _OPEN[key] = Index(out_dir)
+    if refresh:
+        idx.refresh()
+    return idx
+
+
+def forget(out_dir: Path) -> None:
+    """Close this process's handle on ``out_dir``'s index (tests; before deleting it)."""
+    with _OPEN_LOCK:
+        idx = _OPEN.pop(str(out_dir.resolve()), None)
+    if idx is not None:
+        idx.close()
