@@ -605,7 +605,7 @@ def test_large_text_folding_equals_naive() -> None:
 
 def test_large_folding_maps_width_and_dashes_from_a_fresh_table(monkeypatch: pytest.MonkeyPatch) -> None:
     """The numpy table folds full-width forms and dashes even before any Traditional character was learned."""
-    import workbench.glossary as G
+    import workbench.glossary.normalize as G
 
     monkeypatch.setattr(G, "_LUT", None)
     monkeypatch.setattr(G, "_LUT_SYNCED", len(G._T2S_CACHE))

@@ -1,7 +1,7 @@
 """The ``workbench glossary`` group: list, show, add, edit, remove, validate, check,
 suggest, import and export.
 
-Thin commands over :mod:`workbench.glossary_admin`; library errors become one-line
+Thin commands over :mod:`workbench.glossary`; library errors become one-line
 messages via ``handle_errors``.  Every command that changes ``glossary.yaml`` then
 says how many draft segments in translations/ the change affects.
 """
@@ -50,7 +50,8 @@ def _make_change(make: Callable[[bool], Any], glossary_path: Path, out_dir: Path
     The impact is known before glossary.yaml is written, so an invalid translations file
     stops the command with nothing written, not after the glossary has changed.
     """
-    from workbench.glossary_admin import apply_change, impact
+    from workbench.glossary.edit import apply_change
+    from workbench.glossary.check import impact
 
     try:
         original: bytes | None = glossary_path.read_bytes()
@@ -106,7 +107,7 @@ def list_cmd(lang: str | None, domain: str | None, glossary_path: Path, as_json:
         workbench glossary list --lang vi
         workbench glossary list --domain regional --json
     """
-    from workbench.glossary_admin import term_to_entry
+    from workbench.glossary.edit import term_to_entry
 
     g = _load(glossary_path)
     fam = "zh" if lang and lang.lower().startswith("zh") else lang
@@ -133,7 +134,8 @@ def show_cmd(term: str, glossary_path: Path, out_dir: Path, as_json: bool) -> No
         workbench glossary show security-council
         workbench glossary show 安理会
     """
-    from workbench.glossary_admin import check, resolve_term, term_to_entry
+    from workbench.glossary.check import check
+    from workbench.glossary.edit import resolve_term, term_to_entry
 
     g = _load(glossary_path)
     _i, t = resolve_term(g, term)
@@ -177,7 +179,7 @@ def add_cmd(en: str, zh: tuple[str, ...], vi: tuple[str, ...], en_variants: tupl
         workbench glossary add --en "confidence-building measures" --zh 建立信任措施 --vi "biện pháp xây dựng lòng tin"
         workbench glossary add --en OSCE --zh 欧安组织 --domain regional --after organization-for-security-and-co-operation-in-europe
     """
-    from workbench.glossary_admin import add_term
+    from workbench.glossary.edit import add_term
 
     entry = {"en": en, "zh": list(zh), "vi": list(vi), "en_variants": list(en_variants), "note": note, "domain": domain}
     _make_change(lambda dry: add_term(glossary_path, entry, after=after, dry_run=dry), glossary_path, out_dir, dry_run, as_json)
@@ -207,7 +209,7 @@ def edit_cmd(term: str, en: str | None, add_zh: tuple[str, ...], remove_zh: tupl
         workbench glossary edit security-council --add-zh 安理會 --remove-vi HĐBA
         workbench glossary edit "Viet Nam" --note "UN spelling is 'Viet Nam'."
     """
-    from workbench.glossary_admin import edit_term
+    from workbench.glossary.edit import edit_term
 
     def make(dry: bool) -> Any:
         return edit_term(
@@ -234,7 +236,7 @@ def remove_cmd(term: str, glossary_path: Path, out_dir: Path, dry_run: bool, as_
     Example:
         workbench glossary remove new-york-time
     """
-    from workbench.glossary_admin import remove_term
+    from workbench.glossary.edit import remove_term
 
     _make_change(lambda dry: remove_term(glossary_path, term, dry_run=dry), glossary_path, out_dir, dry_run, as_json)
 
@@ -250,7 +252,7 @@ def validate_cmd(glossary_path: Path, as_json: bool) -> None:
     Example:
         workbench glossary validate --glossary glossary.yaml
     """
-    from workbench.glossary_admin import validate
+    from workbench.glossary.edit import validate
 
     v = validate(glossary_path)
     if as_json:
@@ -279,7 +281,7 @@ def check_cmd(docs: tuple[str, ...], glossary_path: Path, out_dir: Path, show_al
         workbench glossary check
         workbench glossary check 000_093349a39d32f8f2 --json
     """
-    from workbench.glossary_admin import check
+    from workbench.glossary.check import check
 
     rep = check(_load(glossary_path), out_dir, list(docs) or None)
     if as_json:
@@ -327,7 +329,7 @@ def suggest_cmd(docs: tuple[str, ...], glossary_path: Path, out_dir: Path, min_c
         workbench glossary suggest
         workbench glossary suggest seeds/ --min-count 4 --json
     """
-    from workbench.glossary_admin import load_sources, suggest
+    from workbench.glossary.suggest import load_sources, suggest
 
     g = _load(glossary_path)
     sugs = suggest(g, load_sources(out_dir, list(docs) or None), min_count=min_count, limit=limit)
@@ -369,7 +371,7 @@ def import_cmd(file: Path, fmt: str | None, lang: str | None, merge: bool, gloss
         workbench glossary import terms.tbx
         workbench glossary import omegat-glossary.txt --lang vi --dry-run
     """
-    from workbench.glossary_admin import import_entries, read_entries
+    from workbench.glossary.formats import import_entries, read_entries
 
     entries, warnings = read_entries(file, fmt, lang)
 
@@ -401,7 +403,7 @@ def export_cmd(file: Path, fmt: str | None, lang: str | None, glossary_path: Pat
         workbench glossary export glossary.tbx
         workbench glossary export glossary-vi.txt --lang vi
     """
-    from workbench.glossary_admin import write_entries
+    from workbench.glossary.formats import write_entries
 
     n = write_entries(_load(glossary_path), file, fmt, lang)
     click.echo(f"wrote {n} {'lines' if (fmt or '').lower() == 'omegat' or file.suffix.lower() in ('.txt', '.tab', '.tsv', '.utf8') else 'entries'} to {file}")
