@@ -48,17 +48,20 @@ import hashlib
 import json
 import re
 import threading
+import unicodedata
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Iterable
+
+from dataclasses import fields
 
 import yaml
 from ahocorasick_rs import AhoCorasick, MatchKind
 
 from workbench.errors import GlossaryError
 from workbench.yaml_guard import MAX_DEPTH, NoAliasLoader, shown, too_deep
-from workbench.glossary.model import Hit, Term, _check_duplicate_keys, _entry_lines, _label, _parse_entry, _where
+from workbench.glossary.model import Candidate, Hit, Term, _check_duplicate_keys, _entry_lines, _label, _parse_entry, _where
 from workbench.glossary.normalize import _FAMILIES, LANG_FAMILIES, _is_word_char, _match_keys, _nfc_with_map, match_key
 from workbench.glossary.text import find_nontranslatables
 
@@ -103,10 +106,25 @@ _WORD_CACHE = _WordCache()
 _LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+def _en_keys(t: Term) -> tuple[str, ...]:
+    """The English forms matched in sources: a case-sensitive entry's forms are not (matching
+    folds case, and "member States" must not be taken for "Member States")."""
+    return () if t.case_sensitive else t.variants["en"]
+
+
+def _term_dict(t: Term) -> dict[str, Any]:
+    """A term's content for the hash (everything but its line number)."""
+    d = {f.name: getattr(t, f.name) for f in fields(t) if f.name not in ("line", "variants")}
+    d["zh"], d["vi"] = list(t.variants["zh"]), list(t.variants["vi"])
+    return d
+
+
 class Glossary:
     """A validated glossary with cached per-language matchers."""
 
-    def __init__(self, terms: Iterable[Term], path: Path | None = None) -> None:
+    def __init__(self, terms: Iterable[Term], path: Path | None = None, *, word_check: bool = True) -> None:
+        #: Judge Chinese hits with the word lexicon (off: plain leftmost-longest string matching).
+        self.word_check = word_check
         self.terms: tuple[Term, ...] = tuple(terms)
         self.path: Path | None = path
         self._by_id: dict[str, Term] = {t.id: t for t in self.terms}
@@ -184,12 +202,14 @@ class Glossary:
         return cls._build(terms, p, lines, name)
 
     @classmethod
-    def from_entries(cls, entries: list[dict], path: str | Path | None = None) -> "Glossary":
+    def from_entries(cls, entries: list[dict], path: str | Path | None = None, *, word_check: bool = True) -> "Glossary":
         """Build a glossary from entry dicts (same schema as the YAML ``terms``)."""
         p = Path(path) if path is not None else None
         if not isinstance(entries, list):
             raise GlossaryError("glossary entries must be a list of mappings like {'en': ..., 'zh': [...]}")
-        return cls._build(entries, p, [], str(p) if p else "glossary")
+        g = cls._build(entries, p, [], str(p) if p else "glossary")
+        g.word_check = word_check
+        return g
 
     @classmethod
     def _build(cls, entries: list[Any], path: Path | None, lines: list[int | None], name: str) -> "Glossary":
@@ -216,7 +236,7 @@ class Glossary:
             pairs = [
                 (v, ti)
                 for ti, term in enumerate(self.terms)
-                for v in (term.variants["en"] if fam == "en" else term.variants[fam] + term.variants["en"])
+                for v in (_en_keys(term) if fam == "en" else term.variants[fam] + _en_keys(term))
             ]
             keys = index[fam]
             for (v, ti), k in zip(pairs, _match_keys([v for v, _ in pairs], fam)):
@@ -251,18 +271,7 @@ class Glossary:
         """``sha256:`` + 12 hex digits over the terms' content (order-independent)."""
         if self._hash is None:
             canon = sorted(
-                (
-                    {
-                        "id": t.id,
-                        "en": t.en,
-                        "zh": sorted(t.variants["zh"]),
-                        "vi": sorted(t.variants["vi"]),
-                        "en_variants": sorted(t.en_variants),
-                        "note": t.note,
-                        "domain": t.domain,
-                    }
-                    for t in self.terms
-                ),
+                ({k: (sorted(v) if isinstance(v, (tuple, list)) else v) for k, v in _term_dict(t).items()} for t in self.terms),
                 key=lambda d: d["id"],
             )
             blob = json.dumps(canon, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
@@ -291,7 +300,19 @@ class Glossary:
         """
         return self.find_all([text], lang)[0]
 
-    def find_all(self, texts: Sequence[str], lang: str) -> list[list[Hit]]:
+    def match(self, text: str, lang: str) -> tuple[list[Hit], list[Candidate]]:
+        """:meth:`find` and the doubtful hits it left out (see :meth:`match_all`)."""
+        hits, cands = self.match_all([text], lang)
+        return hits[0], cands[0]
+
+    def match_all(self, texts: Sequence[str], lang: str) -> tuple[list[list[Hit]], list[list[Candidate]]]:
+        """Per text: the hits to apply and the *candidates*: doubtful hits (a variant inside a
+        longer Chinese word or across two words, see :mod:`workbench.glossary.lexicon`)
+        that are shown to the reviewer and counted, never inserted."""
+        cands: list[list[Candidate]] = [[] for _ in texts]
+        return self.find_all(texts, lang, _candidates=cands), cands
+
+    def find_all(self, texts: Sequence[str], lang: str, *, _candidates: list[list[Candidate]] | None = None) -> list[list[Hit]]:
         """:meth:`find` for many texts (e.g. the sentences of a document) in one native pass.
 
         The texts are joined with newlines (no glossary key holds one), folded
@@ -324,7 +345,7 @@ class Glossary:
         gc_was_enabled = gc.isenabled()
         gc.disable()
         try:
-            self._scan(texts, nfcs, maps, joined, key, auto, results)
+            self._scan(texts, nfcs, maps, joined, key, auto, results, family, _candidates)
         finally:
             if gc_was_enabled:
                 gc.enable()
@@ -339,8 +360,11 @@ class Glossary:
         key: str,
         auto: _Automaton,
         results: list[list[Hit]],
+        family: str = "zh",
+        candidates: list[list[Candidate]] | None = None,
     ) -> None:
         """The matching loop of :meth:`find_all`: fills ``results`` (which hold the non-translatables)."""
+        judge = self._judge(family, key)
         values = auto.values
         plain = auto.plain
         info = self._info
@@ -348,8 +372,10 @@ class Glossary:
         wc = _WORD_CACHE
         make = tuple.__new__
 
-        def close(i: int, hits: list[Hit]) -> None:
+        def close(i: int, hits: list[Hit], lo: int, hi: int) -> None:
             """Store text ``i``'s hits (offsets relative to its NFC form) in original offsets, with its non-translatables."""
+            if judge is not None:
+                hits = judge(i, hits, lo, hi, texts, maps, candidates)
             mapping = maps[i]
             if mapping is not None:
                 text = texts[i]
@@ -379,7 +405,7 @@ class Glossary:
         for pi, s, e in auto.fast.find_matches_as_indexes(key):
             if s > hi:  # the match is in a later text: close text i, move to the match's text
                 if hits:
-                    close(i, hits)
+                    close(i, hits, lo, hi)
                 while s > hi:
                     i += 1
                     lo = hi + 1
@@ -399,7 +425,83 @@ class Glossary:
                     continue
             append(make(Hit, (s - lo, e - lo, joined[s:e], *rows[pi])))
         if hits:
-            close(i, hits)
+            close(i, hits, lo, hi)
+
+    def _judge(self, family: str, key: str) -> Any:
+        """The filter of one text's hits: entry contexts (``not_after``...) drop a hit; for Chinese,
+        a hit the lexicon doubts becomes a candidate. None when nothing needs judging."""
+        contexts = self._contexts(family)
+        if (family != "zh" or not self.word_check) and not contexts:
+            return None
+        lex = None
+        if family == "zh" and self.word_check:
+            from workbench.glossary.lexicon import CONTEXT, lexicon
+
+            lex = lexicon()
+            gkeys = self._keys["zh"]
+        ctx_n = CONTEXT if lex is not None else 0
+
+        def judge(i: int, hits: list[Hit], lo: int, hi: int, texts: Sequence[str], maps: list, candidates: list | None) -> list[Hit]:
+            kept: list[Hit] = []
+            for h in hits:
+                tid = h[4]
+                if h[5] != "term":
+                    kept.append(h)
+                    continue
+                s, e = lo + h[0], lo + h[1]
+                rules = contexts.get(tid)
+                if rules is not None and _excluded(rules, key, s, e, lo, hi):
+                    continue
+                if lex is not None:
+                    why = lex.doubt(key[max(lo, s - ctx_n) : s], key[s:e], key[e : min(hi, e + ctx_n)], gkeys)
+                    if why is not None:
+                        if candidates is not None:
+                            mapping = maps[i]
+                            a, b = (h[0], h[1]) if mapping is None else (mapping[0][h[0]], mapping[1][h[1] - 1])
+                            candidates[i].append(Candidate(a, b, texts[i][a:b], h[3], tid, why))
+                        continue
+                kept.append(h)
+            return kept
+
+        return judge
+
+    def _contexts(self, family: str) -> dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]]:
+        """term id -> folded (not_after, not_before, not_in) for the terms that declare contexts."""
+        cache = self.__dict__.setdefault("_ctx_cache", {})
+        got = cache.get(family)
+        if got is None:
+            got = {}
+            for t in self.terms:
+                if t.not_after or t.not_before or t.not_in:
+                    fold = lambda xs: tuple(match_key(unicodedata.normalize("NFC", x), family) for x in xs)  # noqa: E731
+                    got[t.id] = (fold(t.not_after), fold(t.not_before), fold(t.not_in))
+            cache[family] = got
+        return got
+
+
+def _excluded(rules: tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]], key: str, s: int, e: int, lo: int, hi: int) -> bool:
+    """Does the hit key[s:e] sit in one of its entry's excluded contexts?"""
+    after, before, inside = rules
+    for x in after:
+        if s - len(x) >= lo and key[s - len(x) : s] == x and _edge_ok(key, s - len(x), lo, left=True):
+            return True
+    for x in before:
+        if e + len(x) <= hi and key[e : e + len(x)] == x and _edge_ok(key, e + len(x), hi, left=False):
+            return True
+    for x in inside:
+        a = key.find(x, max(lo, e - len(x)), min(hi, s + len(x)))
+        while a != -1 and a <= s:
+            if a + len(x) >= e:
+                return True
+            a = key.find(x, a + 1, min(hi, s + len(x)))
+    return False
+
+
+def _edge_ok(key: str, pos: int, limit: int, left: bool) -> bool:
+    """A Latin-script context must start (end) on a word boundary: "not_after: [các]" is not "thác"."""
+    if left:
+        return pos <= limit or not (_WORD_CACHE[key[pos - 1]] and _WORD_CACHE[key[pos]])
+    return pos >= limit or not (_WORD_CACHE[key[pos - 1]] and _WORD_CACHE[key[pos]])
 
 
 def _resolve(

@@ -228,7 +228,28 @@ def match_key(text: str, family: str) -> str:
     text = _lower_same_length(text)
     if _DASHES_RE.search(text):
         text = _DASHES_RE.sub(" ", text)
+    if family == "vi":
+        text = _vi_fold(text)
     return text
+
+
+# Vietnamese spelling variants that mean the same word, folded in match keys (same length):
+# * tone-mark placement in oa/oe/uy: "hoà" = "hòa", "thuỷ" = "thủy", "khoẻ" = "khỏe";
+# * final y/i after a consonant: "Kỳ" = "Kì", "lý" = "lí", "Mỹ" = "Mĩ".
+_TONES = "\u0300\u0301\u0309\u0303\u0323"  # grave, acute, hook above, tilde, dot below
+_VI_PAIRS: dict[str, str] = {}
+for _first, _second in (("o", "a"), ("o", "e"), ("u", "y")):
+    for _t in _TONES:
+        _VI_PAIRS[_first + unicodedata.normalize("NFC", _second + _t)] = unicodedata.normalize("NFC", _first + _t) + _second
+_VI_PAIR_RE = re.compile("|".join(map(re.escape, _VI_PAIRS)))
+_VI_Y = {unicodedata.normalize("NFC", "y" + t): unicodedata.normalize("NFC", "i" + t) for t in ("", *_TONES)}
+_VI_Y_RE = re.compile(f"(?<=[bcdđghklmnpqrstvx])[{''.join(_VI_Y)}](?![^\\W\\d_])")
+
+
+def _vi_fold(text: str) -> str:
+    """Fold the Vietnamese spelling variants above (text already lower case, NFC)."""
+    text = _VI_PAIR_RE.sub(lambda m: _VI_PAIRS[m.group()], text)
+    return _VI_Y_RE.sub(lambda m: _VI_Y[m.group()], text)
 
 
 def _match_keys(strings: list[str], family: str) -> list[str]:
