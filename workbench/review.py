@@ -118,9 +118,17 @@ def engine_is_mt(doc: store.StoredDocument) -> bool:
 
 
 def hits_for(seg: store.Segment, doc: store.StoredDocument, glossary: Glossary) -> list[Hit]:
+    return hits_and_candidates(seg, doc, glossary)[0]
+
+
+def hits_and_candidates(seg: store.Segment, doc: store.StoredDocument, glossary: Glossary) -> tuple[list[Hit], list[str]]:
+    """The segment's hits (terms, non-translatables, auto-translatables) and candidate term ids."""
     if not seg.source or doc.source_lang == "en":
-        return []
-    return glossary.find(seg.source, doc.source_lang)
+        return [], []
+    from workbench.translate import find_hits
+
+    hits, cands = find_hits(glossary, [seg.source], doc.source_lang)
+    return hits[0], cands[0]
 
 
 def recheck(seg: store.Segment, doc: store.StoredDocument, glossary: Glossary) -> None:
@@ -128,11 +136,15 @@ def recheck(seg: store.Segment, doc: store.StoredDocument, glossary: Glossary) -
     if not seg.source:
         seg.terms, seg.flags = [], []
         return
-    hits = hits_for(seg, doc, glossary)
+    hits, cands = hits_and_candidates(seg, doc, glossary)
     human = seg.status in store.HUMAN_STATUSES
     method = "kept" if human else ("inline" if engine_is_mt(doc) else "copy")
     seg.terms = qa.term_uses(hits, seg.target, method, glossary)
-    seg.flags = qa.flags_for(seg.source, seg.target, seg.terms, source_lang=doc.source_lang, is_mt=human or engine_is_mt(doc))
+    # a copy draft keeps `no-mt` while its target is still mostly source, approved or not
+    is_mt = engine_is_mt(doc) or (seg.origin not in ("copy", "") and not seg.origin.startswith("copy"))
+    seg.flags = qa.flags_for(seg.source, seg.target, seg.terms, source_lang=doc.source_lang, is_mt=is_mt, candidates=cands, glossary=glossary)
+    # a dismissal lasts while its flag does
+    seg.dismissed = {f: why for f, why in seg.dismissed.items() if f in seg.flags}
 
 
 def target_spans(target: str, hits: list[Hit]) -> list[tuple[int, int, str]]:
@@ -237,23 +249,62 @@ def approve(
     all_clean: bool = False,
     expected_digest: str | None = None,
     glossary: Glossary | None = None,
+    override: bool = False,
 ) -> Change:
-    """Approve segments by id, or (``all_clean``) every unapproved segment without QA flags."""
+    """Approve segments by id, or (``all_clean``) every unapproved segment without open QA flags.
+
+    Approval never clears a flag: a segment with an open error-level flag (not dismissed)
+    is refused unless ``override`` is given; ``all_clean`` skips every segment with an open flag.
+    """
     wanted = list(ids)
     if not wanted and not all_clean:
         raise InputError("say which segments to approve: give SEGMENT_IDS or --all-clean")
 
     def fn(d: store.StoredDocument, name: str) -> list[str]:
         if all_clean:
-            chosen = [s for s in d.segments if s.source and s.target.strip() and s.status != "approved" and not s.flags]
+            chosen = [s for s in d.segments if s.source and s.target.strip() and s.status != "approved" and not qa.open_flags(s.flags, s.dismissed)]
         else:
             chosen = [d.segments[find_segment(d, sid, name)] for sid in wanted]
         for seg in chosen:
             if not seg.target.strip():
                 raise InputError(f"segment {seg.id} has no English yet; edit it before approving")
+            open_errors = qa.blocking(seg.flags, seg.dismissed)
+            if open_errors and not override:
+                raise InputError(
+                    f"segment {seg.id} has open QA flags ({', '.join(open_errors)}); fix the English, dismiss the flag with a reason "
+                    "(workbench review dismiss), or approve anyway with --override"
+                )
         for seg in chosen:
             seg.status = "approved"
         return [s.id for s in chosen]
+
+    return _apply(out_dir, doc, expected_digest, fn, glossary)
+
+
+def dismiss(
+    out_dir: Path,
+    doc: str | Path,
+    seg_id: str,
+    flag: str,
+    reason: str,
+    *,
+    expected_digest: str | None = None,
+    glossary: Glossary | None = None,
+) -> Change:
+    """Dismiss one QA flag of a segment with a reason (stored with the segment, counted by
+    ``status``); ``flag`` is the exact flag or its kind when the segment has one of that kind."""
+    if not reason.strip():
+        raise InputError("say why the flag is dismissed: give a reason (--reason \"...\")")
+
+    def fn(d: store.StoredDocument, name: str) -> list[str]:
+        seg = d.segments[find_segment(d, seg_id, name)]
+        matches = [f for f in seg.flags if f == flag] or [f for f in seg.flags if f.split(":", 1)[0] == flag]
+        if not matches:
+            raise InputError(f"segment {seg.id} has no flag {flag!r}; its flags: {', '.join(seg.flags) or 'none'}")
+        if len(matches) > 1:
+            raise InputError(f"segment {seg.id} has several {flag!r} flags ({', '.join(matches)}); name one exactly")
+        seg.dismissed[matches[0]] = reason.strip()
+        return [seg.id]
 
     return _apply(out_dir, doc, expected_digest, fn, glossary)
 

@@ -285,7 +285,7 @@ class Handler(BaseHTTPRequestHandler):
                 ids = [text("id")]
             if ids is not None and (not isinstance(ids, list) or not all(isinstance(i, str) for i in ids)):
                 raise InputError("`ids` must be a list of segment ids")
-            return review.approve(out, stem, ids or [], all_clean=bool(body.get("all_clean")), expected_digest=digest, glossary=gl)
+            return review.approve(out, stem, ids or [], all_clean=bool(body.get("all_clean")), expected_digest=digest, glossary=gl, override=bool(body.get("override")))
         if action == "revert":
             return review.revert(out, stem, text("id"), expected_digest=digest, glossary=gl)
         if action == "split":

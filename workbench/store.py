@@ -68,6 +68,7 @@ class Segment:
     flags: list[str] = field(default_factory=list)
     note: str = ""  # a reviewer's comment
     confidence: float | None = None  # alignment confidence (0..1) of a human translation aligned by `workbench align`
+    dismissed: dict[str, str] = field(default_factory=dict)  # QA flag -> the reviewer's reason for dismissing it
 
     def as_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {"id": self.id, "status": self.status, "source": self.source, "target": self.target}
@@ -88,6 +89,8 @@ class Segment:
             d["note"] = self.note
         if self.confidence is not None:
             d["confidence"] = round(float(self.confidence), 3)
+        if self.dismissed:
+            d["dismissed"] = dict(self.dismissed)
         return d
 
 
@@ -312,6 +315,10 @@ def _segment_from_dict(d: Any, name: str, index: int, section: str = "segments")
     flags = d.get("flags") or []
     if not isinstance(flags, list):
         raise StoreError(f"{name}: {label} `flags` must be a list")
+    dismissed_raw = d.get("dismissed") or {}
+    if not isinstance(dismissed_raw, dict):
+        raise StoreError(f"{name}: {label} `dismissed` must be a mapping of flag: reason")
+    dismissed = {str(k): _str(v, name, f"{label} dismissal reason") for k, v in dismissed_raw.items()}
     confidence = d.get("confidence")
     if confidence is not None and (isinstance(confidence, bool) or not isinstance(confidence, (int, float))):
         raise StoreError(f"{name}: {label} `confidence` must be a number from 0 to 1")
@@ -334,6 +341,7 @@ def _segment_from_dict(d: Any, name: str, index: int, section: str = "segments")
         flags=[str(f) for f in flags],
         note=_str(d.get("note"), name, f"{label} note"),
         confidence=None if confidence is None else float(confidence),
+        dismissed=dismissed,
     )
 
 
@@ -377,6 +385,7 @@ class DocumentStatus:
     flags: dict[str, int]  # flag kind ("missing-term", "number", "no-mt", ...) -> segments
     orphans: int
     signature: str
+    dismissed: dict[str, int] = field(default_factory=dict)  # flag kind -> segments where a reviewer dismissed it
 
     def as_dict(self) -> dict[str, Any]:
         from dataclasses import asdict
@@ -407,9 +416,12 @@ def summary(out_dir: Path, docs: list[str] | None = None) -> list[DocumentStatus
         doc = load(path)
         assert doc is not None
         flags: dict[str, int] = {}
+        dismissed: dict[str, int] = {}
         for seg in doc.segments:
-            for kind in sorted({f.split(":", 1)[0] for f in seg.flags}):
+            for kind in sorted({f.split(":", 1)[0] for f in seg.flags if f not in seg.dismissed}):
                 flags[kind] = flags.get(kind, 0) + 1
+            for kind in sorted({f.split(":", 1)[0] for f in seg.flags if f in seg.dismissed}):
+                dismissed[kind] = dismissed.get(kind, 0) + 1
         engine = str(doc.signature.get("engine", "?"))
         rows.append(
             DocumentStatus(
@@ -423,6 +435,7 @@ def summary(out_dir: Path, docs: list[str] | None = None) -> list[DocumentStatus
                 flags=flags,
                 orphans=len(doc.orphans),
                 signature=str(doc.signature.get("string", "")),
+                dismissed=dismissed,
             )
         )
     return rows

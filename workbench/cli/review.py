@@ -145,25 +145,53 @@ def _done(change: Any, verb: str) -> None:
 @review.command("approve")
 @click.argument("doc")
 @click.argument("segment_ids", nargs=-1)
-@click.option("--all-clean", is_flag=True, help="Approve every segment that has English and no QA flag.")
+@click.option("--all-clean", is_flag=True, help="Approve every segment that has English and no open QA flag.")
+@click.option("--override", is_flag=True, help="Approve even with open error-level QA flags (they stay on the segment).")
 @_DIGEST
 @_TRANSLATIONS
 @_GLOSSARY
 @handle_errors
-def approve_cmd(doc: str, segment_ids: tuple[str, ...], all_clean: bool, digest: str | None, out_dir: Path, glossary_path: Path | None) -> None:
+def approve_cmd(doc: str, segment_ids: tuple[str, ...], all_clean: bool, override: bool, digest: str | None, out_dir: Path, glossary_path: Path | None) -> None:
     """Approve SEGMENT_IDS of DOC, or every clean segment with --all-clean.
+
+    A segment with an open error-level flag (missing-term, number, no-mt, ...) is refused
+    unless its flag is dismissed (review dismiss) or --override is given; approval never
+    clears a flag.
 
     \b
     Example:
         workbench review approve 000_093349a39d32f8f2 s6021765e sc9c6862e
         workbench review approve seeds/000_093349a39d32f8f2.txt --all-clean
+        workbench review approve 000_093349a39d32f8f2 s6021765e --override
     """
     from workbench import review as rv
 
     if segment_ids and all_clean:
         raise click.UsageError("give SEGMENT_IDS or --all-clean, not both")
-    change = rv.approve(out_dir, doc, segment_ids, all_clean=all_clean, expected_digest=digest, glossary=_glossary(glossary_path))
+    change = rv.approve(out_dir, doc, segment_ids, all_clean=all_clean, expected_digest=digest, glossary=_glossary(glossary_path), override=override)
     _done(change, "approved")
+
+
+@review.command("dismiss")
+@click.argument("doc")
+@click.argument("segment_id")
+@click.argument("flag")
+@click.option("--reason", required=True, help="Why the flag does not apply (stored with the segment).")
+@_DIGEST
+@_TRANSLATIONS
+@_GLOSSARY
+@handle_errors
+def dismiss_cmd(doc: str, segment_id: str, flag: str, reason: str, digest: str | None, out_dir: Path, glossary_path: Path | None) -> None:
+    """Dismiss FLAG (exact, or its kind) of SEGMENT_ID in DOC with a reason.
+
+    \b
+    Example:
+        workbench review dismiss 000_093349a39d32f8f2 sc9c6862e number:2021 --reason "year given in the heading"
+    """
+    from workbench import review as rv
+
+    change = rv.dismiss(out_dir, doc, segment_id, flag, reason, expected_digest=digest, glossary=_glossary(glossary_path))
+    _done(change, "dismissed a flag of")
 
 
 @review.command("edit")
