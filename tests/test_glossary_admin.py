@@ -22,7 +22,7 @@ DATA = Path(__file__).resolve().parent / "data" / "glossary"
 
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    shutil.copy(ROOT / "glossary.yaml", tmp_path / "glossary.yaml")
+    shutil.copy(DATA / "glossary_edit_fixture.yaml", tmp_path / "glossary.yaml")  # the glossary as it was: edits are tested on a fixed file
     monkeypatch.chdir(tmp_path)
     return tmp_path
 

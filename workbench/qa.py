@@ -197,16 +197,18 @@ def flags_for(
     is_mt: bool,
     candidates: Iterable[str] = (),
     glossary: Glossary | None = None,
+    human: bool = False,
 ) -> list[str]:
     """QA flags for a segment's current target.
 
     ``is_mt`` is False for a copy-engine draft (OmegaT's "insert source"): it is flagged
-    ``no-mt`` while its target is still mostly source text, whoever approved it.
+    ``no-mt`` -- always while nobody has touched it, and after a human edit or approval
+    (``human``) while any source text is left in it.
     ``candidates`` are the term ids of doubtful glossary hits (``candidate:<id>``).
     """
     flags: list[str] = []
     english_target = source_lang != "en"
-    if english_target and not is_mt and (not target.strip() or mostly_source(target, source, source_lang) or _untranslated(target, source_lang)):
+    if english_target and not is_mt and (not human or not target.strip() or mostly_source(target, source, source_lang) or _untranslated(target, source_lang)):
         flags.append("no-mt")  # a copy draft: until a human has replaced every bit of source text
     for u in uses:
         if not u.applied:

@@ -142,7 +142,7 @@ def recheck(seg: store.Segment, doc: store.StoredDocument, glossary: Glossary) -
     seg.terms = qa.term_uses(hits, seg.target, method, glossary)
     # a copy draft keeps `no-mt` while its target is still mostly source, approved or not
     is_mt = engine_is_mt(doc) or (seg.origin not in ("copy", "") and not seg.origin.startswith("copy"))
-    seg.flags = qa.flags_for(seg.source, seg.target, seg.terms, source_lang=doc.source_lang, is_mt=is_mt, candidates=cands, glossary=glossary)
+    seg.flags = qa.flags_for(seg.source, seg.target, seg.terms, source_lang=doc.source_lang, is_mt=is_mt, candidates=cands, glossary=glossary, human=human)
     # a dismissal lasts while its flag does
     seg.dismissed = {f: why for f, why in seg.dismissed.items() if f in seg.flags}
 

@@ -415,7 +415,7 @@ def _merge(plan: _Plan, old: store.StoredDocument | None, glossary: Glossary, jo
             assert prev is not None
             status = prev.status if prev.status in store.HUMAN_STATUSES else "edited"
             uses = qa.term_uses(hits, prev.target, "kept", glossary)
-            flags = qa.flags_for(sent.text, prev.target, uses, source_lang=plan.doc.lang, is_mt=prev.origin != "copy", candidates=cands, glossary=glossary)
+            flags = qa.flags_for(sent.text, prev.target, uses, source_lang=plan.doc.lang, is_mt=prev.origin != "copy", candidates=cands, glossary=glossary, human=True)
             segments.append(
                 store.Segment(target=prev.target, status=status, mt=prev.mt, origin=prev.origin, fingerprint=prev.fingerprint, terms=uses, flags=flags, note=prev.note, **base)
             )
