@@ -50,17 +50,18 @@ def _make_change(make: Callable[[bool], Any], glossary_path: Path, out_dir: Path
     The impact is known before glossary.yaml is written, so an invalid translations file
     stops the command with nothing written, not after the glossary has changed.
     """
-    from workbench.glossary.edit import apply_change
     from workbench.glossary.check import impact
+    from workbench.glossary.edit import apply_change, edit_lock
 
-    try:
-        original: bytes | None = glossary_path.read_bytes()
-    except OSError:
-        original = None  # `make` says what is wrong with the path
-    change = make(True)
-    imp = impact(change.old, change.new, out_dir) if change.changed else None
-    if not dry_run:
-        change = apply_change(change, original)
+    with edit_lock(glossary_path):  # from reading to writing: two edits at once both land
+        try:
+            original: bytes | None = glossary_path.read_bytes()
+        except OSError:
+            original = None  # `make` says what is wrong with the path
+        change = make(True)
+        imp = impact(change.old, change.new, out_dir) if change.changed else None
+        if not dry_run:
+            change = apply_change(change, original)
     _report_change(change, imp, as_json)
 
 

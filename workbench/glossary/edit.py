@@ -20,6 +20,9 @@ fix) and never prints or exits; ``workbench.cli.glossary`` does the printing.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from typing import Iterator
+
 import difflib
 import io
 import re
@@ -27,10 +30,12 @@ import tempfile
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+
+import yaml
 from typing import Any
 
 from workbench import store
-from workbench.errors import GlossaryError
+from workbench.errors import GlossaryError, LockError
 from workbench.glossary.core import Glossary
 from workbench.glossary.model import Term, _clean_variant, _slug
 from workbench.glossary.normalize import match_key
@@ -242,14 +247,14 @@ class _GlossaryText:
 
         flow = self._flow_lists()
         m = CommentedMap()
-        m["en"] = entry["en"]
+        m["en"] = _safe(entry["en"])
         for k in ("zh", "vi", "en_variants"):
             if entry.get(k):
                 m[k] = _seq(entry[k], flow)
         if entry.get("note"):
             m["note"] = DoubleQuotedScalarString(entry["note"])
         if entry.get("domain"):
-            m["domain"] = entry["domain"]
+            m["domain"] = _safe(entry["domain"])
         return m
 
     def _flow_lists(self) -> bool:
@@ -320,10 +325,48 @@ class _GlossaryText:
         return "".join(lines[:start]) + "".join(lines[end:])
 
 
+def _safe(value: str) -> Any:
+    """A string as a YAML scalar that every loader reads back as the same string.
+
+    ruamel writes YAML 1.2, where ``no``/``On``/``~``/``1e3`` are plain strings, but the
+    glossary is read with PyYAML (YAML 1.1), where they are booleans, null or numbers:
+    such strings are double-quoted.
+    """
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
+    if not isinstance(value, str):
+        return value
+    try:
+        back = yaml.safe_load(value) if value.strip() == value and value else None
+    except yaml.YAMLError:
+        return DoubleQuotedScalarString(value)
+    if back != value or not value:
+        return DoubleQuotedScalarString(value)
+    return value
+
+
+@contextmanager
+def edit_lock(path: Path, timeout: float = 10.0) -> Iterator[None]:
+    """One glossary edit at a time: held from reading the file to writing it, so two
+    ``glossary add`` at once both land. The lock file sits beside the glossary as
+    ``.<name>.edit-lock``, a name no document or per-document lock can take."""
+    from filelock import FileLock, Timeout
+
+    lock = FileLock(str(path.parent / f".{path.name}.edit-lock"), timeout=timeout)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise LockError(f"{path}: another glossary edit is being saved (lock {lock.lock_file}); try again") from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
 def _seq(items: list[str], flow: bool) -> Any:
     from ruamel.yaml.comments import CommentedSeq
 
-    s = CommentedSeq(list(items))
+    s = CommentedSeq([_safe(x) for x in items])
     if flow:
         s.fa.set_flow_style()
     else:
@@ -552,7 +595,7 @@ def edit_term(
         new_en = _clean_variant(en)
         if not new_en or not _slug(new_en):
             raise GlossaryError(f"--en {en!r} is not a usable English form; write letters or digits")
-        m["en"] = new_en
+        m["en"] = _safe(new_en)
         e["en"] = new_en
         e["en_variants"] = [v for v in e["en_variants"] if v != new_en]
         for t in g.terms:
@@ -569,7 +612,7 @@ def edit_term(
                 del m[key]
             e[key] = None
         else:
-            m[key] = DoubleQuotedScalarString(val) if key == "note" else val
+            m[key] = DoubleQuotedScalarString(val) if key == "note" else _safe(val)
             e[key] = val
     if not e["zh"] and not e["vi"]:
         raise GlossaryError(f"{term.en!r} would have no zh or vi variants left; remove the term instead (workbench glossary remove {term.id})")
