@@ -88,16 +88,17 @@ def expected(flag: str, uses: list[TermUse]) -> str | None:
 
 
 def _contains_cased(target: str, term: Term) -> bool:
-    """``contains_term`` for a case-sensitive entry: the form must appear with its own case
-    (a capital first letter is allowed, as at the start of a sentence)."""
+    """``contains_term`` for a case-sensitive entry: a form must appear with its own case
+    ("member States" is not "Member States"); a capital first letter is allowed only where a
+    sentence starts."""
     if not contains_term(target, term):
         return False
-    for form in (term.en, *term.en_variants):
-        for variant in (form, form[:1].upper() + form[1:]):
-            if re.search(r"(?<!\w)" + re.escape(variant).replace(r"\ ", r"[\s\-]+"), target):
-                return True
-            if re.search(r"(?<!\w)" + re.escape(variant[:-1]) + r"\w{0,2}(?!\w)", target):  # singular/plural
-                return True
+    for form in (term.en, *term.en_variants, *(x for x in (term.singular, term.plural) if x)):
+        body = re.escape(form[1:]).replace(r"\ ", r"[\s\-]+") + r"(?:s|es)?(?!\w)"
+        if re.search(r"(?<!\w)" + re.escape(form[:1]) + body, target):
+            return True
+        if form[:1].islower() and re.search(r"(?:^|[.!?:;]\s+|[\"“(]\s*)" + re.escape(form[:1].upper()) + body, target):
+            return True
     return False
 
 
@@ -131,7 +132,7 @@ def hit_applied(hit: Hit, target: str, glossary: Glossary | None = None) -> bool
             assert glossary is not None and hit.term_id is not None
             term = glossary.term(hit.term_id)
             found = _contains_cased(target, term) if term.case_sensitive else contains_term(target, term)
-            if not found and (term.singular or term.plural):
+            if not found and not term.case_sensitive and (term.singular or term.plural):
                 found = contains_term(target, term.singular or term.plural or "")
         else:
             found = contains_term(target, hit.en)
