@@ -243,7 +243,8 @@ _WORD_VALUES = {w: i for i, w in enumerate(_ONES)} | {w: 10 * i for i, w in enum
 _ORD_VALUES: dict[str, int] = {}
 for _n in range(1, 100):
     _ORD_VALUES[ordinal_words(_n)] = _n
-_EN_NUM_RE = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(?:\s+(thousand|million|billion|trillion))?(?![\w])|\b([a-z]+(?:-[a-z]+)?)\b", re.IGNORECASE)
+_EN_NUM_RE = re.compile(r"(?<![\d,])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(?:\s+(thousand|million|billion|trillion))?(?!\d)|\b([a-z]+(?:-[a-z]+)?)\b", re.IGNORECASE)
+_ROMAN_RE = re.compile(r"(?<![\w])[IVXLC]{1,7}(?![\w])")
 _EN_DATE_ORD_RE = re.compile(r"\b(\d+)(?:st|nd|rd|th)\b", re.IGNORECASE)
 
 
@@ -276,6 +277,10 @@ def number_values(text: str, lang: str) -> list[tuple[str, Decimal]]:
                 out.append((m.group(), Decimal(MONTHS.index(m.group(4)) + 1)))
         for m in _EN_DATE_ORD_RE.finditer(text):
             out.append((m.group(), Decimal(m.group(1))))
+        for m in _ROMAN_RE.finditer(text):  # "Chapter I", "resolution 2200 A (XXI)"
+            n = _roman(m.group())
+            if n:
+                out.append((m.group(), Decimal(n)))
         return out
     covered: list[tuple[int, int]] = []
     if fam == "zh":

@@ -40,8 +40,9 @@ __all__ = ["Lexicon", "lexicon", "MARGIN"]
 #: How much worse (in natural-log probability) the best route through the hit may be
 #: than the best route overall before the hit is called doubtful.
 MARGIN = 2.0
-#: Characters of context on each side that the window holds.
-CONTEXT = 4
+#: Characters of context on each side that the window holds (a word that extends further
+#: than this beyond the hit is not seen).
+CONTEXT = 8
 #: Longest lexicon word considered (longer dictionary entries are idioms and names).
 MAX_WORD = 8
 #: Frequency given to a CC-CEDICT word that jieba does not list, and to a glossary variant.
@@ -117,7 +118,7 @@ class Lexicon:
         s, e = len(left), len(left) + len(hit)
         # 1. inside a longer dictionary word
         for a in range(s, -1, -1):
-            for b in range(e, min(len(w), a + MAX_WORD) + 1):
+            for b in range(e, len(w) + 1):
                 if (a, b) == (s, e) or b - a <= len(hit):
                     continue
                 piece = w[a:b]
