@@ -350,7 +350,7 @@ def suggest_cmd(docs: tuple[str, ...], glossary_path: Path, out_dir: Path, min_c
     click.echo(f"{len(sugs)} suggestions; add one with: workbench glossary add --en \"...\" --zh ... / --vi ...", err=True)
 
 
-_FORMAT = click.option("--format", "fmt", type=click.Choice(["tbx", "csv", "omegat"], case_sensitive=False), default=None, help="Default: from the extension (.tbx, .csv, .txt/.tab = OmegaT).")
+_FORMAT = click.option("--format", "fmt", type=click.Choice(["tbx", "tbx3", "csv", "omegat"], case_sensitive=False), default=None, help="Default: from the extension (.tbx = TBX-Basic 2008, .csv, .txt/.tab = OmegaT); tbx3 = TBX v3 (ISO 30042:2019).")
 _LANG = click.option("--lang", type=click.Choice(["zh", "zh-Hans", "zh-Hant", "vi"], case_sensitive=False), default=None, help="Source language of an OmegaT glossary (required for OmegaT).")
 
 
@@ -374,13 +374,18 @@ def import_cmd(file: Path, fmt: str | None, lang: str | None, merge: bool, gloss
     """
     from workbench.glossary.formats import import_entries, read_entries
 
+    from workbench.errors import GlossaryError
+
     entries, warnings = read_entries(file, fmt, lang)
+    if not entries:
+        shown = "; ".join(warnings[:5]) + (f"; ... ({len(warnings) - 5} more)" if len(warnings) > 5 else "")
+        raise GlossaryError(f"{file}: nothing could be imported ({shown or 'no entries'}); check the file's languages and columns")
 
     def make(dry: bool) -> Any:
         change = import_entries(glossary_path, entries, mode="merge" if merge else "replace", source=str(file), dry_run=dry)
         if warnings:
             change.details["skipped"] = sum(1 for w in warnings if w.startswith("entry "))
-            change.details["skipped_reason"] = "no English term or no zh/vi variant"
+            change.details["skipped_reason"] = "see the warnings: no English term, or no zh/vi term"
             change.details["warnings"] = warnings
         return change
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench import store
+from workbench.files import csv_cell
 from workbench.errors import GlossaryError
 from workbench.glossary.core import Glossary
 from workbench.glossary.model import _clean_variant, _slug
@@ -17,7 +18,7 @@ from workbench.glossary.edit import Change, _GlossaryText, _add_variant, _find_c
 # import / export: TBX (translate-toolkit), CSV, OmegaT tab-separated
 # --------------------------------------------------------------------------
 
-FORMATS = ("tbx", "csv", "omegat")
+FORMATS = ("tbx", "tbx3", "csv", "omegat")
 CSV_COLUMNS = ("en", "zh", "vi", "en_variants", "note", "domain")
 _LIST_SEP = ";"
 
@@ -69,30 +70,57 @@ def read_entries(path: Path, fmt: str | None = None, lang: str | None = None) ->
         raise GlossaryError(f"cannot read {path}: {e.strerror or e}") from None
     warnings: list[str] = []
     entries: list[dict[str, Any]] = []
-    if fmt == "tbx":
-        entries = _read_tbx(raw, path, warnings)
+    if fmt in ("tbx", "tbx3"):
+        from workbench.glossary.tbx import read_tbx
+
+        entries = read_tbx(raw, str(path), warnings)
     else:
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError as e:
-            raise GlossaryError(f"{path}: not UTF-8 (byte {e.start}); save it as UTF-8") from None
+        text = _decode(raw, path)
         entries = _read_csv(text, path) if fmt == "csv" else _read_omegat(text, path, _omegat_lang(lang), warnings)
     out = []
     for i, e in enumerate(entries):
         e = _norm_entry(e)
         if not e["en"] or not (e["zh"] or e["vi"]):
-            warnings.append(f"entry {i + 1}: no English term or no zh/vi variant")
+            warnings.append(f"entry {i + 1}" + (f" ({e['en']!r})" if e["en"] else "") + ": skipped, " + ("no zh/vi variant" if e["en"] else "no English term"))
             continue
         out.append(e)
     return out, warnings
 
 
+#: Column names other tools write (memoQ, Excel term lists, MS Terminology CSV) -> ours.
+_CSV_ALIASES = {
+    "english": "en", "en-us": "en", "en_us": "en", "en-gb": "en", "en_gb": "en", "source": "en",
+    "zh-cn": "zh", "zh_cn": "zh", "zh-hans": "zh", "zh_hans": "zh", "zh-tw": "zh", "zh_tw": "zh", "zh-hant": "zh", "zh_hant": "zh", "zh-hk": "zh", "chinese": "zh",
+    "vi-vn": "vi", "vi_vn": "vi", "vietnamese": "vi",
+    "description": "note", "comment": "note", "comments": "note", "definition": "note", "notes": "note",
+    "subject": "domain", "subject field": "domain", "pos": "pos", "part of speech": "pos",
+}
+
+
+def _decode(raw: bytes, path: Path) -> str:
+    """UTF-8 (with or without BOM) or UTF-16 with a BOM (OmegaT and Excel write both)."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError as e:
+            raise GlossaryError(f"{path}: broken UTF-16 (byte {e.start}); save it again as UTF-8") from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise GlossaryError(f"{path}: not UTF-8 or UTF-16 (byte {e.start}); save it as UTF-8") from None
+
+
 def _read_csv(text: str, path: Path) -> list[dict[str, Any]]:
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    cols = [c.strip() for c in reader.fieldnames or []]
+    if "," not in text.split("\n", 1)[0] and "\t" in text.split("\n", 1)[0]:
+        reader = csv.DictReader(io.StringIO(text, newline=""), delimiter="\t")
+    else:
+        reader = csv.DictReader(io.StringIO(text, newline=""))
+    raw_cols = [c.strip() for c in reader.fieldnames or []]
+    reader.fieldnames = [_CSV_ALIASES.get(c.lower(), c) for c in raw_cols]
+    cols = list(reader.fieldnames)
     if "en" not in cols:
         raise GlossaryError(f"{path}: the first row must name the columns ({','.join(CSV_COLUMNS)}); 'en' is missing")
-    unknown = [c for c in cols if c and c not in CSV_COLUMNS and c.lower() not in ("zh-hans", "zh-hant")]
+    unknown = [c for c in cols if c and c not in (*CSV_COLUMNS, "pos") and c.lower() not in ("zh-hans", "zh-hant")]
     if unknown:
         raise GlossaryError(f"{path}: unknown column(s) {', '.join(unknown)}; allowed: {', '.join(CSV_COLUMNS)}")
     out = []
@@ -113,11 +141,15 @@ def _read_csv(text: str, path: Path) -> list[dict[str, Any]]:
 
 
 def _read_omegat(text: str, path: Path, fam: str, warnings: list[str]) -> list[dict[str, Any]]:
+    """OmegaT's glossary: tab-separated (``.txt``/``.tab``/``.utf8``) or its CSV layout
+    (``source,target,comment``, quoted as CSV)."""
     by_en: dict[str, dict[str, Any]] = {}
-    for n, line in enumerate(text.splitlines(), 1):
+    lines = text.splitlines()
+    first = next((x for x in lines if x.strip() and not x.lstrip().startswith("#")), "")
+    rows = list(csv.reader(lines)) if "\t" not in first and "," in first else [x.split("\t") for x in lines]
+    for n, (line, cols) in enumerate(zip(lines, rows), 1):
         if not line.strip() or line.lstrip().startswith("#"):
             continue
-        cols = line.split("\t")
         if len(cols) < 2 or not cols[0].strip() or not cols[1].strip():
             warnings.append(f"line {n}: not 'source<TAB>target[<TAB>comment]'")
             continue
@@ -130,58 +162,20 @@ def _read_omegat(text: str, path: Path, fam: str, warnings: list[str]) -> list[d
     return list(by_en.values())
 
 
-def _fam_of_lang(code: str | None) -> str | None:
-    c = (code or "").lower()
-    for fam in ("zh", "vi", "en"):
-        if c == fam or c.startswith(fam + "-") or c.startswith(fam + "_"):
-            return fam
-    return None
-
-
-def _read_tbx(raw: bytes, path: Path, warnings: list[str]) -> list[dict[str, Any]]:
-    tbx = _tbx_module()
-    try:
-        store_ = tbx.tbxfile.parsestring(raw)
-    except Exception as exc:  # lxml / toolkit parse errors
-        raise GlossaryError(f"{path}: not a TBX file ({' '.join(str(exc).split())[:160]}); check the XML") from None
-    xml_lang = "{http://www.w3.org/XML/1998/namespace}lang"
-    out = []
-    other_langs: set[str] = set()
-    for unit in store_.units:
-        e: dict[str, Any] = {"en": "", "zh": [], "vi": [], "en_variants": [], "note": None, "domain": None}
-        en_terms: list[str] = []
-        for node in unit.getlanguageNodes():
-            code = node.get(xml_lang) or node.get("lang")
-            fam = _fam_of_lang(code)
-            terms = [t.text for t in unit._get_terms(node) if t.text]
-            if fam is None:
-                other_langs.add(str(code))
-            elif fam == "en":
-                en_terms.extend(terms)
-            else:
-                e[fam].extend(terms)
-        if en_terms:
-            e["en"], e["en_variants"] = en_terms[0], en_terms[1:]
-        notes = unit.getnotes()
-        e["note"] = notes or None
-        for d in unit.xmlelement.iter(unit.namespaced("descrip")):
-            if d.get("type") == "subjectField" and (d.text or "").strip():
-                e["domain"] = d.text.strip()
-                break
-        out.append(e)
-    if other_langs:
-        warnings.append(f"ignored languages: {', '.join(sorted(other_langs))}")
-    return out
-
-
 def write_entries(glossary: Glossary, path: Path, fmt: str | None = None, lang: str | None = None) -> int:
-    """Export every entry; returns how many entries (OmegaT: lines) were written."""
+    """Export every entry; returns how many entries (OmegaT: lines) were written.
+
+    TBX: TBX-Basic 2008 (``tbx``) or TBX v3 (``tbx3``), see :mod:`workbench.glossary.tbx`.
+    CSV: UTF-8 with a BOM (spreadsheets open it right), formula-like cells neutralised.
+    """
     fmt = detect_format(path, fmt)
     entries = [term_to_entry(t) for t in glossary.terms]
-    if fmt == "tbx":
-        text, n = _tbx_text(entries), len(entries)
+    if fmt in ("tbx", "tbx3"):
+        from workbench.glossary.tbx import tbx_text
+
+        text, n = tbx_text(glossary.terms, 3 if fmt == "tbx3" else 2), len(entries)
     elif fmt == "csv":
-        text, n = _csv_text(entries), len(entries)
+        text, n = "\ufeff" + _csv_text(entries), len(entries)
     else:
         text, n = _omegat_text(entries, _omegat_lang(lang))
     store.atomic_write_text(path, text)
@@ -197,7 +191,7 @@ def _csv_text(entries: list[dict[str, Any]]) -> str:
             bad = [v for v in e[k] if _LIST_SEP in v]
             if bad:
                 raise GlossaryError(f"{e['en']!r}: the {k} variant {bad[0]!r} contains ';', which separates variants in CSV; export as TBX instead")
-        w.writerow([e["en"], "; ".join(e["zh"]), "; ".join(e["vi"]), "; ".join(e["en_variants"]), e["note"] or "", e["domain"] or ""])
+        w.writerow([csv_cell(x) for x in (e["en"], "; ".join(e["zh"]), "; ".join(e["vi"]), "; ".join(e["en_variants"]), e["note"] or "", e["domain"] or "")])
     return buf.getvalue()
 
 
@@ -210,32 +204,6 @@ def _omegat_text(entries: list[dict[str, Any]], fam: str) -> tuple[str, int]:
                 raise GlossaryError(f"{e['en']!r}: a tab or line break cannot be written to an OmegaT glossary")
             lines.append("\t".join(cells).rstrip("\t"))
     return "\n".join(lines) + "\n", len(lines) - 1
-
-
-def _tbx_text(entries: list[dict[str, Any]]) -> str:
-    tbx = _tbx_module()
-    from lxml import etree
-
-    st = tbx.tbxfile(sourcelanguage="en")
-    for e in entries:
-        unit = st.addsourceunit(e["en"])
-        unit.set_source_terms([e["en"], *e["en_variants"]], lang="en")
-        for fam in ("zh", "vi"):
-            if e[fam]:
-                unit.set_target_terms(list(e[fam]), lang=fam)
-        unit.setid(_slug(e["en"]))
-        # concept-level data goes before the langSets (TBX order)
-        first = unit.xmlelement.find(unit.namespaced("langSet"))
-        if e["domain"]:
-            d = etree.Element(unit.namespaced("descrip"))
-            d.set("type", "subjectField")
-            d.text = e["domain"]
-            first.addprevious(d)
-        if e["note"]:
-            n = etree.Element(unit.namespaced("note"))
-            n.text = e["note"]
-            first.addprevious(n)
-    return bytes(st).decode("utf-8")
 
 
 def import_entries(path: Path, entries: list[dict[str, Any]], *, mode: str = "merge", source: str = "import", dry_run: bool = False) -> Change:
