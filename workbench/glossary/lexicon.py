@@ -139,6 +139,15 @@ class Lexicon:
         return None
 
 
+    def cuts_words(self, left: str, gram: str, right: str) -> bool:
+        """Do the edges of ``gram`` cut words of its context (no extra credit for ``gram`` itself)?
+        Stricter than :meth:`doubt`: for term candidates, not for glossary hits."""
+        w = left + gram + right
+        free = self._best(w, {})
+        forced = self._best(left, {}) + self._best(gram, {}) + self._best(right, {})
+        return free - forced > MARGIN
+
+
 _LOCK = threading.Lock()
 _LEXICON: Lexicon | None = None
 

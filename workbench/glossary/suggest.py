@@ -385,6 +385,8 @@ def _zh_ngrams(g: Glossary, segments: list[SourceSegment], min_count: int) -> li
             ext_index[k[:-1]].append(k)
     cands = _closed(counts, cands, lambda gram: ext_index.get(gram, ()))
     variants = [_fold(v, "zh") for t in g.terms for v in t.variants["zh"]]
+    joined = _joined_zh(segments)
+    dictionary = _cedict_english(set(cands))
     out = []
     for gram, c in cands.items():
         if gram[0] in _ZH_EDGE_STOP or gram[-1] in _ZH_EDGE_STOP:
@@ -394,6 +396,11 @@ def _zh_ngrams(g: Glossary, segments: list[SourceSegment], min_count: int) -> li
         share, _ens = _covered(g, surface[gram], "zh")
         if share >= 0.5:
             continue
+        if gram.endswith(_ZH_HEAD_STOP):
+            continue  # "…方面", "…之间": a phrase around a term, not a term
+        fragment = _fragment_share(gram, joined)
+        if fragment > 0.5:
+            continue  # starts or ends inside a word in most of its occurrences: 洲安全与合作, 冲突方面
         sug = Suggestion("repeated", "zh", surface[gram], frequency=c, examples=where[gram][:2])
         en, support, total = _human_english(g, segments, gram, "zh")
         if en:
@@ -401,9 +408,71 @@ def _zh_ngrams(g: Glossary, segments: list[SourceSegment], min_count: int) -> li
             sug.kind = "reviewed" if c < min_count else sug.kind
         elif c < min_count:
             continue
-        sug.score = c * len(gram) / 4 + (20 if en else 0)
+        if not en and gram in dictionary:
+            sug.english, sug.english_from = dictionary[gram], "CC-CEDICT"
+        words = _words(gram)
+        # a dictionary word, or a phrase of two or three whole words, is a term; a run of many is a clause
+        shape = 1.5 if words == 1 else (1.2 if words in (2, 3) else 0.6)
+        sug.score = (c * len(gram) / 4) * shape * (1 - fragment) + (20 if en else 0)
         out.append(sug)
     return out
+
+
+_ZH_HEAD_STOP = ("方面", "之间", "问题", "以来", "期间", "各国", "工作", "领域")
+
+
+def _joined_zh(segments: list[SourceSegment]) -> str:
+    return "\n".join(_fold(unicodedata.normalize("NFC", s.source), "zh") for s in segments if s.family == "zh")
+
+
+def _fragment_share(gram: str, joined: str, sample: int = 6) -> float:
+    """Share of the gram's occurrences whose edges cut a word of the sentence (lexicon verdict)."""
+    from workbench.glossary.lexicon import CONTEXT, lexicon
+
+    lex = lexicon()
+    seen = doubtful = 0
+    pos = joined.find(gram)
+    while pos != -1 and seen < sample:
+        left = joined[max(0, pos - CONTEXT) : pos].rsplit("\n", 1)[-1]
+        right = joined[pos + len(gram) : pos + len(gram) + CONTEXT].split("\n", 1)[0]
+        seen += 1
+        if lex.doubt(left, gram, right) is not None or lex.cuts_words(left, gram, right):
+            doubtful += 1
+        pos = joined.find(gram, pos + 1)
+    return doubtful / seen if seen else 0.0
+
+
+def _words(gram: str) -> int:
+    """How many lexicon words the best segmentation of ``gram`` has (greedy longest match)."""
+    from workbench.glossary.lexicon import MAX_WORD, lexicon
+
+    lex = lexicon()
+    i = n = 0
+    while i < len(gram):
+        j = next((j for j in range(min(len(gram), i + MAX_WORD), i + 1, -1) if gram[i:j] in lex), i + 1)
+        i, n = j, n + 1
+    return n
+
+
+def _cedict_english(keys: set[str]) -> dict[str, str]:
+    """The first CC-CEDICT gloss of each key that is a dictionary entry (folded Simplified)."""
+    import gzip
+
+    from workbench.glossary.lexicon import _cedict
+
+    path = _cedict()
+    out: dict[str, str] = {}
+    if path is None or not keys:
+        return out
+    with gzip.open(path, mode="rt", encoding="utf-8") as fh:
+        for line in fh:
+            parts = line.split(" ", 2)
+            if len(parts) == 3 and (parts[1] in keys or parts[0] in keys) and "/" in parts[2]:
+                key = parts[1] if parts[1] in keys else parts[0]
+                gloss = parts[2].split("/")[1].strip()
+                if key not in out and gloss and not gloss.startswith(("variant of", "see ", "old variant")):
+                    out[key] = gloss
+    return {k: v for k, v in out.items()}
 
 
 def _vi_ngrams(g: Glossary, segments: list[SourceSegment], min_count: int) -> list[Suggestion]:
