@@ -211,7 +211,9 @@ def inject(text: str, hits: list[Hit], glossary: Glossary | None = None) -> str:
         after = text[after_pos : after_pos + 1]
         if not "".join(out).strip(_OPENERS + " \t"):
             en = en[:1].upper() + en[1:]
-        lead = " " if (_touches(before) or (before != "" and before in _CLOSERS)) else ""
+        done = "".join(out)
+        closing_quote = before in "\"'" and before != "" and done.count(before) % 2 == 0  # an ASCII quote that closes
+        lead = " " if (_touches(before) or (before != "" and before in _CLOSERS) or closing_quote) else ""
         trail = " " if (_touches(after) or (after != "" and after in _OPENERS_NEED_SPACE)) else ""
         out.append(lead + en + trail)
         pos = after_pos
@@ -326,7 +328,7 @@ def run_jobs(engine: Engine, jobs: list[_Job], progress: Callable[[int], None] |
 
 #: Bumped when the way terms are put into drafts changes (capitals, spacing, brackets), so
 #: stored drafts are made again rather than reused.
-DRAFT_RULES = 2
+DRAFT_RULES = 3
 
 
 def fingerprint(engine_sig: str, text: str, hits: list[Hit]) -> str:
