@@ -515,8 +515,16 @@ def with_auto(text: str, hits: list[Hit], lang: str) -> list[Hit]:
     autos = autotrans.find(text, lang)
     if not autos:
         return hits
-    extra = [Hit(a.start, a.end, a.surface, a.en, None, "auto") for a in autos if not any(h.start < a.end and a.start < h.end for h in hits)]
-    return sorted([*hits, *extra], key=lambda h: h.start) if extra else hits
+    kept = list(hits)
+    extra: list[Hit] = []
+    for a in autos:
+        over = [h for h in kept if h.start < a.end and a.start < h.end]
+        # a longer auto-translatable that holds whole terms wins ("第47届联合国代表大会" is one session)
+        if over and not all(h.kind == "term" and a.start <= h.start and h.end <= a.end and h.end - h.start < a.end - a.start for h in over):
+            continue
+        kept = [h for h in kept if h not in over]
+        extra.append(Hit(a.start, a.end, a.surface, a.en, None, "auto"))
+    return sorted([*kept, *extra], key=lambda h: h.start) if extra else hits
 
 
 def load_glossary(path: Path | None) -> tuple[Glossary, list[str]]:
