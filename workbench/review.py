@@ -529,10 +529,16 @@ def segment_view(seg: store.Segment, doc: store.StoredDocument, glossary: Glossa
     d.setdefault("prefix", "")
     d.setdefault("suffix", "")
     d.setdefault("note", "")
+    d.setdefault("dismissed", {})
+    d["flag_levels"] = {f: qa.level(f) for f in seg.flags}
     if glossary is not None:
         hits = hits_for(seg, doc, glossary)
         d["source_hits"] = [[h.start, h.end, h.en, h.kind] for h in hits]
         d["target_hits"] = [[s, e, en] for s, e, en in target_spans(seg.target, hits)]
+        cands = glossary.match(seg.source, doc.source_lang)[1] if seg.source and doc.source_lang != "en" else []
+        d["candidates"] = [[c.start, c.end, c.en, c.term_id, c.reason] for c in cands]
+        ids = dict.fromkeys([h.term_id for h in hits if h.term_id] + [c.term_id for c in cands])
+        d["term_info"] = {tid: glossary.term(tid).info() for tid in ids if tid in glossary._by_id}  # noqa: SLF001
     return d
 
 
