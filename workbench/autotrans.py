@@ -14,6 +14,7 @@ protects them through MT like glossary terms; :mod:`workbench.qa` uses
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -216,23 +217,29 @@ _VI_TABLE: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str], str]] = [
 ]
 
 _TABLES = {"zh": _ZH_TABLE, "vi": _VI_TABLE}
+_DIGIT_RE = re.compile(r"\d")
 _FAMILY = {"zh-hans": "zh", "zh-hant": "zh", "zh": "zh", "vi": "vi"}
 
 
 def find(text: str, lang: str) -> list[Auto]:
     """The auto-translatable spans of ``text``, sorted, non-overlapping (first table row wins)."""
     table = _TABLES.get(_FAMILY.get(lang.lower(), ""), [])
-    if not table or not any(c.isdigit() for c in text) and "第" not in text and "lần thứ" not in text:
+    if not table or (_DIGIT_RE.search(text) is None and "第" not in text):
         return []
     taken: list[Auto] = []
+    starts: list[int] = []  # sorted starts of ``spans``, for a log-time overlap test
+    spans: list[tuple[int, int]] = []
     for rx, render, kind in table:
         for m in rx.finditer(text):
             s, e = m.span()
-            if any(a.start < e and s < a.end for a in taken):
+            i = bisect.bisect_left(starts, s)
+            if (i > 0 and spans[i - 1][1] > s) or (i < len(spans) and spans[i][0] < e):
                 continue
             en = render(m)
             if en:
                 taken.append(Auto(s, e, m.group(), en, kind))
+                starts.insert(i, s)
+                spans.insert(i, (s, e))
     return sorted(taken, key=lambda a: a.start)
 
 

@@ -194,28 +194,39 @@ def inject(text: str, hits: list[Hit], glossary: Glossary | None = None) -> str:
     out: list[str] = []
     pos = 0
     skip_until = -1
+    started = False  # has anything but opening quotes/brackets and spaces been written?
+    quotes = {'"': 0, "'": 0}  # ASCII quotes written so far (odd: one is open)
+
+    def emit(chunk: str) -> None:
+        nonlocal started
+        if chunk:
+            out.append(chunk)
+            if not started and chunk.strip(_OPENERS + " \t"):
+                started = True
+            for q in quotes:
+                quotes[q] += chunk.count(q)
+
     for k, h in enumerate(hits):
         if h.start < skip_until:
             continue
-        out.append(text[pos : h.start])
+        emit(text[pos : h.start])
         if h.kind == "nt":
-            out.append(h.surface)
+            emit(h.surface)
             pos = h.end
             continue
         en = _agreed(text, h, glossary)
         closing = _bracketed_repeat(text, hits, k)
         if closing is not None:
             skip_until = closing
-        before = next((chunk[-1] for chunk in reversed(out) if chunk), "")
+        before = out[-1][-1] if out else ""
         after_pos = closing if closing is not None else h.end
         after = text[after_pos : after_pos + 1]
-        if not "".join(out).strip(_OPENERS + " \t"):
+        if not started:
             en = en[:1].upper() + en[1:]
-        done = "".join(out)
-        closing_quote = before in "\"'" and before != "" and done.count(before) % 2 == 0  # an ASCII quote that closes
+        closing_quote = before in quotes and quotes[before] % 2 == 0  # an ASCII quote that closes
         lead = " " if (_touches(before) or (before != "" and before in _CLOSERS) or closing_quote) else ""
         trail = " " if (_touches(after) or (after != "" and after in _OPENERS_NEED_SPACE)) else ""
-        out.append(lead + en + trail)
+        emit(lead + en + trail)
         pos = after_pos
     out.append(text[pos:])
     return "".join(out)
@@ -515,16 +526,28 @@ def with_auto(text: str, hits: list[Hit], lang: str) -> list[Hit]:
     autos = autotrans.find(text, lang)
     if not autos:
         return hits
-    kept = list(hits)
+    from bisect import bisect_left
+
+    starts = [h.start for h in hits]  # hits are sorted and disjoint
+    dropped: set[int] = set()
     extra: list[Hit] = []
     for a in autos:
-        over = [h for h in kept if h.start < a.end and a.start < h.end]
+        i = bisect_left(starts, a.start)
+        if i > 0 and hits[i - 1].end > a.start:
+            i -= 1
+        over = []
+        while i < len(hits) and hits[i].start < a.end:
+            over.append(i)
+            i += 1
         # a longer auto-translatable that holds whole terms wins ("第47届联合国代表大会" is one session)
-        if over and not all(h.kind == "term" and a.start <= h.start and h.end <= a.end and h.end - h.start < a.end - a.start for h in over):
+        if over and not all(hits[k].kind == "term" and a.start <= hits[k].start and hits[k].end <= a.end and hits[k].end - hits[k].start < a.end - a.start for k in over):
             continue
-        kept = [h for h in kept if h not in over]
+        dropped.update(over)
         extra.append(Hit(a.start, a.end, a.surface, a.en, None, "auto"))
-    return sorted([*kept, *extra], key=lambda h: h.start) if extra else hits
+    if not extra:
+        return hits
+    kept = [h for k, h in enumerate(hits) if k not in dropped]
+    return sorted([*kept, *extra], key=lambda h: h.start)
 
 
 def load_glossary(path: Path | None) -> tuple[Glossary, list[str]]:
