@@ -348,11 +348,16 @@ def _safe(value: str) -> Any:
 @contextmanager
 def edit_lock(path: Path, timeout: float = 10.0) -> Iterator[None]:
     """One glossary edit at a time: held from reading the file to writing it, so two
-    ``glossary add`` at once both land. The lock file sits beside the glossary as
-    ``.<name>.edit-lock``, a name no document or per-document lock can take."""
+    ``glossary add`` at once both land. The lock file lives in the system temporary
+    directory, named after the glossary's absolute path (``workbench-glossary-<hash>.lock``):
+    nothing appears beside the glossary, and no document or per-document lock can take it."""
+    import hashlib
+    import tempfile
+
     from filelock import FileLock, Timeout
 
-    lock = FileLock(str(path.parent / f".{path.name}.edit-lock"), timeout=timeout)
+    digest = hashlib.sha256(str(path.resolve()).encode("utf-8")).hexdigest()[:16]
+    lock = FileLock(str(Path(tempfile.gettempdir()) / f"workbench-glossary-{digest}.lock"), timeout=timeout)
     try:
         lock.acquire()
     except Timeout:

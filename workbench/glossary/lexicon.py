@@ -47,7 +47,7 @@ CONTEXT = 8
 MAX_WORD = 8
 #: Frequency given to a CC-CEDICT word that jieba does not list, and to a glossary variant.
 CEDICT_FREQ = 30
-TERM_FREQ = 100
+TERM_FREQ = 1000
 
 _HAN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
@@ -133,7 +133,7 @@ class Lexicon:
         hit_lp = max(logp.get(hit, self.term_logp), self.term_logp)
         extra = {hit: hit_lp}
         free = self._best(w, extra)
-        forced = self._best(left, {}) + hit_lp + self._best(right, {})
+        forced = self._best(left, extra) + hit_lp + self._best(right, extra)
         if free - forced > MARGIN:
             return f"across the words of {w}"
         return None
