@@ -287,7 +287,13 @@
     if (!seg) return;
     if (action === "edit") { state.editing = { id: seg.id, mode: "edit", text: null }; render(); focusEditor(); }
     else if (action === "split") { state.editing = { id: seg.id, mode: "split" }; render(); focusEditor(); }
-    else if (action === "approve") change("approve", { ids: [seg.id] });
+    else if (action === "approve") {
+      // approval never clears a flag: an open error-level flag needs an explicit confirmation (override)
+      const levels = seg.flag_levels || {}, dismissed = seg.dismissed || {};
+      const open = (seg.flags || []).filter((f) => levels[f] === "error" && !(f in dismissed));
+      if (open.length && !window.confirm(`Open QA flags: ${open.join(", ")}. Approve anyway?`)) return;
+      change("approve", { ids: [seg.id], override: open.length > 0 });
+    }
     else if (action === "revert") change("revert", { id: seg.id });
     else if (action === "merge") change("merge", { id: seg.id });
   }
