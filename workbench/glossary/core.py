@@ -440,6 +440,7 @@ class Glossary:
             lex = lexicon()
             gkeys = self._keys["zh"]
         ctx_n = CONTEXT if lex is not None else 0
+        memo: dict[tuple[str, int, int], str | None] = self.__dict__.setdefault("_doubt_memo", {})
 
         def judge(i: int, hits: list[Hit], lo: int, hi: int, texts: Sequence[str], maps: list, candidates: list | None) -> list[Hit]:
             kept: list[Hit] = []
@@ -453,7 +454,14 @@ class Glossary:
                 if rules is not None and _excluded(rules, key, s, e, lo, hi):
                     continue
                 if lex is not None:
-                    why = lex.doubt(key[max(lo, s - ctx_n) : s], key[s:e], key[e : min(hi, e + ctx_n)], gkeys)
+                    a0 = max(lo, s - ctx_n)
+                    win = (key[a0 : min(hi, e + ctx_n)], s - a0, e - a0)
+                    why = memo.get(win, _UNSEEN)
+                    if why is _UNSEEN:
+                        why = lex.doubt(key[a0:s], key[s:e], key[e : min(hi, e + ctx_n)], gkeys)
+                        if len(memo) > 200_000:
+                            memo.clear()
+                        memo[win] = why
                     if why is not None:
                         if candidates is not None:
                             mapping = maps[i]
@@ -477,6 +485,9 @@ class Glossary:
                     got[t.id] = (fold(t.not_after), fold(t.not_before), fold(t.not_in))
             cache[family] = got
         return got
+
+
+_UNSEEN = object()
 
 
 def _excluded(rules: tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]], key: str, s: int, e: int, lo: int, hi: int) -> bool:
