@@ -661,3 +661,11 @@ def test_find_all_with_newlines_empty_and_nfd_texts(batch: list[str]) -> None:
         expected = naive_find(PROP_GLOSSARY, nfc, "vi")
         assert [h.term_id for h in hits if h.kind == "term"] == [tid for _, _, tid in expected]
         assert all(text[h.start : h.end] == h.surface for h in hits)
+
+
+def test_scoped_glossary_keeps_unscoped_and_selected_entries(g: Glossary) -> None:
+    cica_only = {t.id for t in g.terms if t.scope == ("CICA",)}
+    assert cica_only and "ministerial-meeting" in cica_only
+    un = g.scoped(["UN"])
+    assert not cica_only & {t.id for t in un.terms} and len(un) == len(g) - len(cica_only)
+    assert {t.id for t in g.scoped(["CICA"]).terms} >= cica_only

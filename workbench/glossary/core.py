@@ -251,6 +251,13 @@ class Glossary:
                     )
         return index
 
+    def scoped(self, scopes: Iterable[str]) -> "Glossary":
+        """The entries a document that selects ``scopes`` (UN, ASEAN, CICA, mainland, Taiwan)
+        uses: every entry without a ``scope``, and those whose scope is selected."""
+        wanted = set(scopes)
+        g = Glossary([t for t in self.terms if not t.scope or wanted & set(t.scope)], self.path, word_check=self.word_check)
+        return g
+
     # -- accessors -------------------------------------------------------
 
     def __len__(self) -> int:
