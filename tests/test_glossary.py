@@ -54,8 +54,7 @@ FIND_CASES = [
         "2021年3月25日越南常驻联合国代表给秘书长的信",
         "zh-Hans",
         [
-            ("越南", "Viet Nam"),
-            ("常驻联合国代表", "Permanent Representative to the United Nations"),
+            ("越南常驻联合国代表", "Permanent Representative of Viet Nam to the United Nations"),
             ("秘书长", "Secretary-General"),
         ],
     ),
@@ -78,7 +77,7 @@ FIND_CASES = [
     (
         "当前的2019冠状病毒病(COVID-19)大流行",
         "zh-Hans",
-        [("2019冠状病毒病", "COVID-19"), ("COVID-19", "COVID-19")],
+        [("2019冠状病毒病(COVID-19)", "coronavirus disease (COVID-19)")],
     ),
     (
         "甚至在五年前，和平行动问题高级别独立小组就明确指出(见 S/2015/446-A/70/95)。",
@@ -96,6 +95,7 @@ FIND_CASES = [
             ("观察员", "observer"),
             ("安全理事会事务司", "Security Council Affairs Division"),
             ("dppa-scsb3@un.org", "dppa-scsb3@un.org"),
+            ("书面发言稿", "written statements"),
         ],
     ),
     # --- 004 zh-Hant: Traditional text, Simplified entries
@@ -112,9 +112,26 @@ FIND_CASES = [
             ("亞信會議", "CICA"),
         ],
     ),
-    ("2016年4月,亞信第五次外長會議在北京舉行", "zh-Hant", [("亞信", "CICA"), ("外長", "Minister for Foreign Affairs")]),
+    ("2016年4月,亞信第五次外長會議在北京舉行", "zh-Hant", [("亞信", "CICA"), ("外長會議", "Ministerial Meeting"), ("北京", "Beijing")]),
     # Simplified text finds the same entries
-    ("亚信会议副外长级会议", "zh-Hans", [("亚信会议", "CICA"), ("副外长", "Deputy Minister for Foreign Affairs")]),
+    ("亚信会议副外长级会议", "zh-Hans", [("亚信会议", "CICA"), ("副外长级会议", "meeting at the level of deputy ministers for foreign affairs")]),
+    # word-aware Chinese: a variant inside a longer dictionary word or across two words is not applied
+    ("白俄罗斯和俄罗斯", "zh-Hans", [("白俄罗斯", "Belarus"), ("俄罗斯", "Russian Federation")]),
+    ("白俄羅斯、老撾和國際移民組織", "zh-Hant", [("白俄羅斯", "Belarus"), ("老撾", "Lao People's Democratic Republic"), ("國際移民組織", "International Organization for Migration")]),
+    ("除了协调解决国家间争端的努力外", "zh-Hans", [("国家间争端", "inter-State disputes")]),
+    ("非洲联盟和其他次区域组织", "zh-Hans", [("非洲联盟", "African Union"), ("次区域组织", "subregional organizations")]),
+    ("由亞信主席國提名大使級外交官擔任", "zh-Hant", [("亞信", "CICA"), ("主席國", "Chair"), ("大使級", "ambassadorial level")]),
+    ("在大使馆门前", "zh-Hans", [("大使馆", "embassy")]),
+    ("避免区域国家之间的紧张关系，以建立信任", "zh-Hans", []),  # 以建立信任: the verb "to build confidence"
+    ("增强建立信任与对话", "zh-Hans", [("建立信任", "confidence-building")]),
+    ("美国人民和美国", "zh-Hans", [("美国", "United States")]),  # 美国人民 is "the American people"
+    ("常务副秘书长和副秘书长", "zh-Hans", [("常务副秘书长", "Deputy Secretary-General")]),
+    ("在维护国际和平与安全方面", "zh-Hans", [("维护国际和平与安全", "maintenance of international peace and security")]),
+    # Vietnamese compounds, tone-mark placement and i/y
+    ("Đại sứ quán Việt Nam và Đại sứ Đặng Đình Quý", "vi", [("Đại sứ quán", "embassy"), ("Việt Nam", "Viet Nam"), ("Đại sứ", "Ambassador")]),
+    ("Ngoại trưởng Hoa Kỳ Antony Blinken và Hoa Kì", "vi", [("Ngoại trưởng Hoa Kỳ", "Secretary of State of the United States"), ("Hoa Kì", "United States")]),
+    ("gìn giữ hoà bình và Cộng hoà Trung Phi", "vi", [("gìn giữ hoà bình", "peacekeeping"), ("Cộng hoà Trung Phi", "Central African Republic")]),
+    ("các nước thành viên HĐBA hoan nghênh", "vi", [("nước thành viên HĐBA", "members of the Security Council")]),
     # --- 002 vi
     (
         "dưới sự chủ trì của Việt Nam - Chủ tịch Hội đồng Bảo an Liên Hợp quốc (HĐBA) tháng 1/2020, HĐBA lần đầu",
@@ -143,7 +160,7 @@ FIND_CASES = [
     ("HĐBAX và XHĐBA và HĐBAđ và HĐBA.", "vi", [("HĐBA", "Security Council")]),
     ("Tổng Thư ký ASEAN Lim Jock Hoi", "vi", [("Tổng Thư ký ASEAN", "Secretary-General of ASEAN")]),
     # overlapping terms: the longest wins, then the next leftmost
-    ("Phó Tổng Thư ký Liên hợp quốc", "vi", [("Phó Tổng Thư ký", "Deputy Secretary-General"), ("Liên hợp quốc", "United Nations")]),
+    ("Phó Tổng Thư ký Liên hợp quốc và Phó Tổng Thư ký", "vi", [("Phó Tổng Thư ký Liên hợp quốc", "Deputy Secretary-General of the United Nations"), ("Phó Tổng Thư ký", "Deputy Secretary-General")]),
     ("Thứ trưởng Bộ Ngoại giao Lê Hoài Trung", "vi", [("Thứ trưởng Bộ Ngoại giao", "Deputy Minister for Foreign Affairs")]),
     # --- en: UN vs UNESCO / fund; hyphen is a boundary
     (
@@ -447,8 +464,22 @@ def test_every_term_occurs_in_a_seed(g: Glossary) -> None:
             assert text[h.start : h.end] == h.surface
             if h.term_id:
                 fired.add(h.term_id)
-    missing = sorted(t.id for t in g.terms if t.id not in fired)
+    missing = sorted(t.id for t in g.terms if t.id not in fired and t.id not in NOT_IN_SEEDS)
     assert not missing, f"glossary terms that never match a seed: {missing}"
+    assert not set(NOT_IN_SEEDS) & fired, "a term listed in NOT_IN_SEEDS now occurs in a seed: take it off the list"
+
+
+#: Entries that are in the glossary although no seed matches them, and why.
+NOT_IN_SEEDS = {
+    "action-plan": "generic 行动计划, split from the ASEAN-UN Plan of Action (review item 5)",
+    "economic-and-social-council": "the seeds only name its President (a longer entry)",
+    "embassy": "Đại sứ quán / 大使馆 must not become 'Ambassador' (review: matches in the wrong place)",
+    "fact-finding": "the seeds have the longer 'fact-finding missions'",
+    "hanoi": "Hà Nội is in the review's list of seed names",
+    "heads-of-state-and-government": "review item 11; the seeds have the longer Meeting entry",
+    "ministerial": "review item 1 (部长级 = ministerial)",
+    "permanent-representative": "the seeds have the longer '... of Viet Nam ...' forms",
+}
 
 
 def test_seed_000_nontranslatables(g: Glossary) -> None:
@@ -518,7 +549,7 @@ PROP_ENTRIES = [
     {"en": "peacebuilding", "zh": ["建设和平"], "vi": ["xây dựng hòa bình"], "en_variants": ["peace-building"]},
     {"en": "AB", "zh": ["a-b"], "vi": ["a b c"]},
 ]
-PROP_GLOSSARY = Glossary.from_entries(PROP_ENTRIES)
+PROP_GLOSSARY = Glossary.from_entries(PROP_ENTRIES, word_check=False)  # the matching machinery against a naive matcher
 
 _pieces: list[str] = []
 for _e in PROP_ENTRIES:
@@ -605,7 +636,7 @@ def test_large_text_folding_equals_naive() -> None:
 
 def test_large_folding_maps_width_and_dashes_from_a_fresh_table(monkeypatch: pytest.MonkeyPatch) -> None:
     """The numpy table folds full-width forms and dashes even before any Traditional character was learned."""
-    import workbench.glossary as G
+    import workbench.glossary.normalize as G
 
     monkeypatch.setattr(G, "_LUT", None)
     monkeypatch.setattr(G, "_LUT_SYNCED", len(G._T2S_CACHE))
@@ -630,3 +661,11 @@ def test_find_all_with_newlines_empty_and_nfd_texts(batch: list[str]) -> None:
         expected = naive_find(PROP_GLOSSARY, nfc, "vi")
         assert [h.term_id for h in hits if h.kind == "term"] == [tid for _, _, tid in expected]
         assert all(text[h.start : h.end] == h.surface for h in hits)
+
+
+def test_scoped_glossary_keeps_unscoped_and_selected_entries(g: Glossary) -> None:
+    cica_only = {t.id for t in g.terms if t.scope == ("CICA",)}
+    assert cica_only and "ministerial-meeting" in cica_only
+    un = g.scoped(["UN"])
+    assert not cica_only & {t.id for t in un.terms} and len(un) == len(g) - len(cica_only)
+    assert {t.id for t in g.scoped(["CICA"]).terms} >= cica_only

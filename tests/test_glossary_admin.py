@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from workbench import glossary_admin as ga
+from workbench.glossary import check as gcheck, edit as ga, formats as gfmt, suggest as gsug
 from workbench import store
 from workbench.cli import cli
 from workbench.glossary import Glossary
@@ -22,7 +22,7 @@ DATA = Path(__file__).resolve().parent / "data" / "glossary"
 
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    shutil.copy(ROOT / "glossary.yaml", tmp_path / "glossary.yaml")
+    shutil.copy(DATA / "glossary_edit_fixture.yaml", tmp_path / "glossary.yaml")  # the glossary as it was: edits are tested on a fixed file
     monkeypatch.chdir(tmp_path)
     return tmp_path
 
@@ -297,8 +297,8 @@ def test_propagation_translate_updates_exactly_the_affected_drafts(project: Path
 # ---------------------------------------------------------------- suggest
 
 
-def _sugs(glossary: Path, *docs: str) -> list[ga.Suggestion]:
-    return ga.suggest(Glossary.load(glossary), ga.load_sources(Path("nowhere"), [str(ROOT / d) for d in docs]), limit=None)
+def _sugs(glossary: Path, *docs: str) -> list[gsug.Suggestion]:
+    return gsug.suggest(Glossary.load(glossary), gsug.load_sources(Path("nowhere"), [str(ROOT / d) for d in docs]), limit=None)
 
 
 def test_suggest_abbreviations_on_seeds() -> None:
@@ -355,7 +355,7 @@ def test_export_import_export_round_trip(project: Path, name: str, extra: list[s
     r = run("export", name, *extra)
     assert r.exit_code == 0, r.output
     first = (project / name).read_bytes()
-    entries, warnings = ga.read_entries(project / name, None if "--format" not in extra else "omegat", extra[1] if extra else None)
+    entries, warnings = gfmt.read_entries(project / name, None if "--format" not in extra else "omegat", extra[1] if extra else None)
     assert warnings == []
     if name.endswith((".tbx", ".csv")):  # lossless: every field
         assert entries == [ga.term_to_entry(t) for t in Glossary.load(project / "glossary.yaml").terms]
@@ -363,7 +363,7 @@ def test_export_import_export_round_trip(project: Path, name: str, extra: list[s
     (project / "empty.yaml").write_text("version: 1\nterms: []\n", encoding="utf-8")
     r = run("import", name, *extra, "--glossary", "empty.yaml")
     assert r.exit_code == 0, r.output
-    again = ga.read_entries(project / name, None if "--format" not in extra else "omegat", extra[1] if extra else None)[0]
+    again = gfmt.read_entries(project / name, None if "--format" not in extra else "omegat", extra[1] if extra else None)[0]
     assert [ga.term_to_entry(t) for t in Glossary.load(project / "empty.yaml").terms] == again
     assert run("export", "second-" + name, *extra, "--glossary", "empty.yaml").exit_code == 0
     assert (project / ("second-" + name)).read_bytes() == first

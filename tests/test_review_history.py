@@ -227,9 +227,9 @@ def test_orphans_are_listed_reattached_and_dismissed(project: Path) -> None:
 
 def test_dismissing_an_orphan_drops_it(project: Path) -> None:
     seg, _new = _make_orphan(project)
-    r = CliRunner().invoke(cli, ["review", "dismiss", ZH, seg.id])
+    r = CliRunner().invoke(cli, ["review", "discard", ZH, seg.id])
     assert r.exit_code == 0 and _doc().orphans == []
-    assert CliRunner().invoke(cli, ["review", "dismiss", ZH, seg.id]).exit_code == 2
+    assert CliRunner().invoke(cli, ["review", "discard", ZH, seg.id]).exit_code == 2
 
 
 # ---------------------------------------------------------------- the HTTP API sends what changed

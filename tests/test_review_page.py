@@ -171,8 +171,11 @@ def test_edit_approve_split_merge_and_reload(driver: Any, server: ReviewServer) 
     assert _disk(first.id).target == "Letter dated 25 March 2021 from the Permanent Representative of Viet Nam"
     flags = [f.text for f in _row(driver, first.id).find_elements(By.CSS_SELECTOR, ".flag")]
     assert "missing-term:secretary-general" in flags
-    # approve with the keyboard
+    # approve with the keyboard: open error-level flags ask for a confirmation (the override)
     _keys(driver, "a")
+    alert = _wait(driver, lambda d: d.switch_to.alert)
+    assert "missing-term:secretary-general" in alert.text
+    alert.accept()
     _wait(driver, lambda d: _row(d, first.id).get_attribute("data-status") == "approved")
     assert _disk(first.id).status == "approved"
     # split the second segment at its first comma (source) and in the middle of the English (target)
@@ -238,9 +241,10 @@ def test_glossary_marks_flags_filters_and_memory(driver: Any, server: ReviewServ
     review.edit(OUT, ZH, segs[0].id, "Letter dated 25 March 2021 from the Permanent Representative of Viet Nam to the United Nations addressed to the Secretary-General")
     _open(driver, server)
     marks = _row(driver, segs[0].id).find_elements(By.CSS_SELECTOR, "td.c-src mark")
-    assert {m.get_attribute("title") for m in marks} >= {"Viet Nam", "Secretary-General"}
-    assert any(m.text == "越南" and m.get_attribute("title") == "Viet Nam" for m in marks)
-    assert any(m.text == "Viet Nam" for m in _row(driver, segs[0].id).find_elements(By.CSS_SELECTOR, "td.c-tgt mark"))
+    pr = "Permanent Representative of Viet Nam to the United Nations"
+    assert {m.get_attribute("title") for m in marks} >= {pr, "Secretary-General"}
+    assert any(m.text == "越南常驻联合国代表" and m.get_attribute("title") == pr for m in marks)
+    assert any(m.text == pr for m in _row(driver, segs[0].id).find_elements(By.CSS_SELECTOR, "td.c-tgt mark"))
     # the near-identical heading of the annex gets the reviewed English as a fuzzy match, differences marked
     annex = next(s for s in segs if s.source == segs[0].source + "的附件")
     # memory matches are computed for the current segment (and the next few) on demand

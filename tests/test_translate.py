@@ -147,13 +147,13 @@ def test_edits_whose_source_is_deleted_become_orphans_and_come_back(project: Pat
 def test_glossary_change_retranslates_only_affected_drafts(project: Path) -> None:
     _run(project, engine="counting")
     g = project / "glossary.yaml"
-    g.write_text(g.read_text(encoding="utf-8") + "\n  - en: subregional\n    zh: [次区域]\n", encoding="utf-8")
+    g.write_text(g.read_text(encoding="utf-8") + "\n  - en: speakers\n    zh: [发言者]\n", encoding="utf-8")
     Counting.calls = []
     result = _run(project, engine="counting")
     changed = {Path(d.document).stem: d.translated for d in result.documents if d.translated}
     assert set(changed) == {"000_093349a39d32f8f2"}
     decoded = [t for call in Counting.calls for t in call]
-    assert decoded and all("subregional" in t for t in decoded)
+    assert decoded and all("speakers" in t for t in decoded)
 
 
 def test_terms_are_forced_when_the_engine_loses_them(project: Path) -> None:

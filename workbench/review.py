@@ -139,9 +139,17 @@ def engine_is_mt(doc: store.StoredDocument) -> bool:
 
 
 def hits_for(seg: store.Segment, doc: store.StoredDocument, glossary: Glossary) -> list[Hit]:
+    return hits_and_candidates(seg, doc, glossary)[0]
+
+
+def hits_and_candidates(seg: store.Segment, doc: store.StoredDocument, glossary: Glossary) -> tuple[list[Hit], list[str]]:
+    """The segment's hits (terms, non-translatables, auto-translatables) and candidate term ids."""
     if not seg.source or doc.source_lang == "en":
-        return []
-    return glossary.find(seg.source, doc.source_lang)
+        return [], []
+    from workbench.translate import find_hits
+
+    hits, cands = find_hits(glossary, [seg.source], doc.source_lang)
+    return hits[0], cands[0]
 
 
 def recheck(seg: store.Segment, doc: store.StoredDocument, glossary: Glossary) -> None:
@@ -149,11 +157,15 @@ def recheck(seg: store.Segment, doc: store.StoredDocument, glossary: Glossary) -
     if not seg.source:
         seg.terms, seg.flags = [], []
         return
-    hits = hits_for(seg, doc, glossary)
+    hits, cands = hits_and_candidates(seg, doc, glossary)
     human = seg.status in store.HUMAN_STATUSES
     method = "kept" if human else ("inline" if engine_is_mt(doc) else "copy")
     seg.terms = qa.term_uses(hits, seg.target, method, glossary)
-    seg.flags = qa.flags_for(seg.source, seg.target, seg.terms, source_lang=doc.source_lang, is_mt=human or engine_is_mt(doc))
+    # a copy draft keeps `no-mt` while its target is still mostly source, approved or not
+    is_mt = engine_is_mt(doc) or (seg.origin not in ("copy", "") and not seg.origin.startswith("copy"))
+    seg.flags = qa.flags_for(seg.source, seg.target, seg.terms, source_lang=doc.source_lang, is_mt=is_mt, candidates=cands, glossary=glossary, human=human)
+    # a dismissal lasts while its flag does
+    seg.dismissed = {f: why for f, why in seg.dismissed.items() if f in seg.flags}
 
 
 def target_spans(target: str, hits: list[Hit]) -> list[tuple[int, int, str]]:
@@ -478,21 +490,32 @@ def approve(
     all_clean: bool = False,
     expected_digest: str | None = None,
     glossary: Glossary | None = None,
+    override: bool = False,
     who: str | None = None,
 ) -> Change:
-    """Approve segments by id, or (``all_clean``) every unapproved segment without QA flags."""
+    """Approve segments by id, or (``all_clean``) every unapproved segment without open QA flags.
+
+    Approval never clears a flag: a segment with an open error-level flag (not dismissed)
+    is refused unless ``override`` is given; ``all_clean`` skips every segment with an open flag.
+    """
     wanted = list(ids)
     if not wanted and not all_clean:
         raise InputError("say which segments to approve: give SEGMENT_IDS or --all-clean")
 
     def fn(d: store.StoredDocument, name: str, extra: dict[str, dict[str, Any]]) -> list[str]:
         if all_clean:
-            chosen = [s for s in d.segments if s.source and s.target.strip() and s.status != "approved" and not s.flags]
+            chosen = [s for s in d.segments if s.source and s.target.strip() and s.status != "approved" and not qa.open_flags(s.flags, s.dismissed)]
         else:
             chosen = [d.segments[find_segment(d, sid, name)] for sid in wanted]
         for seg in chosen:
             if not seg.target.strip():
                 raise InputError(f"segment {seg.id} has no English yet; edit it before approving")
+            open_errors = qa.blocking(seg.flags, seg.dismissed)
+            if open_errors and not override:
+                raise InputError(
+                    f"segment {seg.id} has open QA flags ({', '.join(open_errors)}); fix the English, dismiss the flag with a reason "
+                    "(workbench review dismiss), or approve anyway with --override"
+                )
         for seg in chosen:
             seg.status = "approved"
         return [s.id for s in chosen]
@@ -502,6 +525,35 @@ def approve(
 
 def _short(text: str, n: int = 60) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def dismiss_flag(
+    out_dir: Path,
+    doc: str | Path,
+    seg_id: str,
+    flag: str,
+    reason: str,
+    *,
+    expected_digest: str | None = None,
+    glossary: Glossary | None = None,
+    who: str | None = None,
+) -> Change:
+    """Dismiss one QA flag of a segment with a reason (stored with the segment, counted by
+    ``status``); ``flag`` is the exact flag or its kind when the segment has one of that kind."""
+    if not reason.strip():
+        raise InputError("say why the flag is dismissed: give a reason (--reason \"...\")")
+
+    def fn(d: store.StoredDocument, name: str, extra: dict[str, dict[str, Any]]) -> list[str]:
+        seg = d.segments[find_segment(d, seg_id, name)]
+        matches = [f for f in seg.flags if f == flag] or [f for f in seg.flags if f.split(":", 1)[0] == flag]
+        if not matches:
+            raise InputError(f"segment {seg.id} has no flag {flag!r}; its flags: {', '.join(seg.flags) or 'none'}")
+        if len(matches) > 1:
+            raise InputError(f"segment {seg.id} has several {flag!r} flags ({', '.join(matches)}); name one exactly")
+        seg.dismissed[matches[0]] = reason.strip()
+        return [seg.id]
+
+    return _apply(out_dir, doc, expected_digest, fn, glossary, "dismiss", who, [seg_id])
 
 
 def revert(out_dir: Path, doc: str | Path, seg_id: str, expected_digest: str | None = None, glossary: Glossary | None = None, *, force: bool = False, who: str | None = None) -> Change:
@@ -744,7 +796,7 @@ def reattach(out_dir: Path, doc: str | Path, orphan_id: str, seg_id: str, expect
     return _apply(out_dir, doc, expected_digest, fn, glossary, "reattach", who, [seg_id])
 
 
-def dismiss(out_dir: Path, doc: str | Path, orphan_id: str, expected_digest: str | None = None, *, who: str | None = None) -> Change:
+def discard_orphan(out_dir: Path, doc: str | Path, orphan_id: str, expected_digest: str | None = None, *, who: str | None = None) -> Change:
     """Drop an orphan (human work whose source left the document) for good."""
 
     def fn(d: store.StoredDocument, name: str, extra: dict[str, dict[str, Any]]) -> list[str]:
@@ -824,12 +876,19 @@ def segment_view(seg: store.Segment, doc: store.StoredDocument, glossary: Glossa
     d.setdefault("prefix", "")
     d.setdefault("suffix", "")
     d.setdefault("note", "")
+    d.setdefault("dismissed", {})
+    d["flag_levels"] = {f: qa.level(f) for f in seg.flags}
     if glossary is not None or hits is not None:
         if hits is None:
             assert glossary is not None
             hits = hits_for(seg, doc, glossary)
         d["source_hits"] = [[h.start, h.end, h.en, h.kind] for h in hits]
         d["target_hits"] = [[s, e, en] for s, e, en in target_spans(seg.target, hits)]
+    if glossary is not None:
+        cands = glossary.match(seg.source, doc.source_lang)[1] if seg.source and doc.source_lang != "en" else []
+        d["candidates"] = [[c.start, c.end, c.en, c.term_id, c.reason] for c in cands]
+        ids = dict.fromkeys([h.term_id for h in hits or [] if h.term_id] + [c.term_id for c in cands])
+        d["term_info"] = {tid: glossary.term(tid).info() for tid in ids if tid in glossary._by_id}  # noqa: SLF001
     return d
 
 

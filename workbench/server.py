@@ -47,7 +47,7 @@ from workbench.index import open_index, served_files
 
 LOOPBACK_NAMES = ("127.0.0.1", "localhost")
 STATIC = {"/": ("index.html", "text/html; charset=utf-8"), "/index.html": ("index.html", "text/html; charset=utf-8"), "/app.js": ("app.js", "text/javascript; charset=utf-8"), "/style.css": ("style.css", "text/css; charset=utf-8")}
-ACTIONS = ("edit", "approve", "revert", "split", "merge", "undo", "note", "reattach", "dismiss", "replace")
+ACTIONS = ("edit", "approve", "revert", "split", "merge", "undo", "note", "reattach", "discard", "replace")
 MAX_BODY = 1_000_000
 MAX_MATCH_IDS = 20
 #: Seconds a connection may sit idle (or dribble a request) before the server closes it.
@@ -493,7 +493,7 @@ class Handler(BaseHTTPRequestHandler):
                 ids = [text("id")]
             if ids is not None and (not isinstance(ids, list) or not all(isinstance(i, str) for i in ids)):
                 raise InputError("`ids` must be a list of segment ids")
-            return review.approve(out, stem, ids or [], all_clean=bool(body.get("all_clean")), expected_digest=digest, glossary=gl, who=who)
+            return review.approve(out, stem, ids or [], all_clean=bool(body.get("all_clean")), expected_digest=digest, glossary=gl, override=bool(body.get("override")), who=who)
         if action == "revert":
             return review.revert(out, stem, text("id"), expected_digest=digest, glossary=gl, force=force, who=who)
         if action == "split":
@@ -506,7 +506,7 @@ class Handler(BaseHTTPRequestHandler):
             return review.add_note(out, stem, text("id"), text("text"), expected_digest=digest, who=who)
         if action == "reattach":
             return review.reattach(out, stem, text("orphan"), text("id"), expected_digest=digest, glossary=gl, force=force, who=who)
-        return review.dismiss(out, stem, text("orphan"), expected_digest=digest, who=who)
+        return review.discard_orphan(out, stem, text("orphan"), expected_digest=digest, who=who)
 
     def _replace(self, stem: str, body: dict[str, Any], gl: Glossary) -> dict[str, Any]:
         """Find & replace in the English: ``preview`` lists what would change; else it is applied

@@ -77,6 +77,7 @@ class Segment:
     #: every change a person made, oldest first: {"at", "by", "action", "status", "target",
     #: "old_status", "old_target"} and, for split/merge, what undo needs ("old", "removed", "added")
     history: list[dict[str, Any]] = field(default_factory=list)
+    dismissed: dict[str, str] = field(default_factory=dict)  # QA flag -> the reviewer's reason for dismissing it
 
     def as_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {"id": self.id, "status": self.status, "source": self.source, "target": self.target}
@@ -108,6 +109,8 @@ class Segment:
             d["notes"] = [dict(n) for n in self.notes]
         if self.history:
             d["history"] = [dict(h) for h in self.history]
+        if self.dismissed:
+            d["dismissed"] = dict(self.dismissed)
         return d
 
 
@@ -405,6 +408,10 @@ def _segment_from_dict(d: Any, name: str, index: int, section: str = "segments")
     flags = d.get("flags") or []
     if not isinstance(flags, list):
         raise StoreError(f"{name}: {label} `flags` must be a list")
+    dismissed_raw = d.get("dismissed") or {}
+    if not isinstance(dismissed_raw, dict):
+        raise StoreError(f"{name}: {label} `dismissed` must be a mapping of flag: reason")
+    dismissed = {str(k): _str(v, name, f"{label} dismissal reason") for k, v in dismissed_raw.items()}
     confidence = d.get("confidence")
     if confidence is not None and (isinstance(confidence, bool) or not isinstance(confidence, (int, float))):
         raise StoreError(f"{name}: {label} `confidence` must be a number from 0 to 1")
@@ -438,6 +445,7 @@ def _segment_from_dict(d: Any, name: str, index: int, section: str = "segments")
         history=history,
         kind=_str(d.get("kind"), name, f"{label} kind"),
         conflicts=_conflicts(d.get("conflicts"), name, label),
+        dismissed=dismissed,
     )
 
 
@@ -498,6 +506,7 @@ class DocumentStatus:
     flags: dict[str, int]  # flag kind ("missing-term", "number", "no-mt", ...) -> segments
     orphans: int
     signature: str
+    dismissed: dict[str, int] = field(default_factory=dict)  # flag kind -> segments where a reviewer dismissed it
 
     def as_dict(self) -> dict[str, Any]:
         from dataclasses import asdict
@@ -521,9 +530,12 @@ def summary(out_dir: Path, docs: list[str] | None = None) -> list[DocumentStatus
         doc = load(path)
         assert doc is not None
         flags: dict[str, int] = {}
+        dismissed: dict[str, int] = {}
         for seg in doc.segments:
-            for kind in sorted({f.split(":", 1)[0] for f in seg.flags}):
+            for kind in sorted({f.split(":", 1)[0] for f in seg.flags if f not in seg.dismissed}):
                 flags[kind] = flags.get(kind, 0) + 1
+            for kind in sorted({f.split(":", 1)[0] for f in seg.flags if f in seg.dismissed}):
+                dismissed[kind] = dismissed.get(kind, 0) + 1
         engine = str(doc.signature.get("engine", "?"))
         rows.append(
             DocumentStatus(
@@ -537,6 +549,7 @@ def summary(out_dir: Path, docs: list[str] | None = None) -> list[DocumentStatus
                 flags=flags,
                 orphans=len(doc.orphans),
                 signature=str(doc.signature.get("string", "")),
+                dismissed=dismissed,
             )
         )
     return rows

@@ -36,7 +36,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from workbench import __version__, engines, qa, store
+from workbench import __version__, autotrans, engines, qa, store
 from workbench.engines import Engine
 from workbench.errors import EngineError, LockError, ModelError, WorkbenchError
 from workbench.glossary import Glossary, Hit
@@ -178,27 +178,105 @@ def choose_engine(
 # ---------------------------------------------------------------- glossary during MT
 
 
-def inject(text: str, hits: list[Hit]) -> str:
+def inject(text: str, hits: list[Hit], glossary: Glossary | None = None) -> str:
     """The source with every glossary hit replaced by its English term (non-translatables stay).
 
-    The English term is set off by a space from letters, digits and Han characters
-    it would otherwise touch ("越南作为 Security Council 2021年"), as a tokenizer and
-    a reader both expect; white space already in the source is left alone.
+    What a translator expects of OmegaT's "insert source" with terms resolved:
+
+    * the English term is set off by a space from letters, digits, Han characters, and
+      from closing quotes/brackets before it or opening ones after it
+      ("“CICA” member States", not "“CICA”member States");
+    * a term that starts the sentence is capitalised;
+    * an abbreviation in brackets right after its own full name is rendered once
+      ("Chủ tịch Hội đồng Bảo an (HĐBA)" -> "President of the Security Council", never
+      "... (Security Council)");
+    * number agreement where the source makes it plain: the entry's ``singular`` after
+      每个/各/mỗi/từng/một ("each Member State"), its ``plural`` after a number
+      ("3 Ministers"); no article is ever invented.
     """
     out: list[str] = []
     pos = 0
-    for h in hits:
-        out.append(text[pos : h.start])
+    skip_until = -1
+    started = False  # has anything but opening quotes/brackets and spaces been written?
+    quotes = {'"': 0, "'": 0}  # ASCII quotes written so far (odd: one is open)
+
+    def emit(chunk: str) -> None:
+        nonlocal started
+        if chunk:
+            out.append(chunk)
+            if not started and chunk.strip(_OPENERS + " \t"):
+                started = True
+            for q in quotes:
+                quotes[q] += chunk.count(q)
+
+    for k, h in enumerate(hits):
+        if h.start < skip_until:
+            continue
+        emit(text[pos : h.start])
         if h.kind == "nt":
-            out.append(h.surface)
-        else:
-            before = next((chunk[-1] for chunk in reversed(out) if chunk), "")
-            after = text[h.end : h.end + 1]
-            lead = " " if _touches(before) else ""
-            out.append(lead + h.en + (" " if _touches(after) else ""))
-        pos = h.end
+            emit(h.surface)
+            pos = h.end
+            continue
+        en = _agreed(text, h, glossary)
+        closing = _bracketed_repeat(text, hits, k)
+        if closing is not None:
+            skip_until = closing
+        before = out[-1][-1] if out else ""
+        after_pos = closing if closing is not None else h.end
+        after = text[after_pos : after_pos + 1]
+        if not started:
+            en = en[:1].upper() + en[1:]
+        closing_quote = before in quotes and quotes[before] % 2 == 0  # an ASCII quote that closes
+        lead = " " if (_touches(before) or (before != "" and before in _CLOSERS) or closing_quote) else ""
+        trail = " " if (_touches(after) or (after != "" and after in _OPENERS_NEED_SPACE)) else ""
+        emit(lead + en + trail)
+        pos = after_pos
     out.append(text[pos:])
     return "".join(out)
+
+
+_CLOSERS = "”’」』》〉)）]】"
+_OPENERS = "“‘「『《〈(（[【\"'"
+_OPENERS_NEED_SPACE = "“‘「『《〈(（[【"
+_EACH = ("每个", "每個", "每一个", "每一個", "每一", "每", "一个", "一個", "一名", "一位", "mỗi ", "từng ", "một ")
+_COUNT_RE = re.compile(r"(?:\d+|[两兩二三四五六七八九十百千]+)\s*[个個名位]?\s*$")
+
+
+def _agreed(text: str, h: Hit, glossary: Glossary | None) -> str:
+    """The hit's English with the number the source makes plain (entry ``singular``/``plural``)."""
+    if glossary is None or h.term_id is None or h.kind != "term":
+        return h.en
+    try:
+        term = glossary.term(h.term_id)
+    except WorkbenchError:
+        return h.en
+    head = text[max(0, h.start - 6) : h.start]
+    low = head.lower()
+    if term.singular and any(low.endswith(x) for x in _EACH):
+        return term.singular
+    if term.plural and (_COUNT_RE.search(head) or low.endswith(("các ", "những "))) and not re.search(r"第\s*\S*$", head):
+        return term.plural
+    return h.en
+
+
+def _bracketed_repeat(text: str, hits: list[Hit], k: int) -> int | None:
+    """If hit ``k`` is followed by "(X)" where X is a hit whose English the first one already
+    says (the source's abbreviation of its own full name), the end of ")" -- else None."""
+    if k + 1 >= len(hits):
+        return None
+    h, nxt = hits[k], hits[k + 1]
+    if nxt.kind == "nt":
+        return None
+    between = text[h.end : nxt.start]
+    if between.strip() not in ("(", "（"):
+        return None
+    close = text[nxt.end : nxt.end + 1]
+    if close not in (")", "）"):
+        return None
+    same = nxt.term_id is not None and nxt.term_id == h.term_id
+    if same or nxt.en.casefold() in h.en.casefold():
+        return nxt.end + 1
+    return None
 
 
 def _touches(ch: str) -> bool:
@@ -240,7 +318,7 @@ def run_jobs(engine: Engine, jobs: list[_Job], progress: Callable[[int], None] |
     """Decode every job through ``engine`` with the glossary applied (see the module docstring)."""
     if not jobs:
         return
-    outputs = engine.translate_batch([inject(j.text, j.hits) for j in jobs], progress=progress)
+    outputs = engine.translate_batch([inject(j.text, j.hits, glossary) for j in jobs], progress=progress)
     failed: list[_Job] = []
     for job, out in zip(jobs, outputs):
         job.result = out
@@ -262,8 +340,13 @@ def run_jobs(engine: Engine, jobs: list[_Job], progress: Callable[[int], None] |
 # ---------------------------------------------------------------- merge with the store
 
 
+#: Bumped when the way terms are put into drafts changes (capitals, spacing, brackets), so
+#: stored drafts are made again rather than reused.
+DRAFT_RULES = 3
+
+
 def fingerprint(engine_sig: str, text: str, hits: list[Hit]) -> str:
-    data = json.dumps([engine_sig, text, [(h.start, h.end, h.en, h.kind) for h in hits]], ensure_ascii=False)
+    data = json.dumps([engine_sig, text, [(h.start, h.end, h.en, h.kind) for h in hits], DRAFT_RULES], ensure_ascii=False)
     return hashlib.sha1(data.encode("utf-8")).hexdigest()[:16]
 
 
@@ -275,6 +358,7 @@ class _Plan:
     engine: Engine
     out_path: Path
     digest: str | None  # the translations file's bytes when planned (None: no file)
+    candidates: list[list[str]] = field(default_factory=list)  # per sentence: term ids of doubtful hits
 
 
 def _decide(prev: store.Segment | None, fp: str, text: str, memory: dict[str, str]) -> str:
@@ -326,7 +410,8 @@ def _merge(plan: _Plan, old: store.StoredDocument | None, glossary: Glossary, jo
     segments: list[store.Segment] = []
     translated = reused = kept = from_memory = 0
     pos = 0
-    for sent, hits in zip(plan.sentences, plan.hits):
+    cands_of = plan.candidates or [[] for _ in plan.sentences]
+    for sent, hits, cands in zip(plan.sentences, plan.hits, cands_of):
         gap = plan.doc.text[pos : sent.start]
         pos = sent.end
         fp = fingerprint(sig_short, sent.text, hits)
@@ -348,7 +433,7 @@ def _merge(plan: _Plan, old: store.StoredDocument | None, glossary: Glossary, jo
             assert prev is not None
             status = prev.status if prev.status in store.HUMAN_STATUSES else "edited"
             uses = qa.term_uses(hits, prev.target, "kept", glossary)
-            flags = qa.flags_for(sent.text, prev.target, uses, source_lang=plan.doc.lang, is_mt=True)
+            flags = qa.flags_for(sent.text, prev.target, uses, source_lang=plan.doc.lang, is_mt=prev.origin != "copy", candidates=cands, glossary=glossary, human=True)
             segments.append(
                 store.Segment(target=prev.target, status=status, mt=prev.mt, origin=prev.origin, fingerprint=prev.fingerprint, terms=uses, flags=flags, note=prev.note, notes=prev.notes, history=prev.history, **base)
             )
@@ -357,7 +442,7 @@ def _merge(plan: _Plan, old: store.StoredDocument | None, glossary: Glossary, jo
         if action == "memory":
             target = memory[sent.text]
             uses = qa.term_uses(hits, target, "memory", glossary)
-            flags = qa.flags_for(sent.text, target, uses, source_lang=plan.doc.lang, is_mt=True) + ["memory-match"]
+            flags = qa.flags_for(sent.text, target, uses, source_lang=plan.doc.lang, is_mt=True, candidates=cands, glossary=glossary) + ["memory-match"]
             segments.append(
                 store.Segment(target=target, status="draft", mt=target, origin="memory", fingerprint=fp, terms=uses, flags=flags, note=prev.note if prev else "", **_kept(prev), **base)
             )
@@ -365,7 +450,7 @@ def _merge(plan: _Plan, old: store.StoredDocument | None, glossary: Glossary, jo
             continue
         if action == "reused":
             assert prev is not None
-            flags = qa.flags_for(sent.text, prev.target, prev.terms, source_lang=plan.doc.lang, is_mt=plan.engine.is_mt)
+            flags = qa.flags_for(sent.text, prev.target, prev.terms, source_lang=plan.doc.lang, is_mt=plan.engine.is_mt, candidates=cands, glossary=glossary)
             segments.append(
                 store.Segment(target=prev.target, status="draft", mt=prev.mt, origin=prev.origin, fingerprint=fp, terms=prev.terms, flags=flags, note=prev.note, **_kept(prev), **base)
             )
@@ -373,7 +458,7 @@ def _merge(plan: _Plan, old: store.StoredDocument | None, glossary: Glossary, jo
             continue
         job = jobs[fp]
         assert job.result is not None, "every pending segment is decoded before merging"
-        flags = qa.flags_for(sent.text, job.result, job.uses, source_lang=plan.doc.lang, is_mt=plan.engine.is_mt)
+        flags = qa.flags_for(sent.text, job.result, job.uses, source_lang=plan.doc.lang, is_mt=plan.engine.is_mt, candidates=cands, glossary=glossary)
         segments.append(
             store.Segment(target=job.result, status="draft", mt=job.result, origin=sig_short, fingerprint=fp, terms=list(job.uses), flags=flags, note=prev.note if prev else "", **_kept(prev), **base)
         )
@@ -434,6 +519,45 @@ def _pending(plan: _Plan, old: store.StoredDocument | None, jobs: dict[str, _Job
 
 
 # ---------------------------------------------------------------- the run
+
+
+def find_hits(glossary: Glossary, texts: list[str], lang: str) -> tuple[list[list[Hit]], list[list[str]]]:
+    """Per text: the hits to apply (glossary terms, non-translatables and auto-translatables
+    -- dates, amounts, session ordinals -- where no term is) and the term ids of doubtful
+    glossary hits (candidates: shown and counted, never inserted)."""
+    if lang == TARGET_LANG:
+        return [[] for _ in texts], [[] for _ in texts]
+    hits, cands = glossary.match_all(texts, lang)
+    return [with_auto(t, h, lang) for t, h in zip(texts, hits)], [list(dict.fromkeys(c.term_id for c in cs)) for cs in cands]
+
+
+def with_auto(text: str, hits: list[Hit], lang: str) -> list[Hit]:
+    """``hits`` plus the auto-translatables of ``text`` that overlap none of them (kind ``auto``)."""
+    autos = autotrans.find(text, lang)
+    if not autos:
+        return hits
+    from bisect import bisect_left
+
+    starts = [h.start for h in hits]  # hits are sorted and disjoint
+    dropped: set[int] = set()
+    extra: list[Hit] = []
+    for a in autos:
+        i = bisect_left(starts, a.start)
+        if i > 0 and hits[i - 1].end > a.start:
+            i -= 1
+        over = []
+        while i < len(hits) and hits[i].start < a.end:
+            over.append(i)
+            i += 1
+        # a longer auto-translatable that holds whole terms wins ("第47届联合国代表大会" is one session)
+        if over and not all(hits[k].kind == "term" and a.start <= hits[k].start and hits[k].end <= a.end and hits[k].end - hits[k].start < a.end - a.start for k in over):
+            continue
+        dropped.update(over)
+        extra.append(Hit(a.start, a.end, a.surface, a.en, None, "auto"))
+    if not extra:
+        return hits
+    kept = [h for k, h in enumerate(hits) if k not in dropped]
+    return sorted([*kept, *extra], key=lambda h: h.start)
 
 
 def load_glossary(path: Path | None) -> tuple[Glossary, list[str]]:
@@ -546,8 +670,8 @@ def _run(docs, glossary, out_dir, engine_name, download, index_url, engine_optio
         if i in results_by:
             continue
         sentences = _sentences(doc, old)
-        hits = glossary.find_all([s.text for s in sentences], doc.lang) if doc.lang != TARGET_LANG else [[] for _ in sentences]
-        plans.append(_Plan(doc, sentences, hits, chosen[doc.lang], out_path, digest))
+        hits, cands = find_hits(glossary, [s.text for s in sentences], doc.lang)
+        plans.append(_Plan(doc, sentences, hits, chosen[doc.lang], out_path, digest, cands))
         plan_olds.append(old)
     olds = plan_olds
     # Decode everything pending, one engine call per language.
@@ -608,7 +732,7 @@ def _unchanged_result(doc: Document, path: Path, engine: Engine, summary: dict, 
 def _replan(plan: _Plan, old: store.StoredDocument | None, glossary: Glossary) -> None:
     """Segment ``plan``'s document again against ``old`` (the file as it is now on disk)."""
     plan.sentences = _sentences(plan.doc, old)
-    plan.hits = glossary.find_all([s.text for s in plan.sentences], plan.doc.lang) if plan.doc.lang != TARGET_LANG else [[] for _ in plan.sentences]
+    plan.hits, plan.candidates = find_hits(glossary, [s.text for s in plan.sentences], plan.doc.lang)
 
 
 def _write(plan: _Plan, old: store.StoredDocument | None, glossary: Glossary, jobs: dict[str, _Job], memory: dict[str, str], idx=None) -> DocumentResult:  # type: ignore[no-untyped-def]

@@ -1,7 +1,7 @@
 """The ``workbench glossary`` group: list, show, add, edit, remove, validate, check,
 suggest, import and export.
 
-Thin commands over :mod:`workbench.glossary_admin`; library errors become one-line
+Thin commands over :mod:`workbench.glossary`; library errors become one-line
 messages via ``handle_errors``.  Every command that changes ``glossary.yaml`` then
 says how many draft segments in translations/ the change affects.
 """
@@ -50,16 +50,18 @@ def _make_change(make: Callable[[bool], Any], glossary_path: Path, out_dir: Path
     The impact is known before glossary.yaml is written, so an invalid translations file
     stops the command with nothing written, not after the glossary has changed.
     """
-    from workbench.glossary_admin import apply_change, impact
+    from workbench.glossary.check import impact
+    from workbench.glossary.edit import apply_change, edit_lock
 
-    try:
-        original: bytes | None = glossary_path.read_bytes()
-    except OSError:
-        original = None  # `make` says what is wrong with the path
-    change = make(True)
-    imp = impact(change.old, change.new, out_dir) if change.changed else None
-    if not dry_run:
-        change = apply_change(change, original)
+    with edit_lock(glossary_path):  # from reading to writing: two edits at once both land
+        try:
+            original: bytes | None = glossary_path.read_bytes()
+        except OSError:
+            original = None  # `make` says what is wrong with the path
+        change = make(True)
+        imp = impact(change.old, change.new, out_dir) if change.changed else None
+        if not dry_run:
+            change = apply_change(change, original)
     _report_change(change, imp, as_json)
 
 
@@ -106,7 +108,7 @@ def list_cmd(lang: str | None, domain: str | None, glossary_path: Path, as_json:
         workbench glossary list --lang vi
         workbench glossary list --domain regional --json
     """
-    from workbench.glossary_admin import term_to_entry
+    from workbench.glossary.edit import term_to_entry
 
     g = _load(glossary_path)
     fam = "zh" if lang and lang.lower().startswith("zh") else lang
@@ -133,7 +135,8 @@ def show_cmd(term: str, glossary_path: Path, out_dir: Path, as_json: bool) -> No
         workbench glossary show security-council
         workbench glossary show 安理会
     """
-    from workbench.glossary_admin import check, resolve_term, term_to_entry
+    from workbench.glossary.check import check
+    from workbench.glossary.edit import resolve_term, term_to_entry
 
     g = _load(glossary_path)
     _i, t = resolve_term(g, term)
@@ -177,7 +180,7 @@ def add_cmd(en: str, zh: tuple[str, ...], vi: tuple[str, ...], en_variants: tupl
         workbench glossary add --en "confidence-building measures" --zh 建立信任措施 --vi "biện pháp xây dựng lòng tin"
         workbench glossary add --en OSCE --zh 欧安组织 --domain regional --after organization-for-security-and-co-operation-in-europe
     """
-    from workbench.glossary_admin import add_term
+    from workbench.glossary.edit import add_term
 
     entry = {"en": en, "zh": list(zh), "vi": list(vi), "en_variants": list(en_variants), "note": note, "domain": domain}
     _make_change(lambda dry: add_term(glossary_path, entry, after=after, dry_run=dry), glossary_path, out_dir, dry_run, as_json)
@@ -207,7 +210,7 @@ def edit_cmd(term: str, en: str | None, add_zh: tuple[str, ...], remove_zh: tupl
         workbench glossary edit security-council --add-zh 安理會 --remove-vi HĐBA
         workbench glossary edit "Viet Nam" --note "UN spelling is 'Viet Nam'."
     """
-    from workbench.glossary_admin import edit_term
+    from workbench.glossary.edit import edit_term
 
     def make(dry: bool) -> Any:
         return edit_term(
@@ -234,7 +237,7 @@ def remove_cmd(term: str, glossary_path: Path, out_dir: Path, dry_run: bool, as_
     Example:
         workbench glossary remove new-york-time
     """
-    from workbench.glossary_admin import remove_term
+    from workbench.glossary.edit import remove_term
 
     _make_change(lambda dry: remove_term(glossary_path, term, dry_run=dry), glossary_path, out_dir, dry_run, as_json)
 
@@ -250,7 +253,7 @@ def validate_cmd(glossary_path: Path, as_json: bool) -> None:
     Example:
         workbench glossary validate --glossary glossary.yaml
     """
-    from workbench.glossary_admin import validate
+    from workbench.glossary.edit import validate
 
     v = validate(glossary_path)
     if as_json:
@@ -279,7 +282,7 @@ def check_cmd(docs: tuple[str, ...], glossary_path: Path, out_dir: Path, show_al
         workbench glossary check
         workbench glossary check 000_093349a39d32f8f2 --json
     """
-    from workbench.glossary_admin import check
+    from workbench.glossary.check import check
 
     rep = check(_load(glossary_path), out_dir, list(docs) or None)
     if as_json:
@@ -327,7 +330,7 @@ def suggest_cmd(docs: tuple[str, ...], glossary_path: Path, out_dir: Path, min_c
         workbench glossary suggest
         workbench glossary suggest seeds/ --min-count 4 --json
     """
-    from workbench.glossary_admin import load_sources, suggest
+    from workbench.glossary.suggest import load_sources, suggest
 
     g = _load(glossary_path)
     sugs = suggest(g, load_sources(out_dir, list(docs) or None), min_count=min_count, limit=limit)
@@ -347,7 +350,7 @@ def suggest_cmd(docs: tuple[str, ...], glossary_path: Path, out_dir: Path, min_c
     click.echo(f"{len(sugs)} suggestions; add one with: workbench glossary add --en \"...\" --zh ... / --vi ...", err=True)
 
 
-_FORMAT = click.option("--format", "fmt", type=click.Choice(["tbx", "csv", "omegat"], case_sensitive=False), default=None, help="Default: from the extension (.tbx, .csv, .txt/.tab = OmegaT).")
+_FORMAT = click.option("--format", "fmt", type=click.Choice(["tbx", "tbx3", "csv", "omegat"], case_sensitive=False), default=None, help="Default: from the extension (.tbx = TBX-Basic 2008, .csv, .txt/.tab = OmegaT); tbx3 = TBX v3 (ISO 30042:2019).")
 _LANG = click.option("--lang", type=click.Choice(["zh", "zh-Hans", "zh-Hant", "vi"], case_sensitive=False), default=None, help="Source language of an OmegaT glossary (required for OmegaT).")
 
 
@@ -369,15 +372,20 @@ def import_cmd(file: Path, fmt: str | None, lang: str | None, merge: bool, gloss
         workbench glossary import terms.tbx
         workbench glossary import omegat-glossary.txt --lang vi --dry-run
     """
-    from workbench.glossary_admin import import_entries, read_entries
+    from workbench.glossary.formats import import_entries, read_entries
+
+    from workbench.errors import GlossaryError
 
     entries, warnings = read_entries(file, fmt, lang)
+    if not entries:
+        shown = "; ".join(warnings[:5]) + (f"; ... ({len(warnings) - 5} more)" if len(warnings) > 5 else "")
+        raise GlossaryError(f"{file}: nothing could be imported ({shown or 'no entries'}); check the file's languages and columns")
 
     def make(dry: bool) -> Any:
         change = import_entries(glossary_path, entries, mode="merge" if merge else "replace", source=str(file), dry_run=dry)
         if warnings:
             change.details["skipped"] = sum(1 for w in warnings if w.startswith("entry "))
-            change.details["skipped_reason"] = "no English term or no zh/vi variant"
+            change.details["skipped_reason"] = "see the warnings: no English term, or no zh/vi term"
             change.details["warnings"] = warnings
         return change
 
@@ -401,7 +409,7 @@ def export_cmd(file: Path, fmt: str | None, lang: str | None, glossary_path: Pat
         workbench glossary export glossary.tbx
         workbench glossary export glossary-vi.txt --lang vi
     """
-    from workbench.glossary_admin import write_entries
+    from workbench.glossary.formats import write_entries
 
     n = write_entries(_load(glossary_path), file, fmt, lang)
     click.echo(f"wrote {n} {'lines' if (fmt or '').lower() == 'omegat' or file.suffix.lower() in ('.txt', '.tab', '.tsv', '.utf8') else 'entries'} to {file}")

@@ -154,26 +154,54 @@ def _done(change: Any, verb: str) -> None:
 @review.command("approve")
 @click.argument("doc")
 @click.argument("segment_ids", nargs=-1)
-@click.option("--all-clean", is_flag=True, help="Approve every segment that has English and no QA flag.")
+@click.option("--all-clean", is_flag=True, help="Approve every segment that has English and no open QA flag.")
+@click.option("--override", is_flag=True, help="Approve even with open error-level QA flags (they stay on the segment).")
 @_DIGEST
 @_TRANSLATIONS
 @_GLOSSARY
 @_REVIEWER
 @handle_errors
-def approve_cmd(doc: str, segment_ids: tuple[str, ...], all_clean: bool, digest: str | None, out_dir: Path, glossary_path: Path | None, reviewer: str | None) -> None:
+def approve_cmd(doc: str, segment_ids: tuple[str, ...], all_clean: bool, override: bool, digest: str | None, out_dir: Path, glossary_path: Path | None, reviewer: str | None) -> None:
     """Approve SEGMENT_IDS of DOC, or every clean segment with --all-clean.
+
+    A segment with an open error-level flag (missing-term, number, no-mt, ...) is refused
+    unless its flag is dismissed (review dismiss) or --override is given; approval never
+    clears a flag.
 
     \b
     Example:
         workbench review approve 000_093349a39d32f8f2 s6021765e sc9c6862e
         workbench review approve seeds/000_093349a39d32f8f2.txt --all-clean
+        workbench review approve 000_093349a39d32f8f2 s6021765e --override
     """
     from workbench import review as rv
 
     if segment_ids and all_clean:
         raise click.UsageError("give SEGMENT_IDS or --all-clean, not both")
-    change = rv.approve(out_dir, doc, segment_ids, all_clean=all_clean, expected_digest=digest, glossary=_glossary(glossary_path), who=reviewer)
+    change = rv.approve(out_dir, doc, segment_ids, all_clean=all_clean, expected_digest=digest, glossary=_glossary(glossary_path), override=override, who=reviewer)
     _done(change, "approved")
+
+
+@review.command("dismiss")
+@click.argument("doc")
+@click.argument("segment_id")
+@click.argument("flag")
+@click.option("--reason", required=True, help="Why the flag does not apply (stored with the segment).")
+@_DIGEST
+@_TRANSLATIONS
+@_GLOSSARY
+@handle_errors
+def dismiss_cmd(doc: str, segment_id: str, flag: str, reason: str, digest: str | None, out_dir: Path, glossary_path: Path | None) -> None:
+    """Dismiss FLAG (exact, or its kind) of SEGMENT_ID in DOC with a reason.
+
+    \b
+    Example:
+        workbench review dismiss 000_093349a39d32f8f2 sc9c6862e number:2021 --reason "year given in the heading"
+    """
+    from workbench import review as rv
+
+    change = rv.dismiss_flag(out_dir, doc, segment_id, flag, reason, expected_digest=digest, glossary=_glossary(glossary_path))
+    _done(change, "dismissed a flag of")
 
 
 @review.command("edit")
@@ -403,7 +431,7 @@ def note_cmd(doc: str, segment_id: str, text: str, digest: str | None, out_dir: 
 def orphans_cmd(doc: str, as_json: bool, out_dir: Path) -> None:
     """List DOC's orphans: human work whose source sentence left the document.
 
-    Give one back to a segment with `review reattach`, or drop it with `review dismiss`.
+    Give one back to a segment with `review reattach`, or drop it with `review discard`.
 
     \b
     Example:
@@ -443,22 +471,22 @@ def reattach_cmd(doc: str, orphan_id: str, segment_id: str, digest: str | None, 
     _done(rv.reattach(out_dir, doc, orphan_id, segment_id, expected_digest=digest, glossary=_glossary(glossary_path), force=force, who=reviewer), "reattached to")
 
 
-@review.command("dismiss")
+@review.command("discard")
 @click.argument("doc")
 @click.argument("orphan_id")
 @_DIGEST
 @_TRANSLATIONS
 @handle_errors
-def dismiss_cmd(doc: str, orphan_id: str, digest: str | None, out_dir: Path) -> None:
+def discard_cmd(doc: str, orphan_id: str, digest: str | None, out_dir: Path) -> None:
     """Drop orphan ORPHAN_ID of DOC for good (see `review orphans`).
 
     \b
     Example:
-        workbench review dismiss 000_093349a39d32f8f2 s1a2b3c4d
+        workbench review discard 000_093349a39d32f8f2 s1a2b3c4d
     """
     from workbench import review as rv
 
-    rv.dismiss(out_dir, doc, orphan_id, expected_digest=digest)
+    rv.discard_orphan(out_dir, doc, orphan_id, expected_digest=digest)
     click.echo(f"dismissed orphan {orphan_id}")
 
 

