@@ -206,7 +206,7 @@ def test_docx_english_lands_in_the_runs(workdir: Path) -> None:
     }
     for source, text in english.items():
         run("review", "edit", "report", segs[source].id, text)
-    run("review", "approve", "report", segs["国家"].id)
+    run("review", "approve", "report", segs["国家"].id, "--override")
     result = run("build", "report", "--json")
     data = json.loads(result.output)
     assert data["counts"]["approved"] == 1 and data["counts"]["edited"] == 4
@@ -296,7 +296,7 @@ def test_seeds_build_in_english(project: Path) -> None:
     segs = [s for s in doc.segments if s.source][:3]
     for i, s in enumerate(segs):
         run("review", "edit", stem, s.id, f"English sentence number {i}.")
-    run("review", "approve", stem, segs[0].id, segs[1].id)
+    run("review", "approve", stem, segs[0].id, segs[1].id, "--override")
     result = run("build", stem)
     assert result.output.strip().splitlines()[-1] == "1 documents in english/: 2 approved, 1 edited, %d draft segments; %d untranslated" % (
         doc.counts()["draft"] - 3, doc.counts()["draft"] - 3)
@@ -350,7 +350,7 @@ def test_xliff_round_trip_lands_edits_and_keeps_approved(project: Path) -> None:
     doc = store.load(Path("translations") / f"{stem}.yaml")
     assert doc is not None
     draft, approved = [s for s in doc.segments if s.source][:2]
-    run("review", "approve", stem, approved.id)
+    run("review", "approve", stem, approved.id, "--override")
     run("export", stem, "--format", "xliff")
     _edit_xliff(project / "exports" / f"{stem}.xlf", project / "back.xlf", {draft.id: "Edited in another tool.", approved.id: "A different approved text."})
     path = Path("translations") / f"{stem}.yaml"
@@ -488,7 +488,7 @@ def test_omegat_console_round_trip(project: Path) -> None:
     edited, approved, draft = [s for s in doc.segments if s.source][:3]
     run("review", "edit", stem, edited.id, "Letter, edited here.")
     run("review", "edit", stem, approved.id, "Approved here.")
-    run("review", "approve", stem, approved.id)
+    run("review", "approve", stem, approved.id, "--override")
     run("export", "--format", "tmx", "--memory")
     proj = project / "omegat-project"
     for d in ("source", "target", "tm", "omegat", "glossary", "dictionary"):
@@ -555,7 +555,7 @@ def test_resolve_a_conflict(project: Path, take: str | None, expected: tuple[str
     stem = "001_85fdaf6eba83a0b1"
     seg = next(s for s in store.load(Path("translations") / f"{stem}.yaml").segments if s.source)  # type: ignore[union-attr]
     run("review", "edit", stem, seg.id, "Ours.")
-    run("review", "approve", stem, seg.id)
+    run("review", "approve", stem, seg.id, "--override")
     xlf = f"""<?xml version="1.0" encoding="UTF-8"?>
 <xliff xmlns="urn:oasis:names:tc:xliff:document:1.2" version="1.2"><file original="x" source-language="zh-CN" target-language="en" datatype="plaintext"><body>
 <trans-unit id="{seg.id}"><source>{seg.source}</source><target state="final">Theirs.</target></trans-unit></body></file></xliff>"""

@@ -67,7 +67,7 @@ def test_omegat_fills_a_project_from_our_memory_tmx(project: Path, stem: str, la
         english = f"Reviewed sentence {i} of {stem}."
         review.edit(OUT, stem, seg.id, english)
         reviewed[seg.source] = english
-    review.approve(OUT, stem, [segs[0].id])
+    review.approve(OUT, stem, [segs[0].id], override=True)
     r = CliRunner().invoke(cli, ["export", "--format", "tmx", "--memory", "--dest", "exports"])
     assert r.exit_code == 0, r.output
     tmx = Path(f"exports/memory-{lang}.tmx")

@@ -91,7 +91,7 @@ def test_auto_translatables(text: str, lang: str, expected: str) -> None:
     assert [a.en for a in autotrans.find(text, lang)] == [expected]
 
 
-@pytest.mark.parametrize("n, words", [(1, "first"), (2, "second"), (3, "third"), (12, "twelfth"), (20, "twentieth"), (47, "forty-seventh"), (55, "fifty-fifth")])
+@pytest.mark.parametrize("n, words", [(1, "first"), (2, "second"), (3, "third"), (12, "twelfth"), (20, "twentieth"), (47, "forty-seventh"), (55, "fifty-fifth"), (999, "nine hundred and ninety-ninth"), (1001, "1001st"), (1011, "1011th"), (8000, "8000th")])
 def test_ordinals(n: int, words: str) -> None:
     assert autotrans.ordinal_words(n) == words
 

@@ -42,7 +42,8 @@ def test_segment_terms_for_the_panel(live: ReviewServer) -> None:
     seg = _first()
     status, data = _req(live, "GET", f"/api/doc/{ZH}/glossary?id={seg.id}")
     assert status == 200
-    assert {(t["surface"], t["en"]) for t in data["terms"]} >= {("越南", "Viet Nam"), ("秘书长", "Secretary-General")}
+    # the longer entry wins over 越南 alone (leftmost-longest)
+    assert {(t["surface"], t["en"]) for t in data["terms"]} >= {("越南常驻联合国代表", "Permanent Representative of Viet Nam to the United Nations"), ("秘书长", "Secretary-General")}
     assert all("term" in t and "start" in t for t in data["terms"])
 
 

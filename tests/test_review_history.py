@@ -49,13 +49,13 @@ def test_every_change_appends_who_when_old_and_new(project: Path, monkeypatch: p
     before = _seg(sid)
     review.edit(OUT, ZH, sid, "First English.", who="alice")
     monkeypatch.setenv("WORKBENCH_REVIEWER", "bob")
-    review.approve(OUT, ZH, [sid])
+    review.approve(OUT, ZH, [sid], override=True)
     h = _seg(sid).history
     assert [(e["action"], e["by"], e["status"], e["target"]) for e in h] == [("edit", "alice", "edited", "First English."), ("approve", "bob", "approved", "First English.")]
     assert h[0]["old_target"] == before.target and h[0]["old_status"] == "draft"
     assert h[0]["at"].endswith("Z") and h[0]["at"][:4].isdigit()
     # approving an approved segment again changes nothing and records nothing
-    review.approve(OUT, ZH, [sid])
+    review.approve(OUT, ZH, [sid], override=True)
     assert len(_seg(sid).history) == 2
 
 
@@ -121,7 +121,7 @@ def test_merge_keeps_the_machine_drafts_and_notes(project: Path) -> None:
 def test_destructive_changes_on_approved_work_need_force_and_write_nothing(project: Path, action: str) -> None:
     a, b = _pair(VI)
     review.edit(OUT, VI, a.id, "Reviewed English, approved.")
-    review.approve(OUT, VI, [a.id])
+    review.approve(OUT, VI, [a.id], override=True)
     path = store.path_for(OUT, VI)
     before = path.read_bytes()
     call = {
@@ -311,7 +311,7 @@ def test_the_summary_kept_after_each_save_matches_a_full_recount(project: Path) 
     ids = [s.id for s in doc.segments if s.source]
     changes = [
         lambda: review.edit(OUT, ZH, ids[1], "Letter dated 25 March 2021 from Viet Nam"),
-        lambda: review.approve(OUT, ZH, [ids[1], ids[2]]),
+        lambda: review.approve(OUT, ZH, [ids[1], ids[2]], override=True),
         lambda: review.revert(OUT, ZH, ids[2], force=True),
         lambda: review.add_note(OUT, ZH, ids[3], "a note"),
         lambda: review.undo(OUT, ZH, ids[2]),

@@ -43,7 +43,9 @@ class Auto:
 
 
 def cardinal_words(n: int) -> str:
-    """English words for 0 <= n < 1000 ("forty-seven")."""
+    """English words for 0 <= n < 1000 ("forty-seven"); larger numbers as digits ("8,000")."""
+    if n >= 1000:
+        return f"{n:,}"
     if n < 20:
         return _ONES[n]
     if n < 100:
@@ -54,7 +56,11 @@ def cardinal_words(n: int) -> str:
 
 
 def ordinal_words(n: int) -> str:
-    """English ordinal words ("forty-seventh", "fifty-fifth", "first")."""
+    """English ordinal words ("forty-seventh", "fifty-fifth", "first"); from 1,000 on in digits
+    as UN documents write them ("8000th")."""
+    if n >= 1000:
+        suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+        return f"{n}{suffix}"
     words = cardinal_words(n)
     head, sep, last = words.rpartition("-") if "-" in words.split(" ")[-1] else words.rpartition(" ")
     if last in _ORD_IRREGULAR:

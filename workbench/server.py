@@ -448,7 +448,7 @@ class Handler(BaseHTTPRequestHandler):
     def _glossary_add(self, body: dict[str, Any]) -> None:
         """Add a term from the page: the same validation (and file handling) as `workbench glossary add`."""
         from workbench.errors import GlossaryError
-        from workbench.glossary_admin import add_term
+        from workbench.glossary.edit import add_term
 
         if self.server._glossary is not None and self.server.glossary_path is None:
             return self._error(HTTPStatus.CONFLICT, "this page was started with a fixed glossary; add terms with `workbench glossary add`")
