@@ -315,3 +315,15 @@ def test_a_client_that_disconnects_prints_no_traceback(here: Path, capfd: pytest
         conn.close()
     err = capfd.readouterr().err
     assert "Traceback" not in err, err
+
+
+@pytest.mark.parametrize("command", [["translate", "--engine", "copy"], ["glossary", "validate"]])
+@pytest.mark.parametrize("kind", ["device", "fifo"])
+def test_a_glossary_that_is_not_a_regular_file_is_refused_in_one_line(project: Path, command: list[str], kind: str) -> None:
+    target = "/dev/zero"
+    if kind == "fifo":
+        target = str(project / "gloss.fifo")
+        os.mkfifo(target)
+    done = subprocess.run([sys.executable, "-m", "workbench", *command, "--glossary", target], cwd=project, capture_output=True, timeout=60, check=False)
+    err = done.stderr.decode().strip().splitlines()
+    assert done.returncode == 3 and len(err) == 1 and "not a regular file" in err[0], (done.returncode, err)

@@ -146,10 +146,16 @@ class Glossary:
         """Load and validate a glossary YAML file (safe loading only)."""
         p = Path(path)
         name = str(p)
+        from workbench.errors import InputError
+        from workbench.ingest import read_file_bytes
+
+        if not p.exists():
+            raise GlossaryError(f"glossary file not found: {name}; create it or pass the right path")
         try:
-            text = p.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise GlossaryError(f"glossary file not found: {name}; create it or pass the right path") from None
+            # a regular file only, bounded (never /dev/zero or a FIFO); newlines as read_text gives them
+            text = read_file_bytes(p).decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+        except InputError as e:
+            raise GlossaryError(f"glossary {e}") from None
         except UnicodeDecodeError as e:
             raise GlossaryError(f"{name}: not UTF-8 (byte {e.start}); save the glossary as UTF-8") from None
         except OSError as e:
