@@ -89,3 +89,25 @@ def test_errors(out_dir: Path, tmp_path: Path) -> None:
     ref.write_text("x\n", encoding="utf-8")
     two = runner.invoke(cli, ["evaluate", "--translations", str(out_dir), "--reference", str(ref)])
     assert two.exit_code == 2 and "one document" in two.output
+
+
+def _tmx(path: Path, pairs: list[tuple[str, str]]) -> Path:
+    units = "".join(f'<tu><tuv xml:lang="zh-CN"><seg>{s}</seg></tuv><tuv xml:lang="en"><seg>{t}</seg></tuv></tu>' for s, t in pairs)
+    path.write_text(f'<?xml version="1.0" encoding="UTF-8"?><tmx version="1.4"><header creationtool="t" creationtoolversion="1" segtype="sentence" o-tmf="t" adminlang="en" srclang="zh-CN" datatype="plaintext"/><body>{units}</body></tmx>', encoding="utf-8")
+    return path
+
+
+def test_a_tmx_reference_is_matched_by_source_across_documents(out_dir: Path, tmp_path: Path) -> None:
+    ref = _tmx(tmp_path / "ref.tmx", [("甲", REFS[0]), (" 乙 ", REFS[1]), ("丁", REFS[2]), ("无关", "Unrelated.")])
+    result = CliRunner().invoke(cli, ["evaluate", "--translations", str(out_dir), "--reference", str(ref), "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    a, b = data["documents"]
+    assert a["scores"]["pairs"] == 2 and b["scores"]["pairs"] == 1  # 丙 and 戊 are not in the TMX
+    assert data["corpus"]["bleu"] == round(BLEU().corpus_score(HYPS, [REFS]).score, 2)
+
+
+def test_a_tmx_reference_without_targets_is_one_line(out_dir: Path, tmp_path: Path) -> None:
+    ref = _tmx(tmp_path / "empty.tmx", [("甲", "")])
+    result = CliRunner().invoke(cli, ["evaluate", "--translations", str(out_dir), "--reference", str(ref)])
+    assert result.exit_code == 2 and "no translation units with a target" in result.stderr and len(result.stderr.splitlines()) == 1

@@ -140,10 +140,50 @@ def reference_pairs(doc: store.StoredDocument, reference: Path) -> tuple[list[st
     return hyps, refs, unaligned
 
 
+#: Reference files read as translation units (source + target) rather than as plain text.
+UNIT_FILES = (".tmx", ".xlf", ".xliff")
+
+
+def unit_reference(path: Path) -> dict[str, str]:
+    """A TMX or XLIFF file as {source sentence key: reference English} (first target wins)."""
+    from workbench.importer import read_units, source_key
+
+    _, units, _ = read_units(path)
+    refs: dict[str, str] = {}
+    for unit in units:
+        if unit.source.strip() and unit.target.strip():
+            refs.setdefault(source_key(unit.source), unit.target)
+    if not refs:
+        raise InputError(f"{path}: no translation units with a target to score against")
+    return refs
+
+
+def unit_pairs(doc: store.StoredDocument, refs: dict[str, str]) -> tuple[list[str], list[str], int]:
+    """(drafts, references, unmatched) for the machine drafts whose source the TMX/XLIFF holds."""
+    from workbench.importer import source_key
+
+    hyps, out, unmatched = [], [], 0
+    for seg in doc.segments:
+        if not seg.source or not is_machine_draft(seg):
+            continue
+        ref = refs.get(source_key(seg.source))
+        if ref is None:
+            unmatched += 1
+        else:
+            hyps.append(seg.mt or "")
+            out.append(ref)
+    return hyps, out, unmatched
+
+
 def evaluate_documents(docs: list[str], *, out_dir: Path = Path("translations"), reference: Path | None = None) -> EvalReport:
-    """Score every translations file of ``docs`` (all of ``out_dir`` if empty)."""
+    """Score every translations file of ``docs`` (all of ``out_dir`` if empty).
+
+    ``reference``: a plain-text human translation of one document (aligned to it), or a TMX /
+    XLIFF file whose units are matched to the segments by source text (any number of documents).
+    """
     files = store.list_files(out_dir, docs or None)
-    if reference is not None and len(files) != 1:
+    units = unit_reference(reference) if reference is not None and reference.suffix.lower() in UNIT_FILES else None
+    if reference is not None and units is None and len(files) != 1:
         raise InputError(f"--reference scores one document, but {len(files)} were selected; name the document: workbench evaluate DOC --reference {reference}")
     if not files:
         raise StoreError(f"{out_dir}: no translations files; run `workbench translate` or `workbench align` first")
@@ -159,7 +199,10 @@ def evaluate_documents(docs: list[str], *, out_dir: Path = Path("translations"),
         assert doc is not None
         lang = doc.target_lang or "en"
         unaligned = 0
-        if reference is not None:
+        if units is not None:
+            hyps, refs, unaligned = unit_pairs(doc, units)
+            label = str(reference)
+        elif reference is not None:
             hyps, refs, unaligned = reference_pairs(doc, reference)
             label = str(reference)
         else:

@@ -110,6 +110,10 @@ def _norm(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).split())
 
 
+#: How a source sentence is matched across files: NFC, white space folded.
+source_key = _norm
+
+
 # ---------------------------------------------------------------- reading
 
 

@@ -87,7 +87,7 @@ def align(source: Path, translation: Path, presegmented: bool, bridge: Path | No
 
 @click.command()
 @click.argument("docs", nargs=-1)
-@click.option("--reference", "reference", type=click.Path(path_type=Path), default=None, help="A plain-text human translation of the one DOC: aligned to it and scored against, instead of the reviewed targets.")
+@click.option("--reference", "reference", type=click.Path(path_type=Path), default=None, help="A plain-text human translation of the one DOC (aligned to it), or a TMX/XLIFF file matched by source text, scored against instead of the reviewed targets.")
 @translations_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 @handle_errors
@@ -104,6 +104,7 @@ def evaluate(docs: tuple[str, ...], reference: Path | None, out_dir: Path, as_js
         workbench evaluate
         workbench evaluate 000_093349a39d32f8f2 --json
         workbench evaluate seeds/000_093349a39d32f8f2.txt --reference official_en.txt
+        workbench evaluate --reference omegat/project_save.tmx
     """
     from workbench.evaluate import evaluate_documents, format_table
 
