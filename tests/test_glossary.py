@@ -669,3 +669,16 @@ def test_scoped_glossary_keeps_unscoped_and_selected_entries(g: Glossary) -> Non
     un = g.scoped(["UN"])
     assert not cica_only & {t.id for t in un.terms} and len(un) == len(g) - len(cica_only)
     assert {t.id for t in g.scoped(["CICA"]).terms} >= cica_only
+
+
+def test_the_lexicon_cache_gives_the_lexicon_it_was_built_from(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from workbench.glossary import lexicon as lx
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setattr(lx, "_LEXICON", None)
+    built = lx.lexicon()  # no cache yet: built from jieba + CC-CEDICT, then written
+    assert lx._cache_path() is not None and lx._cache_path().is_file()  # type: ignore[union-attr]
+    monkeypatch.setattr(lx, "_LEXICON", None)
+    loaded = lx.lexicon()
+    assert loaded is not built and loaded.logp == built.logp and loaded.log_total == built.log_total
+    assert loaded.doubt("白", "俄罗斯", "") == built.doubt("白", "俄罗斯", "")

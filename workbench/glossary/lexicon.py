@@ -59,10 +59,13 @@ def _is_han(c: str) -> bool:
 class Lexicon:
     """Folded word -> log probability, with the hit verdicts of :meth:`doubt`."""
 
-    def __init__(self, freqs: dict[str, int]) -> None:
-        total = float(sum(freqs.values())) or 1.0
-        self.log_total = math.log(total)
-        self.logp: dict[str, float] = {w: math.log(f) - self.log_total for w, f in freqs.items() if f > 0}
+    def __init__(self, freqs: dict[str, int], *, logp: tuple[float, dict[str, float]] | None = None) -> None:
+        if logp is not None:  # (log_total, word -> log probability) from the cache
+            self.log_total, self.logp = logp
+        else:
+            total = float(sum(freqs.values())) or 1.0
+            self.log_total = math.log(total)
+            self.logp = {w: math.log(f) - self.log_total for w, f in freqs.items() if f > 0}
         self.unknown = math.log(0.5) - self.log_total  # a character no word covers
         self.term_logp = math.log(TERM_FREQ) - self.log_total
         self._cache: dict[tuple[str, str, str], str | None] = {}
@@ -200,7 +203,8 @@ def _raw_words() -> dict[str, int]:
 
 
 def _cache_path() -> Path | None:
-    """Where the folded word list is kept between runs (plain text, ``word<TAB>freq``)."""
+    """Where the folded word list is kept between runs (``marshal`` of log_total and the
+    word -> log probability map: loads ~3x faster than parsing a text list)."""
     import os
 
     sources = [p for p in (_jieba_dict(), _cedict()) if p is not None]
@@ -208,34 +212,31 @@ def _cache_path() -> Path | None:
         return None
     stamp = "-".join(f"{p.stat().st_size}" for p in sources)
     base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "workbench"
-    return base / f"zh-lexicon-{_VERSION}-{stamp}.tsv"
+    return base / f"zh-lexicon-{_VERSION}-{stamp}.marshal"
 
 
-_VERSION = 1
+_VERSION = 2
 
 
-def _read_cache(path: Path) -> dict[str, int] | None:
+def _read_cache(path: Path) -> tuple[float, dict[str, float]] | None:
+    import marshal
+
     try:
-        with open(path, encoding="utf-8") as fh:
-            out = {}
-            for line in fh:
-                word, _, freq = line.rstrip("\n").partition("\t")
-                out[word] = int(freq)
-            return out or None
-    except (OSError, ValueError):
+        data = marshal.loads(path.read_bytes())
+    except (OSError, ValueError, EOFError, TypeError):
         return None
+    if not (isinstance(data, tuple) and len(data) == 2 and isinstance(data[0], float) and isinstance(data[1], dict) and data[1]):
+        return None
+    return data
 
 
-def _write_cache(path: Path, folded: dict[str, int]) -> None:
-    import os
-    import tempfile
+def _write_cache(path: Path, lex: "Lexicon") -> None:
+    import marshal
+
+    from workbench.files import atomic_write_bytes
 
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".lexicon-")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.writelines(f"{w}\t{f}\n" for w, f in folded.items())
-        os.replace(tmp, path)
+        atomic_write_bytes(path, marshal.dumps((lex.log_total, lex.logp)))
     except OSError:  # a read-only home: build it again next time
         pass
 
@@ -247,16 +248,18 @@ def lexicon() -> Lexicon:
         with _LOCK:
             if _LEXICON is None:
                 cache = _cache_path()
-                folded = _read_cache(cache) if cache is not None else None
-                if folded is None:
+                cached = _read_cache(cache) if cache is not None else None
+                if cached is not None:
+                    _LEXICON = Lexicon({}, logp=cached)
+                else:
                     from workbench.glossary.normalize import _match_keys
 
                     raw = _raw_words()
                     words = list(raw)
-                    folded = {}
+                    folded: dict[str, int] = {}
                     for word, key in zip(words, _match_keys(words, "zh")):
                         folded[key] = max(folded.get(key, 0), raw[word])
+                    _LEXICON = Lexicon(folded)
                     if cache is not None:
-                        _write_cache(cache, folded)
-                _LEXICON = Lexicon(folded)
+                        _write_cache(cache, _LEXICON)
     return _LEXICON
