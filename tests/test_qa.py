@@ -147,3 +147,15 @@ def test_dismiss_with_a_reason_is_stored_counted_and_lets_approval_through(proje
     assert r.exit_code != 0 and "has no flag" in r.output
     r = runner.invoke(cli, ["review", "dismiss", "note", seg.id, "number:2021", "--reason", " "])
     assert r.exit_code != 0 and "reason" in r.output
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "expected"),
+    [
+        ("会议于<b1>2021年</b1>举行。", "The meeting was held in <b1>2021</b1>.", []),  # the 1 of <b1> is no number
+        ("会议于<b1>2021年</b1>举行。", "The meeting was held in 2021.", ["tag:lost:<b1>", "tag:lost:</b1>"]),
+        ("会议于<b1>2021年</b1>举行。", "The meeting was held in <b1>2020</b1>.", ["number:2021"]),
+    ],
+)
+def test_placeholders_are_not_numbers(source: str, target: str, expected: list[str]) -> None:
+    assert [f for f in flags(source, target, "zh-Hans") if not f.startswith("missing-term")] == expected

@@ -36,7 +36,7 @@ from decimal import Decimal
 from typing import Iterable
 
 from workbench import autotrans
-from workbench.formats.tags import tag_flags
+from workbench.formats.tags import strip_tags, tag_flags
 from workbench.glossary import Glossary, Hit, Term, contains_term
 from workbench.store import TermUse
 
@@ -234,7 +234,7 @@ def flags_for(
             source = source.replace(surface, " ", n)
         for en, n in Counter(u.en for u in uses if u.term).items():
             target = target.replace(en, " ", n)
-        flags.extend(f"number:{n}" for n in _missing_numbers(source, target, source_lang))
+        flags.extend(f"number:{n}" for n in _missing_numbers(strip_tags(source), strip_tags(target), source_lang))  # <b1> is no number
         flags.extend(tag_flags(source, target))  # .docx/.html placeholders lost or added (workbench.formats.tags)
     return sorted(set(flags), key=flags.index)
 
