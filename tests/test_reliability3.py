@@ -15,36 +15,20 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable
 
 import pytest
-from click.testing import CliRunner, Result
 
 from workbench import server as server_mod
 from workbench import store
-from workbench.cli import cli
+from cli_helpers import refused, run_cli
 from workbench.server import ReviewServer, make_server
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = Path("translations")
 ZH_TEXT = "越南常驻联合国代表给秘书长的信。请将本信作为安全理事会文件分发。"
 
-
-def _cli(*args: object, input: str | bytes | None = None) -> Result:
-    return CliRunner().invoke(cli, [str(a) for a in args], input=input)
-
-
-def _refused(result: Result, code: int | None, *fragments: str) -> str:
-    assert isinstance(result.exception, SystemExit), f"crashed with {result.exception!r}: {result.output}"
-    assert result.exit_code != 0, result.output
-    if code is not None:
-        assert result.exit_code == code, result.output
-    lines = [line for line in result.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("Error: ") and "Traceback" not in result.output, result.stderr
-    for fragment in fragments:
-        assert fragment in lines[0], (fragment, lines[0])
-    return lines[0]
+_cli, _refused = run_cli, refused
 
 
 @pytest.fixture
