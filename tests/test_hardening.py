@@ -33,6 +33,7 @@ from hypothesis import strategies as st
 from test_ingest import _to_cp1258  # Windows-1258 as Vietnamese software writes it
 
 from workbench import review, store, yaml_guard
+from cli_helpers import refused, run_cli
 from workbench.cli import cli
 from workbench.errors import StoreError
 from workbench.server import ReviewServer, make_server
@@ -48,20 +49,7 @@ ODD_NAME = "tài liệu xấu 坏 (1).txt"
 # ---------------------------------------------------------------- helpers
 
 
-def _cli(*args: object, input: str | None = None) -> Result:
-    return CliRunner().invoke(cli, [str(a) for a in args], input=input)
-
-
-def _refused(result: Result, code: int, *fragments: str) -> str:
-    """A clean refusal: ``code``, one ``Error:`` line on stderr naming every fragment, no crash."""
-    assert isinstance(result.exception, SystemExit), f"crashed with {result.exception!r}: {result.output}"
-    assert result.exit_code == code, result.output
-    lines = [line for line in result.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("Error: ") and "Traceback" not in result.output, result.stderr
-    for fragment in fragments:
-        assert fragment in lines[0], (fragment, lines[0])
-    return lines[0]
+_cli, _refused = run_cli, refused  # tests/cli_helpers.py
 
 
 def _snapshot(root: Path) -> dict[str, bytes]:
