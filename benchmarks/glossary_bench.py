@@ -7,20 +7,23 @@ Data (all real, none of the owners' held-out sets):
 
 * ``benchmarks/data/un_ga_sample/``: General Assembly resolution 55/100 and its recorded vote,
   official Chinese and English, 14 aligned lines (see its README for provenance);
+* ``benchmarks/data/glossary_dev/``: UN resolutions and documents (OPUS UN, UNPC, MultiUN),
+  zh–en, and Wikinews sentences (ALT training split), zh–en and vi–en (see its README);
 * ``seeds/*.txt`` with the copy engine: what a reviewer sees in the stored drafts;
 * ``--extra ZH EN``: any further line-aligned zh/en files (e.g. a UN Parallel Corpus excerpt
   kept in a cache directory), added to the precision and QA tables.
 
 Tables:
 
-1. **precision**: of the glossary hits applied to a Chinese sentence, how many have their
-   English (preferred or admitted form) in the human English of that sentence; candidates
-   (doubtful hits, not applied) are counted separately;
+1. **precision**, per language pair and kind of text (UN documents / news): of the glossary
+   hits applied to a source sentence, how many have their English (preferred or admitted form)
+   in the human English of that sentence; candidates (doubtful hits, not applied) are counted
+   separately;
 2. **traps**: every lexicon word that strictly contains a glossary variant (白俄罗斯 for 俄罗斯,
    大使馆 for 大使) in a carrier sentence: how many are applied (goal 0); and the same variants
    standing alone in the same carrier: how many are applied (goal >= 95%). The trap words come from
    the matcher's own lexicon (jieba + CC-CEDICT), so this checks the mechanism, not its coverage;
-3. **qa**: flags raised on the human English of each dev sentence (every flag is a false alarm,
+3. **qa**, per language pair: flags raised on the human English of each dev sentence (every flag is a false alarm,
    unless the human translation really is wrong), by kind;
 4. **seed drafts**: glossary insertions and candidates in the copy-engine drafts of the seeds.
 """
@@ -46,43 +49,61 @@ from workbench.translate import find_hits  # noqa: E402
 CARRIER = "会上讨论了{}的问题。"
 
 
-def pairs(extra: list[tuple[Path, Path]]) -> list[tuple[str, str, str]]:
-    """(set name, zh, en) of every aligned dev line."""
-    sets = [("un-ga-55/100", ROOT / "benchmarks/data/un_ga_sample/UN.en-zh.zh", ROOT / "benchmarks/data/un_ga_sample/UN.en-zh.en"), *(("extra", z, e) for z, e in extra)]
-    out = []
-    for name, zh, en in sets:
+DEV = ROOT / "benchmarks/data/glossary_dev"
+#: language pair -> source language code of the matcher
+PAIRS = {"zh-en": "zh-Hans", "vi-en": "vi"}
+
+
+def pairs(extra: list[tuple[Path, Path]]) -> list[tuple[str, str, str, str]]:
+    """(language pair, set name, source, English) of every aligned dev sentence.
+
+    Sets: ``un_ga_sample`` (line-aligned files), every ``glossary_dev/<pair>/*.tsv``
+    (source<TAB>English), and ``--extra ZH EN`` line-aligned files."""
+    out: list[tuple[str, str, str, str]] = []
+    aligned = [("un-ga-55/100", ROOT / "benchmarks/data/un_ga_sample/UN.en-zh.zh", ROOT / "benchmarks/data/un_ga_sample/UN.en-zh.en")]
+    aligned += [("extra", z, e) for z, e in extra]
+    for name, zh, en in aligned:
         zl = zh.read_text(encoding="utf-8").splitlines()
         el = en.read_text(encoding="utf-8").splitlines()
         if len(zl) != len(el):
             raise SystemExit(f"{zh} and {en} have {len(zl)} and {len(el)} lines; they must be line-aligned")
-        out.extend((name, z, e) for z, e in zip(zl, el) if z.strip() and e.strip())
+        out.extend(("zh-en", name, z, e) for z, e in zip(zl, el) if z.strip() and e.strip())
+    for pair in PAIRS:
+        for f in sorted((DEV / pair).glob("*.tsv")):
+            for n, line in enumerate(f.read_text(encoding="utf-8").splitlines(), 1):
+                src, sep, en = line.partition("\t")
+                if not sep:
+                    raise SystemExit(f"{f}:{n}: expected source<TAB>English")
+                out.append((pair, f.stem, src, en))
     return out
 
 
-def precision(g: Glossary, data: list[tuple[str, str, str]]) -> dict[str, object]:
-    applied = correct = candidates = 0
-    wrong: Counter[str] = Counter()
-    by_term: Counter[str] = Counter()
-    for _, zh, en in data:
-        hits, cands = find_hits(g, [zh], "zh-Hans")
-        candidates += len(cands[0])
-        for h in hits[0]:
-            if h.kind != "term":
-                continue
-            applied += 1
-            by_term[h.term_id or ""] += 1
+def is_news(name: str) -> bool:
+    """ALT (Wikinews) sentences are news, not UN documents: their precision is shown apart."""
+    return name.startswith("alt_")
+
+
+def precision(g: Glossary, data: list[tuple[str, str, str, str]]) -> dict[str, object]:
+    """Precision of the applied glossary hits, per language pair and per kind of text."""
+    groups: dict[str, dict[str, object]] = {}
+    for pair, name, src, en in data:
+        key = f"{pair} {'news' if is_news(name) else 'UN'}"
+        r = groups.setdefault(key, {"sentences": 0, "with_hits": 0, "applied": 0, "correct": 0, "candidates": 0, "wrong": Counter()})
+        hits, cands = find_hits(g, [src], PAIRS[pair])
+        r["sentences"] += 1  # type: ignore[operator]
+        r["candidates"] += len(cands[0])  # type: ignore[operator]
+        terms = [h for h in hits[0] if h.kind == "term"]
+        r["with_hits"] += bool(terms)  # type: ignore[operator]
+        for h in terms:
+            r["applied"] += 1  # type: ignore[operator]
             if qa.hit_applied(h, en, g):
-                correct += 1
+                r["correct"] += 1  # type: ignore[operator]
             else:
-                wrong[f"{h.surface} -> {h.en}"] += 1
-    return {
-        "sentences": len(data),
-        "applied": applied,
-        "correct": correct,
-        "precision": round(correct / applied, 4) if applied else None,
-        "candidates": candidates,
-        "wrong": dict(wrong.most_common(20)),
-    }
+                r["wrong"][f"{h.surface} -> {h.en}"] += 1  # type: ignore[index]
+    for r in groups.values():
+        r["precision"] = round(r["correct"] / r["applied"], 4) if r["applied"] else None  # type: ignore[operator]
+        r["wrong"] = dict(r["wrong"].most_common(20))  # type: ignore[union-attr]
+    return dict(sorted(groups.items()))
 
 
 def traps(g: Glossary, per_variant: int = 3) -> dict[str, object]:
@@ -141,19 +162,26 @@ def traps(g: Glossary, per_variant: int = 3) -> dict[str, object]:
     }
 
 
-def qa_false_alarms(g: Glossary, data: list[tuple[str, str, str]]) -> dict[str, object]:
-    kinds: Counter[str] = Counter()
-    flagged = 0
-    examples: list[str] = []
-    for _, zh, en in data:
-        hits, cands = find_hits(g, [zh], "zh-Hans")
-        uses = qa.term_uses(hits[0], en, "kept", g)
-        flags = [f for f in qa.flags_for(zh, en, uses, source_lang="zh-Hans", is_mt=True, glossary=g) if qa.level(f) != "info"]
-        if flags:
-            flagged += 1
-            examples.extend(flags[:3])
-        kinds.update(f.split(":", 1)[0] for f in flags)
-    return {"sentences": len(data), "flagged_sentences": flagged, "by_kind": dict(kinds), "examples": examples[:20]}
+def qa_false_alarms(g: Glossary, data: list[tuple[str, str, str, str]]) -> dict[str, object]:
+    """Warning/error flags raised on the human English of each dev sentence, per language pair."""
+    out: dict[str, object] = {}
+    for pair, lang in PAIRS.items():
+        kinds: Counter[str] = Counter()
+        flagged = total = 0
+        examples: list[str] = []
+        for p, _, src, en in data:
+            if p != pair:
+                continue
+            total += 1
+            hits, _ = find_hits(g, [src], lang)
+            uses = qa.term_uses(hits[0], en, "kept", g)
+            flags = [f for f in qa.flags_for(src, en, uses, source_lang=lang, is_mt=True, glossary=g) if qa.level(f) != "info"]
+            if flags:
+                flagged += 1
+                examples.extend(f"{f} in {src[:20]}…" for f in flags[:3])
+            kinds.update(f.split(":", 1)[0] for f in flags)
+        out[pair] = {"sentences": total, "flagged_sentences": flagged, "by_kind": dict(kinds), "examples": examples[:20]}
+    return out
 
 
 def seed_drafts(g: Glossary) -> dict[str, object]:
@@ -199,20 +227,25 @@ def main() -> None:
     p, t, q, s = result["precision"], result["traps"], result["qa"], result["seed_drafts"]
     print(f"glossary {g.hash}, {len(g)} terms\n")
     print("| measure | value | goal |\n| --- | --- | --- |")
-    print(f"| precision (zh-en, {p['sentences']} UN sentences): correct / applied | {p['correct']}/{p['applied']} = {p['precision']} | >= 0.95 |")
-    print(f"| candidates (doubtful hits, not applied) | {p['candidates']} | - |")
+    for key, r in p.items():
+        goal = ">= 0.95" if key == "zh-en UN" else "-"
+        print(f"| precision {key} ({r['sentences']} sentences, {r['with_hits']} with hits): correct / applied | {r['correct']}/{r['applied']} = {r['precision']} | {goal} |")
+    print(f"| candidates (doubtful hits, not applied) | {sum(r['candidates'] for r in p.values())} | - |")
     print(f"| traps: variant inside a longer lexicon word, applied | {t['trap_applied']}/{t['trap_words']} | 0 |")
     print(f"| same variants standing alone, applied | {t['alone_applied']}/{t['variants_alone']} = {t['alone_rate']} | >= 0.95 |")
-    print(f"| QA: human UN sentences with a warning/error flag | {q['flagged_sentences']}/{q['sentences']} {q['by_kind']} | 0 |")
+    for pair, r in q.items():
+        print(f"| QA {pair}: human translations with a warning/error flag | {r['flagged_sentences']}/{r['sentences']} {r['by_kind']} | 0 |")
     print(f"| seed drafts: term insertions / candidates | {s['term_insertions']} / {s['candidates']} | - |")
-    if p["wrong"]:
-        print("\nwrong insertions (English not in the human translation):", json.dumps(p["wrong"], ensure_ascii=False))
+    for key, r in p.items():
+        if r["wrong"]:
+            print(f"\n{key}: English not in the human translation:", json.dumps(r["wrong"], ensure_ascii=False))
     if t["trap_examples"]:
         print("traps applied:", ", ".join(t["trap_examples"]))
     if t["alone_missed"]:
         print("variants alone not applied:", ", ".join(t["alone_missed"]))
-    if q["examples"]:
-        print("QA flags on human translations:", ", ".join(q["examples"]))
+    for pair, r in q.items():
+        if r["examples"]:
+            print(f"QA flags on human {pair} translations:", ", ".join(r["examples"]))
     if s["candidate_list"]:
         print("seed candidates:", "; ".join(s["candidate_list"]))
     print(f"\n({result['seconds']} s)")
