@@ -191,8 +191,8 @@ def check(glossary: Glossary, out_dir: Path, docs: list[str] | None = None) -> C
         rows.append(dc)
         if doc.source_lang == "en":
             continue
-        scopes = doc.signature.get("scope") if isinstance(doc.signature, dict) else None
-        g = glossary.scoped(scopes) if isinstance(scopes, list) and scopes else glossary
+        scopes = store.signature_scopes(doc.signature)
+        g = glossary.scoped(scopes) if scopes else glossary
         for seg in doc.segments:
             if not seg.source:
                 continue

@@ -133,6 +133,8 @@ class Glossary:
         self._lock = threading.Lock()
         self._hash: str | None = None
         self._info: list[tuple[str, str, str]] = [(t.en, t.id, "term") for t in self.terms]
+        #: The scopes this glossary was narrowed to (:meth:`scoped`); () = every entry.
+        self.scopes: tuple[str, ...] = ()
 
     # -- construction ----------------------------------------------------
 
@@ -260,8 +262,13 @@ class Glossary:
     def scoped(self, scopes: Iterable[str]) -> "Glossary":
         """The entries a document that selects ``scopes`` (UN, ASEAN, CICA, mainland, Taiwan)
         uses: every entry without a ``scope``, and those whose scope is selected."""
-        wanted = set(scopes)
-        g = Glossary([t for t in self.terms if not t.scope or wanted & set(t.scope)], self.path, word_check=self.word_check)
+        wanted = tuple(sorted(set(scopes)))
+        cache: dict[tuple[str, ...], Glossary] = self.__dict__.setdefault("_scoped", {})
+        g = cache.get(wanted)
+        if g is None:
+            g = Glossary([t for t in self.terms if not t.scope or set(wanted) & set(t.scope)], self.path, word_check=self.word_check)
+            g.scopes = wanted
+            cache[wanted] = g
         return g
 
     # -- accessors -------------------------------------------------------
