@@ -92,7 +92,7 @@ FIND_CASES = [
         "zh-Hans",
         [
             ("会员国", "Member States"),
-            ("观察员", "observer"),
+            ("观察员", "observers"),
             ("安全理事会事务司", "Security Council Affairs Division"),
             ("dppa-scsb3@un.org", "dppa-scsb3@un.org"),
             ("书面发言稿", "written statements"),
