@@ -184,24 +184,62 @@ def qa_false_alarms(g: Glossary, data: list[tuple[str, str, str, str]]) -> dict[
     return out
 
 
-def seed_drafts(g: Glossary) -> dict[str, object]:
-    from workbench.ingest import read_document
-    from workbench.segment import segment_document
+#: Wrong insertions a reviewer would undo, as they looked in the copy drafts of the seeds: the
+#: issue's examples, the terminologist's (../shared/glossary-review/README.md) and those a review
+#: of the drafts found since. Each is a piece of draft text that must not come back.
+KNOWN_WRONG = (
+    "白 Russian Federation",  # 白俄罗斯 (Belarus)
+    "协 mediation",  # 协调解决 is not 调解
+    "次 regional organizations",  # 次区域组织 (subregional organizations)
+    "Minister for Foreign Affairs 會議",  # 外長會議 (a ministerial meeting)
+    "Ambassador 級",  # 大使級 (ambassadorial level)
+    "Ambassador quán",  # Đại sứ quán (embassy)
+    "Minister for Foreign Affairs Antony Blinken",  # Ngoại trưởng Hoa Kỳ (Secretary of State)
+    "Member States Security Council",  # các nước thành viên HĐBA (members of the Security Council)
+    "以 confidence-building",  # 以建立信任: a verb
+    "COVID-19(COVID-19)",
+    "COVID-19 (COVID-19)",
+    "President of the Security Council (Security Council)",
+    "高 summit",  # 高峰會 inside a longer word
+    "United States人",  # 美国人: American
+    "副 Secretary-General",
+    "Conference on Interaction and Confidence-Building Measures in Asia 會議",  # CICA's own name half-way
+    "Vice Foreign Minister",
+    "giữa các Member States trên cơ sở",  # GA res. 2625 (XXV): "among States"
+    "và observer 向",  # 会员国和观察员: observers
+    "observer 13個",
+)
+#: Found by a review of the drafts and not fixed (number the source implies but no rule sees).
+KNOWN_OPEN = (
+    "China 是 CICA founding member States",  # one State: a founding member State
+    "升級成為 CICA member States",  # Sri Lanka became a member State
+    "head of delegation các",  # các Đại sứ, Trưởng Phái đoàn: heads of delegation
+)
 
-    insertions = candidates = segments = 0
-    listed: list[str] = []
-    for p in sorted((ROOT / "seeds").glob("*.txt")):
-        doc = read_document(p, None, None)
-        if doc.lang == "en":
-            continue
-        texts = [s.text for s in segment_document(doc.text, doc.lang)]
-        hits, cands = find_hits(g, texts, doc.lang)
-        segments += len(texts)
-        insertions += sum(1 for hs in hits for h in hs if h.kind == "term")
-        for t, cs in zip(texts, cands):
-            candidates += len(cs)
-            listed.extend(f"{p.name[:3]}: {c} in {t[:30]}…" for c in cs)
-    return {"segments": segments, "term_insertions": insertions, "candidates": candidates, "candidate_list": listed}
+
+def seed_drafts(g_path: Path) -> dict[str, object]:
+    """The copy-engine drafts of seeds/ (``workbench translate --engine copy``): term
+    insertions, candidates, and the known wrong insertions still in them."""
+    import tempfile
+
+    from workbench.translate import translate_documents
+
+    with tempfile.TemporaryDirectory() as tmp:
+        translate_documents([ROOT / "seeds"], out_dir=Path(tmp), engine="copy", glossary_path=g_path)
+        from workbench import store
+
+        docs = [store.load(p) for p in sorted(Path(tmp).glob("*.yaml"))]
+    segs = [(d, s) for d in docs if d is not None and d.source_lang != "en" for s in d.segments if s.source]
+    targets = "\n".join(s.target for _, s in segs)
+    return {
+        "segments": len(segs),
+        "term_insertions": sum(1 for _, s in segs for u in s.terms if u.term),
+        "candidates": sum(1 for _, s in segs for f in s.flags if f.startswith("candidate:")),
+        "candidate_list": [f"{f} in {s.source[:30]}…" for _, s in segs for f in s.flags if f.startswith("candidate:")],
+        "known_wrong": len(KNOWN_WRONG),
+        "known_wrong_present": [w for w in KNOWN_WRONG if w in targets],
+        "open_present": [w for w in KNOWN_OPEN if w in targets],
+    }
 
 
 def main() -> None:
@@ -218,7 +256,7 @@ def main() -> None:
         "precision": precision(g, data),
         "traps": traps(g),
         "qa": qa_false_alarms(g, data),
-        "seed_drafts": seed_drafts(g),
+        "seed_drafts": seed_drafts(args.glossary),
     }
     result["seconds"] = round(time.perf_counter() - start, 1)
     if args.json:
@@ -235,7 +273,9 @@ def main() -> None:
     print(f"| same variants standing alone, applied | {t['alone_applied']}/{t['variants_alone']} = {t['alone_rate']} | >= 0.95 |")
     for pair, r in q.items():
         print(f"| QA {pair}: human translations with a warning/error flag | {r['flagged_sentences']}/{r['sentences']} {r['by_kind']} | 0 |")
-    print(f"| seed drafts: term insertions / candidates | {s['term_insertions']} / {s['candidates']} | - |")
+    print(f"| seed drafts ({s['segments']} zh/vi segments): term insertions / candidates | {s['term_insertions']} / {s['candidates']} | - |")
+    print(f"| seed drafts: known wrong insertions still there | {len(s['known_wrong_present'])}/{s['known_wrong']} | 0 |")
+    print(f"| seed drafts: wrong insertions found by review, not fixed (number) | {len(s['open_present'])} | 0 |")
     for key, r in p.items():
         if r["wrong"]:
             print(f"\n{key}: English not in the human translation:", json.dumps(r["wrong"], ensure_ascii=False))
@@ -246,6 +286,8 @@ def main() -> None:
     for pair, r in q.items():
         if r["examples"]:
             print(f"QA flags on human {pair} translations:", ", ".join(r["examples"]))
+    if s["known_wrong_present"] or s["open_present"]:
+        print("wrong insertions in the seed drafts:", "; ".join(s["known_wrong_present"] + s["open_present"]))
     if s["candidate_list"]:
         print("seed candidates:", "; ".join(s["candidate_list"]))
     print(f"\n({result['seconds']} s)")
