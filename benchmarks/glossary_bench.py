@@ -208,12 +208,12 @@ KNOWN_WRONG = (
     "giữa các Member States trên cơ sở",  # GA res. 2625 (XXV): "among States"
     "và observer 向",  # 会员国和观察员: observers
     "observer 13個",
+    "head of delegation các",  # các Đại sứ, Trưởng Phái đoàn: heads of delegation
 )
 #: Found by a review of the drafts and not fixed (number the source implies but no rule sees).
 KNOWN_OPEN = (
     "China 是 CICA founding member States",  # one State: a founding member State
     "升級成為 CICA member States",  # Sri Lanka became a member State
-    "head of delegation các",  # các Đại sứ, Trưởng Phái đoàn: heads of delegation
 )
 
 

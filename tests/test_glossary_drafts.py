@@ -34,6 +34,9 @@ def draft(text: str, lang: str) -> str:
         ("Theo đó, mỗi quốc gia thành viên cần", "vi", "Theo đó, mỗi Member State cần"),
         ("3 Bộ trưởng (Tunisia, Estonia, Đức)", "vi", "3 Ministers (Tunisia, Estonia, Đức)"),
         ("và các Đại sứ", "vi", "và các Ambassadors"),
+        ("và các Đại sứ, Trưởng Phái đoàn các nước", "vi", "và các Ambassadors, heads of delegation các nước"),  # a list continues the plural
+        ("Đại sứ, Trưởng Phái đoàn", "vi", "Ambassador, head of delegation"),
+        ("请会员国和观察员", "zh-Hans", "请 Member States 和 observers"),
         ("协助各个会员国", "zh-Hans", "协助各个 Member States"),
         # auto-translatables in place
         ("打算于2021年4月19日星期一上午8时(纽约时间)", "zh-Hans", "打算于 Monday, 19 April 2021, at 8 a.m. (New York time)"),

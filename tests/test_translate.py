@@ -85,7 +85,7 @@ def test_copy_engine_on_seeds(project: Path) -> None:
         for seg in stored.segments:
             for use in seg.terms:
                 if d.source_lang != "en":
-                    assert use.applied and contains_term(seg.target, use.en), (seg.id, use)
+                    assert use.applied and contains_term(seg.target, glossary.term(use.term) if use.term else use.en), (seg.id, use)
     zh = _load(project, "000_093349a39d32f8f2")
     assert any("confidence" in s.target.lower() for s in zh.segments)
     assert all("no-mt" in s.flags for s in zh.segments if s.source)

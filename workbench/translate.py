@@ -191,8 +191,8 @@ def inject(text: str, hits: list[Hit], glossary: Glossary | None = None) -> str:
       ("Chủ tịch Hội đồng Bảo an (HĐBA)" -> "President of the Security Council", never
       "... (Security Council)");
     * number agreement where the source makes it plain: the entry's ``singular`` after
-      每个/各/mỗi/từng/một ("each Member State"), its ``plural`` after a number
-      ("3 Ministers"); no article is ever invented.
+      每个/各/mỗi/từng/một ("each Member State"), its ``plural`` after a number, các/những or
+      a plural term it is listed with ("3 Ministers"); no article is ever invented.
     """
     out: list[str] = []
     pos = 0
@@ -209,6 +209,7 @@ def inject(text: str, hits: list[Hit], glossary: Glossary | None = None) -> str:
             for q in quotes:
                 quotes[q] += chunk.count(q)
 
+    plural_end = -1  # end of the last term given its plural (a list continues it)
     for k, h in enumerate(hits):
         if h.start < skip_until:
             continue
@@ -217,7 +218,8 @@ def inject(text: str, hits: list[Hit], glossary: Glossary | None = None) -> str:
             emit(h.surface)
             pos = h.end
             continue
-        en = _agreed(text, h, glossary)
+        en = _agreed(text, h, glossary, listed=plural_end >= 0 and _LIST_GAP_RE.fullmatch(text[plural_end : h.start]) is not None)
+        plural_end = h.end if en != h.en and glossary is not None and h.term_id and en == glossary.term(h.term_id).plural else -1
         closing = _bracketed_repeat(text, hits, k)
         if closing is not None:
             skip_until = closing
@@ -242,8 +244,12 @@ _EACH = ("每个", "每個", "每一个", "每一個", "每一", "每", "一个"
 _COUNT_RE = re.compile(r"(?:\d+|[两兩二三四五六七八九十百千]+)\s*[个個名位]?\s*$")
 
 
-def _agreed(text: str, h: Hit, glossary: Glossary | None) -> str:
-    """The hit's English with the number the source makes plain (entry ``singular``/``plural``)."""
+_LIST_GAP_RE = re.compile(r"\s*(?:[,、，]|và|和|及)\s*")
+
+
+def _agreed(text: str, h: Hit, glossary: Glossary | None, listed: bool = False) -> str:
+    """The hit's English with the number the source makes plain (entry ``singular``/``plural``);
+    ``listed``: the hit continues a list whose previous term is plural."""
     if glossary is None or h.term_id is None or h.kind != "term":
         return h.en
     try:
@@ -254,7 +260,7 @@ def _agreed(text: str, h: Hit, glossary: Glossary | None) -> str:
     low = head.lower()
     if term.singular and any(low.endswith(x) for x in _EACH):
         return term.singular
-    if term.plural and (_COUNT_RE.search(head) or low.endswith(("các ", "những "))) and not re.search(r"第\s*\S*$", head):
+    if term.plural and (listed or _COUNT_RE.search(head) or low.endswith(("các ", "những "))) and not re.search(r"第\s*\S*$", head):
         return term.plural
     return h.en
 
@@ -474,8 +480,7 @@ def _merge(plan: _Plan, old: store.StoredDocument | None, glossary: Glossary, jo
         "segmenter": f"workbench-seg/{SEGMENTER_VERSION}",
         "workbench": __version__,
     }
-    if glossary.scopes:  # the document's glossary scopes (translate --scope), kept for later runs
-        signature["scope"] = list(glossary.scopes)
+    signature.update({"scope": list(glossary.scopes)} if glossary.scopes else {})  # translate --scope, kept by later runs
     signature["string"] = _signature_string(plan.engine, glossary)
     return store.StoredDocument(
         document=str(plan.doc.path),
@@ -615,14 +620,9 @@ def _run(docs, glossary, out_dir, engine_name, download, index_url, engine_optio
         notices.append(msg)
         notify(msg)
 
-    narrowed: dict[tuple[str, ...], Glossary] = {(): glossary}
-
-    def glossary_for(stored: tuple[str, ...]) -> Glossary:
-        """The run's scopes, else the document's stored ones (``()``: every entry)."""
+    def glossary_for(stored: tuple[str, ...]) -> Glossary:  # the run's scopes, else the document's
         key = stored if scopes is None else scopes
-        if key not in narrowed:
-            narrowed[key] = glossary.scoped(key)
-        return narrowed[key]
+        return glossary.scoped(key) if key else glossary
 
     # Everything that can fail on bad input fails here, before any download or write.
     # The project index says which translations files are unchanged since they were last read:
