@@ -40,6 +40,7 @@ from workbench import __version__, autotrans, engines, qa, store
 from workbench.engines import Engine
 from workbench.errors import EngineError, LockError, ModelError, WorkbenchError
 from workbench.glossary import Glossary, Hit, model as glossary_model
+from workbench.glossary.agree import LIST_GAP_RE, agreed
 from workbench.ingest import Document, discover, read_document
 from workbench.segment import SEGMENTER_VERSION, Sentence, segment_document
 
@@ -190,9 +191,8 @@ def inject(text: str, hits: list[Hit], glossary: Glossary | None = None) -> str:
     * an abbreviation in brackets right after its own full name is rendered once
       ("Chủ tịch Hội đồng Bảo an (HĐBA)" -> "President of the Security Council", never
       "... (Security Council)");
-    * number agreement where the source makes it plain: the entry's ``singular`` after
-      每个/各/mỗi/từng/một ("each Member State"), its ``plural`` after a number, các/những or
-      a plural term it is listed with ("3 Ministers"); no article is ever invented.
+    * number agreement where the source makes it plain (:mod:`workbench.glossary.agree`:
+      "each Member State", "3 Ministers"); no article is ever invented.
     """
     out: list[str] = []
     pos = 0
@@ -218,7 +218,7 @@ def inject(text: str, hits: list[Hit], glossary: Glossary | None = None) -> str:
             emit(h.surface)
             pos = h.end
             continue
-        en = _agreed(text, h, glossary, listed=plural_end >= 0 and _LIST_GAP_RE.fullmatch(text[plural_end : h.start]) is not None)
+        en = agreed(text, h, glossary, listed=plural_end >= 0 and LIST_GAP_RE.fullmatch(text[plural_end : h.start]) is not None)
         plural_end = h.end if en != h.en and glossary is not None and h.term_id and en == glossary.term(h.term_id).plural else -1
         closing = _bracketed_repeat(text, hits, k)
         if closing is not None:
@@ -240,31 +240,6 @@ def inject(text: str, hits: list[Hit], glossary: Glossary | None = None) -> str:
 _CLOSERS = "”’」』》〉)）]】"
 _OPENERS = "“‘「『《〈(（[【\"'"
 _OPENERS_NEED_SPACE = "“‘「『《〈(（[【"
-_EACH = ("每个", "每個", "每一个", "每一個", "每一", "每", "一个", "一個", "一名", "一位", "mỗi ", "từng ", "một ")
-_COUNT_RE = re.compile(r"(?:\d+|[两兩二三四五六七八九十百千]+)\s*[个個名位]?\s*$")
-
-
-_LIST_GAP_RE = re.compile(r"\s*(?:[,、，]|và|和|及)\s*")
-
-
-def _agreed(text: str, h: Hit, glossary: Glossary | None, listed: bool = False) -> str:
-    """The hit's English with the number the source makes plain (entry ``singular``/``plural``);
-    ``listed``: the hit continues a list whose previous term is plural."""
-    if glossary is None or h.term_id is None or h.kind != "term":
-        return h.en
-    try:
-        term = glossary.term(h.term_id)
-    except WorkbenchError:
-        return h.en
-    head = text[max(0, h.start - 6) : h.start]
-    low = head.lower()
-    if term.singular and any(low.endswith(x) for x in _EACH):
-        return term.singular
-    if term.plural and (listed or _COUNT_RE.search(head) or low.endswith(("các ", "những "))) and not re.search(r"第\s*\S*$", head):
-        return term.plural
-    return h.en
-
-
 def _bracketed_repeat(text: str, hits: list[Hit], k: int) -> int | None:
     """If hit ``k`` is followed by "(X)" where X is a hit whose English the first one already
     says (the source's abbreviation of its own full name), the end of ")" -- else None."""
