@@ -323,7 +323,7 @@ def run_jobs(engine: Engine, jobs: list[_Job], progress: Callable[[int], None] |
 
 #: Bumped when the way terms are put into drafts changes (capitals, spacing, brackets), so
 #: stored drafts are made again rather than reused.
-DRAFT_RULES = 3
+DRAFT_RULES = 4
 
 
 def fingerprint(engine_sig: str, text: str, hits: list[Hit]) -> str:
@@ -694,7 +694,8 @@ def _index_current(idx, path: Path) -> bool:  # type: ignore[no-untyped-def]
 def _signature_string(engine: Engine, glossary: Glossary) -> str:
     sig = engine.signature
     scope = [f"scope:{'+'.join(glossary.scopes)}"] if glossary.scopes else []
-    return "|".join([sig.short(), f"glossary:{glossary.hash}", *scope, f"seg:{SEGMENTER_VERSION}", f"wb:{__version__}"])
+    # the draft rules are part of it: a re-run after they change is not taken for "nothing changed"
+    return "|".join([sig.short(), f"glossary:{glossary.hash}", *scope, f"seg:{SEGMENTER_VERSION}", f"drafts:{DRAFT_RULES}", f"wb:{__version__}"])
 
 
 def _memory_would_change(idx, stem: str, memory: dict[str, str]) -> bool:  # type: ignore[no-untyped-def]
