@@ -441,3 +441,16 @@ def test_help_has_examples() -> None:
     for sub in ["", "list", "show", "add", "edit", "remove", "validate", "check", "suggest", "import", "export"]:
         r = CliRunner().invoke(cli, ["glossary", *([sub] if sub else []), "--help"])
         assert r.exit_code == 0 and "Example" in r.output, sub
+
+
+@pytest.mark.parametrize("scope, missing", [([], 1), (["ASEAN"], 0), (["CICA"], 1)])
+def test_check_uses_the_scopes_a_document_was_translated_with(project: Path, scope: list[str], missing: int) -> None:
+    out = project / "translations"
+    out.mkdir()
+    doc = store.StoredDocument(
+        document="seeds/c.txt", source_lang="zh-Hans", target_lang="en", signature={"scope": scope} if scope else {},
+        segments=[_seg("s1", "亚信外长会议在北京举行。", "The CICA meeting was held in Beijing.", "approved")],
+    )
+    store.save(doc, out / "c.yaml")
+    data = json.loads(CliRunner().invoke(cli, ["glossary", "check", "--glossary", str(ROOT / "glossary.yaml"), "--json"]).stdout)
+    assert data["missing"]["approved"] == missing  # "Ministerial Meeting" is a CICA-only entry
