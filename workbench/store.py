@@ -578,3 +578,15 @@ def status_rows(out_dir: Path, docs: list[str] | None = None) -> tuple[list[Docu
             )
         )
     return rows, errors
+
+
+def signature_scopes(signature: object) -> tuple[str, ...]:
+    """The glossary scopes (``translate --scope``) a document's signature records: its dict
+    (``scope: [...]``) or its ``string`` (``...|scope:ASEAN+CICA|...``); () when none."""
+    if isinstance(signature, dict):
+        got = signature.get("scope")
+        return tuple(str(s) for s in got) if isinstance(got, list) else ()
+    for part in str(signature or "").split("|"):
+        if part.startswith("scope:"):
+            return tuple(part[len("scope:") :].split("+"))
+    return ()

@@ -34,9 +34,10 @@ from workbench.cli.base import (
 @click.option("--batch-tokens", type=click.IntRange(16, 1_000_000), default=None, help="Argos: max padded source tokens per batch [default: 512].")
 @click.option("--batch-sentences", type=click.IntRange(1, 100_000), default=None, help="Argos: max sentences per batch [default: 256].")
 @click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", show_default=True, help="Argos: a CUDA GPU when one is present (auto), or force cpu/cuda.")
+@click.option("--scope", "scopes", multiple=True, metavar="SCOPE", help="Glossary scope of these documents: UN, ASEAN, CICA, mainland or Taiwan (repeatable); entries of other scopes are not applied. Stored with each document and kept by later runs; --scope all selects every entry again.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary for scripts.")
 @handle_errors
-def translate(docs: tuple[Path, ...], engine: str, glossary_path: Path | None, out_dir: Path, lang: str | None, encoding: str | None, no_download: bool, index_url: str | None, beam: int | None, inter_threads: int | None, intra_threads: int | None, batch_tokens: int | None, batch_sentences: int | None, device: str, as_json: bool) -> None:
+def translate(docs: tuple[Path, ...], engine: str, glossary_path: Path | None, out_dir: Path, lang: str | None, encoding: str | None, no_download: bool, index_url: str | None, beam: int | None, inter_threads: int | None, intra_threads: int | None, batch_tokens: int | None, batch_sentences: int | None, device: str, scopes: tuple[str, ...], as_json: bool) -> None:
     """Machine-translate DOCS (files or directories; default seeds/) into OUT.
 
     Human edits (status edited/approved) are never overwritten; unchanged drafts
@@ -48,6 +49,7 @@ def translate(docs: tuple[Path, ...], engine: str, glossary_path: Path | None, o
         workbench translate seeds/000_093349a39d32f8f2.txt --engine copy --json
         workbench translate --inter-threads 2 --intra-threads 1 --batch-tokens 512
         workbench translate --device cuda          # on a machine with an NVIDIA GPU
+        workbench translate seeds/004_c0907f7ee83eb81c.txt --engine copy --scope CICA
 
     The Argos defaults (threads, batch size) are the fastest measured on
     2 cores; see README, Performance.
@@ -87,6 +89,7 @@ def translate(docs: tuple[Path, ...], engine: str, glossary_path: Path | None, o
             notify=notify,
             progress=progress,
             download_progress=download_bar() if sys.stderr.isatty() else None,
+            scopes=scopes or None,
         )
     finally:
         if bar is not None:

@@ -275,7 +275,10 @@ def check_cmd(docs: tuple[str, ...], glossary_path: Path, out_dir: Path, show_al
     """QA: is every glossary term of a source segment rendered in its target?
 
     Reports per document and per term, drafts apart from edited/approved segments.
-    Exits 1 when an approved segment violates the glossary (a release gate).
+    Exits 1 when an approved segment violates the glossary (a release gate). A missing
+    term whose flag a reviewer dismissed with a reason (`workbench review dismiss`) is
+    counted as dismissed, not open, and never fails the gate. Each document is checked
+    with the glossary scopes it was translated with (`translate --scope`).
 
     \b
     Example:
@@ -291,10 +294,14 @@ def check_cmd(docs: tuple[str, ...], glossary_path: Path, out_dir: Path, show_al
         for d in rep.documents:
             miss = ", ".join(f"{v} {k}" for k, v in d.missing.items() if v) or "none"
             extra = f", {d.untranslated} untranslated" if d.untranslated else ""
+            extra += f", {len(d.dismissed)} dismissed by a reviewer" if d.dismissed else ""
             click.echo(f"{Path(d.file).stem} [{d.source_lang}]: {d.uses} term uses in {d.segments} segments; segments missing a term: {miss}{extra}")
             for v in d.violations:
                 if show_all or v.status != "draft":
                     click.echo(f"  {v.segment} [{v.status}] {v.source} -> {v.en!r} missing")
+            for v, why in d.dismissed:
+                if show_all or v.status != "draft":
+                    click.echo(f"  {v.segment} [{v.status}] {v.source} -> {v.en!r} missing, dismissed: {why}")
         bad_terms = [t for t in rep.terms if any(t.missing.values())]
         if bad_terms:
             click.echo("by term:")
@@ -302,7 +309,7 @@ def check_cmd(docs: tuple[str, ...], glossary_path: Path, out_dir: Path, show_al
                 miss = ", ".join(f"{v} {k}" for k, v in t.missing.items() if v)
                 click.echo(f"  {t.term} ({t.en}): {t.uses} uses, missing in {miss}")
         total = rep.missing
-        click.echo(f"segments missing a glossary term: {total['draft']} draft, {total['edited']} edited, {total['approved']} approved")
+        click.echo(f"segments missing a glossary term: {total['draft']} draft, {total['edited']} edited, {total['approved']} approved" + (f"; {rep.dismissed} missing term{'s' if rep.dismissed != 1 else ''} dismissed by a reviewer (not counted)" if rep.dismissed else ""))
     if not rep.ok:
         n = rep.missing["approved"]
         docs_n = sum(1 for d in rep.documents if d.missing["approved"])
