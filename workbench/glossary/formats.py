@@ -16,7 +16,7 @@ from workbench.glossary.model import _clean_variant, _slug
 from workbench.glossary.edit import Change, _GlossaryText, _add_variant, _find_conflict, _finish, _norm_entry, _read, _strip_trailing_comments, _validate_text, term_to_entry
 
 # --------------------------------------------------------------------------
-# import / export: TBX (translate-toolkit), CSV, OmegaT tab-separated
+# import / export: TBX (lxml, workbench.glossary.tbx), CSV, OmegaT tab-separated
 # --------------------------------------------------------------------------
 
 FORMATS = ("tbx", "tbx3", "csv", "omegat")
@@ -52,14 +52,6 @@ def _omegat_lang(lang: str | None) -> str:
     if code == "en":
         raise GlossaryError(f"--lang {lang}: an OmegaT glossary's source language is Chinese or Vietnamese (English is the target); use --lang zh or --lang vi")
     return "zh" if code.startswith("zh") else code
-
-
-def _tbx_module() -> Any:
-    try:
-        from translate.storage import tbx
-    except ImportError:  # pragma: no cover - dependency missing
-        raise GlossaryError("TBX needs translate-toolkit; install it with: pip install translate-toolkit") from None
-    return tbx
 
 
 def _split_list(value: str) -> list[str]:
