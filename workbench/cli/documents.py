@@ -135,7 +135,8 @@ def status(docs: tuple[str, ...], out_dir: Path, as_json: bool) -> None:
             counts = ", ".join(f"{v} {k}" for k, v in r.by_status.items())
             flags = ", ".join(f"{v} {k}" for k, v in sorted(r.flags.items())) or "none"
             mt = "" if r.machine_translated else "  NO MACHINE TRANSLATION (copy engine)"
-            click.echo(f"{Path(r.file).stem} [{r.source_lang}] {r.engine}: {r.segments} segments ({counts}); flags: {flags}{mt}")
+            title = f"  \u201c{r.title}\u201d" if r.title else ""
+            click.echo(f"{Path(r.file).stem}{title} [{r.source_lang}] {r.engine}: {r.segments} segments ({counts}); flags: {flags}{mt}")
             if r.orphans:
                 click.echo(f"  {r.orphans} orphaned human edits kept (their source left the document); see `workbench review orphans {Path(r.file).stem}`")
         for f, _e in errors:
