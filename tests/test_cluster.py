@@ -29,7 +29,58 @@ def test_cluster_without_ray_says_how_to_install(tmp_path: Path, monkeypatch: py
     assert not (tmp_path / "translations").exists() or not list((tmp_path / "translations").glob("*.yaml"))
 
 
+def _batches(engine, texts: list[str]) -> set[frozenset[tuple[str, ...]]]:  # type: ignore[no-untyped-def]
+    """The batches (sets of token sequences) ``engine.translate_batch(texts)`` decodes."""
+    from workbench.engines.argos import split_long
+
+    engine._wait_loaded()
+    units: list[list[str]] = []
+    seen: set[tuple[str, ...]] = set()
+    for text in engine.prepare(texts):
+        for piece in split_long(engine._sp.encode(text, out_type=str), engine.max_input_tokens) if text.strip() else []:
+            if tuple(piece) not in seen:
+                seen.add(tuple(piece))
+                units.append(piece)
+    return {frozenset(tuple(units[u]) for u in batch) for batch in engine._batches(units)}
+
+
+@pytest.mark.parametrize("lang", ["zh-Hans", "zh-Hant"])
+@pytest.mark.parametrize("max_input", [400, 12])  # 12: many inputs cut into pieces, tying batches together
+@pytest.mark.parametrize("size", [1, 7, 64])
+def test_shards_are_whole_batches_of_the_single_call(argos_models_dir: Path, lang: str, max_input: int, size: int) -> None:
+    """Each shard, decoded on its own, forms batches the one-call run forms too (so the same
+    arithmetic and the same translations); every sentence is in exactly one shard."""
+    from workbench.cluster import plan_shards
+    from workbench.engines.argos import ArgosEngine
+    from workbench.segment import segment_document
+
+    texts = [s.text for doc in sorted((ROOT / "seeds").glob("00[012]_*.txt")) for s in segment_document(doc.read_text(encoding="utf-8"), lang)]
+    texts += texts[:5] + ["", "  "]  # repeats and blanks, as a run may send
+    engine = ArgosEngine(lang, max_input_tokens=max_input, max_batch_tokens=128, chunk_size=16)
+    shards = plan_shards(engine, texts, size)
+    flat = [t for shard in shards for t in shard]
+    assert sorted(flat) == sorted(dict.fromkeys(texts))  # nothing lost, nothing twice
+    whole = _batches(engine, texts)
+    for shard in shards:
+        assert _batches(engine, shard) <= whole
+    if max_input == 400:
+        assert len(shards) >= len(flat) // max(size, 64) and max(map(len, shards)) < size + 40
+
+
 ray = pytest.importorskip("ray")
+
+
+def test_an_unreachable_cluster_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(ROOT / "seeds", tmp_path / "seeds")
+
+    def refuse(*_a: object, **_k: object) -> None:
+        raise ConnectionError("connection refused")
+
+    monkeypatch.setattr(ray, "is_initialized", lambda: False)
+    monkeypatch.setattr(ray, "init", refuse)
+    refused(run_cli("translate", "--cluster", "ray://127.0.0.1:1", "--engine", "copy"), 6, "cannot reach the Ray cluster at ray://127.0.0.1:1", "ray start --head")
+    assert not list(tmp_path.glob("translations/*.yaml"))
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +103,13 @@ def packages(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 
 def _project(dest: Path) -> Path:
-    shutil.copytree(ROOT / "seeds", dest / "seeds")
+    """The five seed documents (zh-Hans, zh-Hant, vi, en), each cut after its first ~1,500
+    characters at a line break (a few dozen sentences each keeps the module fast), and the glossary."""
+    (dest / "seeds").mkdir(parents=True)
+    for doc in sorted((ROOT / "seeds").glob("*.txt")):
+        text = doc.read_text(encoding="utf-8")
+        cut = text.find("\n", 1500)
+        (dest / "seeds" / doc.name).write_text(text if cut < 0 else text[: cut + 1], encoding="utf-8")
     shutil.copy(ROOT / "glossary.yaml", dest / "glossary.yaml")
     return dest
 
@@ -142,11 +199,13 @@ def test_an_interrupted_run_resumes_from_its_checkpoints(ray_cluster: None, pack
         _run(project, actors=2, shard_size=4, progress=stop)
     checkpoints = list((project / "translations" / ".cluster").rglob("*.json"))
     assert len(checkpoints) == 3 and not _files(project)  # nothing in the store yet
+    checkpoints[0].write_text("{", encoding="utf-8")  # a damaged checkpoint is decoded again
+    kept = sum(len(json.loads(p.read_text(encoding="utf-8"))["outputs"]) for p in checkpoints[1:])
     # again, the package now shipped through the object store into a node cache
     with RayExecutor("auto", out_dir=project / "translations", actors=2, shard_size=4, ship="object-store", cache_dir=tmp_path / "node-cache") as executor:
         translate_documents([Path("seeds")], out_dir=Path("translations"), engine="argos", download=False, executor=executor)
     summary = executor.summary()
-    assert summary["shards_resumed"] == 3 and summary["sentences_resumed"] == 12
+    assert summary["shards_resumed"] == 2 and summary["sentences_resumed"] == kept >= 8
     assert {p for w in summary["workers"] for p in str(w["package"]).split(", ")} <= {"object store", "object store (cached on node)"}  # type: ignore[union-attr, index]
     assert _files(project) == plain
     assert not (project / "translations" / ".cluster").exists()

@@ -251,7 +251,7 @@ class ClusterEngine:
         self.executor.start()
 
     def translate_batch(self, texts: list[str], progress: Progress | None = None) -> list[str]:
-        return self.executor.decode(self.spec, self.signature, texts, progress)
+        return self.executor.decode(self.spec, self.base, self.signature, texts, progress)
 
 
 class RayExecutor:
@@ -301,9 +301,12 @@ class RayExecutor:
         self._started_at = 0.0
         self._shards_total = self._shards_done = self._shards_resumed = 0
         self._sentences = self._sentences_resumed = self._retried = self._duplicates = 0
-        self._checkpoints: list[Path] = []
+        self._results: dict[str, dict[str, str]] = {}  # per signature key: sentence key -> output
+        self._from_disk: dict[str, set[str]] = {}  # sentence keys read from checkpoints, not yet counted
+        self._checkpoint_dirs: set[Path] = set()
         self._package_refs: dict[str, Any] = {}
         self._remote_worker: Any = None
+        self._cpu_only = False
 
     # ------------------------------------------------------------ connection
 
@@ -339,15 +342,16 @@ class RayExecutor:
         for actor in list(self._pool.values()):
             self._kill(actor)
         self._pool.clear()
-        if completed:
-            for path in self._checkpoints:
-                path.unlink(missing_ok=True)
-                try:
-                    path.parent.rmdir()
-                    path.parent.parent.rmdir()
-                except OSError:
-                    pass
-            self._checkpoints.clear()
+        if completed:  # the store has every result now: drop this run's checkpoint directories
+            import shutil
+
+            for directory in self._checkpoint_dirs:
+                shutil.rmtree(directory, ignore_errors=True)
+            try:
+                (self.out_dir / CHECKPOINT_DIR).rmdir()
+            except OSError:
+                pass  # not empty (another configuration's checkpoints) or already gone
+            self._checkpoint_dirs.clear()
         if self._owns_ray and self.ray is not None:
             self.ray.shutdown()
             self._owns_ray = False
@@ -360,6 +364,7 @@ class RayExecutor:
         if not engine.is_mt or package is None or self.ray is None:
             return engine
         opts = {k: v for k, v in (options or {}).items() if k != "device"}
+        self._cpu_only = self._cpu_only or (options or {}).get("device") == "cpu"  # --device cpu: no GPU actors
         digest = package_digest(package.path)
         if self.ship != "path" and digest not in self._package_refs:
             self._package_refs[digest] = self.ray.put(pack_package(package.path))
@@ -384,7 +389,7 @@ class RayExecutor:
         ray = self.ray
         nodes = [n for n in ray.nodes() if n.get("Alive")]
         total = ray.cluster_resources()
-        gpus, cpus = int(total.get("GPU", 0)), float(total.get("CPU", 0))
+        gpus, cpus = 0 if self._cpu_only else int(total.get("GPU", 0)), float(total.get("CPU", 0))
         if gpus:
             n = self.actors_wanted or gpus
             return [{"num_cpus": 1, "num_gpus": 1, "device": "cuda"} for _ in range(n)]
@@ -557,26 +562,31 @@ class RayExecutor:
         for key, sig in dict(info["signatures"]).items():  # type: ignore[call-overload]
             self._signatures.setdefault(key, sig)
 
-    def decode(self, spec: EngineSpec, signature: EngineSignature, texts: list[str], progress: Progress | None = None) -> list[str]:
-        """Translate ``texts`` on the cluster: checkpointed shards, longest first."""
+    def decode(self, spec: EngineSpec, base: Engine, signature: EngineSignature, texts: list[str], progress: Progress | None = None) -> list[str]:
+        """Translate ``texts`` on the cluster: checkpointed shards (:func:`plan_shards`), longest first."""
         if not texts:
             return []
         sig = json.dumps(signature.as_dict(), sort_keys=True, ensure_ascii=False)
         sig_key = hashlib.sha1(sig.encode("utf-8")).hexdigest()[:16]
         key_of = {t: hashlib.sha1(f"{sig}\n{t}".encode("utf-8")).hexdigest()[:24] for t in texts}
-        results = self._load_checkpoints(sig_key, sig)
+        if sig_key not in self._results:  # read once per run: what an interrupted run finished
+            self._results[sig_key] = self._load_checkpoints(sig_key, sig)
+            self._from_disk[sig_key] = set(self._results[sig_key])
+        results = self._results[sig_key]
         todo = [t for t in dict.fromkeys(texts) if key_of[t] not in results]
-        resumed = len(key_of) - len(todo)
+        resumed = sum(1 for t in key_of if key_of[t] in self._from_disk[sig_key])
+        self._from_disk[sig_key] -= {key_of[t] for t in key_of}  # counted once
         if resumed:
             self._sentences_resumed += resumed
             self.notify(f"cluster: {resumed} sentences taken from the checkpoints of an interrupted run ({self.out_dir / CHECKPOINT_DIR})")
-            if progress:
-                progress(sum(1 for t in texts if key_of[t] in results))
+        cached = sum(1 for t in texts if key_of[t] in results)
+        if progress and cached:
+            progress(cached)
         size = self.shard_size or (2048 if any(s.get("num_gpus") for s in (self._resources or self._plan_slots())) else 256)
-        todo.sort(key=len, reverse=True)
         shards: deque[_Shard] = deque()
-        for i in range(0, len(todo), size):
-            chunk = todo[i : i + size]
+        for chunk in plan_shards(base, texts, size) if todo else []:
+            if all(key_of[t] in results for t in chunk):
+                continue  # finished by an earlier, interrupted run
             sid = hashlib.sha1("\n".join(key_of[t] for t in chunk).encode()).hexdigest()[:16]
             shards.append(_Shard(sid, spec, chunk))
         self._shards_total += len(shards)
@@ -595,7 +605,6 @@ class RayExecutor:
             pairs = [[key_of[t], o] for t, o in zip(shard.texts, outputs)]
             path = self.out_dir / CHECKPOINT_DIR / sig_key / f"{shard.id}.json"
             atomic_write_text(path, json.dumps({"signature": sig, "outputs": pairs}, ensure_ascii=False))
-            self._checkpoints.append(path)
             for t, o in zip(shard.texts, outputs):
                 results[key_of[t]] = o
             self._shards_done += 1
@@ -614,6 +623,7 @@ class RayExecutor:
         """Outputs of finished shards of an earlier (interrupted) run with this signature."""
         results: dict[str, str] = {}
         directory = self.out_dir / CHECKPOINT_DIR / sig_key
+        self._checkpoint_dirs.add(directory)
         for path in sorted(directory.glob("*.json")) if directory.is_dir() else []:
             try:
                 data = json.loads(path.read_text(encoding="utf-8"))
@@ -622,9 +632,7 @@ class RayExecutor:
             if not isinstance(data, dict) or data.get("signature") != sig:
                 continue
             pairs = data.get("outputs") or []
-            if path not in self._checkpoints:
-                self._checkpoints.append(path)
-                self._shards_resumed += 1
+            self._shards_resumed += 1
             for pair in pairs:
                 if isinstance(pair, list) and len(pair) == 2 and all(isinstance(x, str) for x in pair):
                     results[pair[0]] = pair[1]
@@ -648,6 +656,81 @@ class RayExecutor:
             "seconds": round(time.perf_counter() - self._started_at, 3) if self._started_at else 0.0,
             "workers": [s.as_dict() for s in self._stats.values()],
         }
+
+
+def plan_shards(engine: Any, texts: list[str], size: int) -> list[list[str]]:
+    """The distinct ``texts`` in shards of about ``size``, longest first, such that the engine's
+    ``translate_batch`` on each shard forms exactly the batches one call on all ``texts`` does.
+
+    A translation can depend (in the last bits of the arithmetic, hence sometimes in a beam
+    search's choice) on the other sentences of its batch, so a shard is a union of whole
+    batches of the single call: the Argos engine's batching (sentences sorted by length,
+    greedy up to a bucket, token and sentence limit) gives, for any union of its batches
+    listed in the call's order, the same batches again. An input cut into several pieces
+    ties their batches together. Shards of another engine are cut by length.
+    """
+    distinct = list(dict.fromkeys(texts))
+    groups = _batch_groups(engine, distinct)
+    if groups is None:
+        order = sorted(distinct, key=len, reverse=True)
+        return [order[i : i + size] for i in range(0, len(order), size)]
+    shards: list[list[str]] = []
+    current: list[str] = []
+    for group in reversed(groups):  # longest batches first: the last shards to finish are short
+        current.extend(group)
+        if len(current) >= size:
+            shards.append(current)
+            current = []
+    if current:
+        shards.append(current)
+    position = {t: i for i, t in enumerate(distinct)}
+    return [sorted(shard, key=position.__getitem__) for shard in shards]  # in the call's order: ties batch alike
+
+
+def _batch_groups(engine: Any, distinct: list[str]) -> list[list[str]] | None:
+    """``distinct`` grouped by the batches of ``engine.translate_batch(distinct)`` (batches tied
+    by a cut input are one group), shortest first; None for an engine without Argos batching."""
+    batches_of = getattr(engine, "_batches", None)
+    package = getattr(engine, "package", None)
+    if batches_of is None or package is None or not hasattr(engine, "prepare"):
+        return None
+    try:
+        import sentencepiece as spm
+
+        from workbench.engines.argos import split_long
+
+        sp = spm.SentencePieceProcessor(model_file=str(package.tokenizer_path))
+        unit_ids: dict[tuple[str, ...], int] = {}
+        units: list[list[str]] = []
+        parts: list[list[int]] = []
+        for text in engine.prepare(distinct):  # as translate_batch does
+            ids = []
+            for piece in split_long(sp.encode(text, out_type=str), engine.max_input_tokens) if text.strip() else []:
+                if tuple(piece) not in unit_ids:
+                    unit_ids[tuple(piece)] = len(units)
+                    units.append(piece)
+                ids.append(unit_ids[tuple(piece)])
+            parts.append(ids)
+        batches = batches_of(units)
+    except Exception:  # noqa: BLE001 - an engine that batches otherwise: shards by length
+        return None
+    batch_of = {u: b for b, batch in enumerate(batches) for u in batch}
+    parent = list(range(max(1, len(batches))))
+
+    def root(b: int) -> int:
+        while parent[b] != b:
+            parent[b] = parent[parent[b]]
+            b = parent[b]
+        return b
+
+    for ids in parts:
+        for u in ids[1:]:
+            a, b = root(batch_of[ids[0]]), root(batch_of[u])
+            parent[max(a, b)] = min(a, b)
+    groups: dict[int, list[str]] = {}
+    for text, ids in zip(distinct, parts):
+        groups.setdefault(root(batch_of[ids[0]]) if ids else 0, []).append(text)
+    return [groups[k] for k in sorted(groups)]
 
 
 def _reason(exc: BaseException) -> str:
