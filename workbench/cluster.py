@@ -183,11 +183,12 @@ class Worker:
             "package": sorted(set(self.package_via.values())),
         }
 
-    def translate(self, spec: EngineSpec, texts: list[str]) -> tuple[list[str], float, EngineSignature]:
-        start = time.perf_counter()
+    def translate(self, spec: EngineSpec, texts: list[str]) -> tuple[list[str], tuple[float, float], EngineSignature]:
+        """The shard's outputs, (wall, CPU) seconds spent, and the engine's signature."""
+        start, cpu = time.perf_counter(), time.process_time()
         engine = self._engine(spec)
         out = engine.translate_batch(texts)
-        return out, time.perf_counter() - start, engine.signature
+        return out, (time.perf_counter() - start, time.process_time() - cpu), engine.signature
 
 
 # ---------------------------------------------------------------- the driver's side
@@ -207,12 +208,15 @@ class WorkerStats:
     shards: int = 0
     sentences: int = 0
     seconds: float = 0.0  # time spent decoding (model loading on its first shard included)
+    cpu_seconds: float = 0.0  # CPU time of the actor's process meanwhile (all its threads)
     alive: bool = True
 
     def as_dict(self) -> dict[str, object]:
         out = asdict(self)
         out["seconds"] = round(self.seconds, 3)
+        out["cpu_seconds"] = round(self.cpu_seconds, 3)
         out["sentences_per_s"] = round(self.sentences / self.seconds, 2) if self.seconds > 0 else 0.0
+        out["sentences_per_cpu_s"] = round(self.sentences / self.cpu_seconds, 2) if self.cpu_seconds > 0 else 0.0
         return out
 
 
@@ -530,7 +534,8 @@ class RayExecutor:
             stats = self._stats[actor.name]
             stats.shards += 1
             stats.sentences += len(shard.texts)
-            stats.seconds += seconds
+            stats.seconds += seconds[0]
+            stats.cpu_seconds += seconds[1]
             self._signatures.setdefault(shard.spec.key, signature)
             if on_done is not None:
                 on_done(shard, outputs)

@@ -97,7 +97,9 @@ def translate(docs: tuple[Path, ...], engine: str, glossary_path: Path | None, o
         if as_json:
             echo_json({**result.as_dict(), "cluster": summary})
         else:
-            _print_documents(result)
+            for d in result.documents:
+                mt = "" if d.machine_translated else "  (no machine translation: copy engine)"
+                click.echo(f"{d.document} [{d.source_lang}] -> {d.output}: {d.segments} segments, {d.translated} translated, {d.reused} reused, {d.kept} kept{mt}")
         _fail_for_broken(result.errors)
         return
     try:
@@ -121,14 +123,10 @@ def translate(docs: tuple[Path, ...], engine: str, glossary_path: Path | None, o
     if as_json:
         echo_json(result.as_dict())
     else:
-        _print_documents(result)
+        for d in result.documents:
+            mt = "" if d.machine_translated else "  (no machine translation: copy engine)"
+            click.echo(f"{d.document} [{d.source_lang}] -> {d.output}: {d.segments} segments, {d.translated} translated, {d.reused} reused, {d.kept} kept{mt}")
     _fail_for_broken(result.errors)
-
-
-def _print_documents(result: Any) -> None:
-    for d in result.documents:
-        mt = "" if d.machine_translated else "  (no machine translation: copy engine)"
-        click.echo(f"{d.document} [{d.source_lang}] -> {d.output}: {d.segments} segments, {d.translated} translated, {d.reused} reused, {d.kept} kept{mt}")
 
 
 
