@@ -103,12 +103,12 @@ def packages(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 
 def _project(dest: Path) -> Path:
-    """The five seed documents (zh-Hans, zh-Hant, vi, en), each cut after its first ~1,500
+    """The five seed documents (zh-Hans, zh-Hant, vi, en), each cut after its first ~800
     characters at a line break (a few dozen sentences each keeps the module fast), and the glossary."""
     (dest / "seeds").mkdir(parents=True)
     for doc in sorted((ROOT / "seeds").glob("*.txt")):
         text = doc.read_text(encoding="utf-8")
-        cut = text.find("\n", 1500)
+        cut = text.find("\n", 800)
         (dest / "seeds" / doc.name).write_text(text if cut < 0 else text[: cut + 1], encoding="utf-8")
     shutil.copy(ROOT / "glossary.yaml", dest / "glossary.yaml")
     return dest
