@@ -564,10 +564,14 @@ def translate_documents(
     progress: ProgressFn | None = None,
     download_progress: Callable[[int, int | None], None] | None = None,
     scopes: Sequence[str] | None = None,
+    executor: object | None = None,
 ) -> RunResult:
     """Translate every document in ``paths`` into ``out_dir``, keeping human edits. ``scopes``
     (UN, ASEAN, CICA, mainland, Taiwan; ``all``: every entry) narrows the glossary and is stored
-    in the documents' signatures; ``None`` keeps each document's stored scopes."""
+    in the documents' signatures; ``None`` keeps each document's stored scopes.
+
+    ``executor``: decode elsewhere, e.g. a ``workbench.cluster.RayExecutor`` (its ``wrap(engine,
+    engine_options)`` gives the engine to use); the store is written here as always."""
     from filelock import FileLock, Timeout
 
     hidden: list[Path] = []
@@ -585,12 +589,12 @@ def translate_documents(
     except Timeout:
         raise LockError(f"another workbench run is writing {out_dir}/ (lock {out_dir / '.workbench.lock'}); wait for it to finish and run again") from None
     try:
-        return _run(docs, glossary, out_dir, engine, download, index_url, engine_options, notify, progress, download_progress, notices, chosen_scopes)
+        return _run(docs, glossary, out_dir, engine, download, index_url, engine_options, notify, progress, download_progress, notices, chosen_scopes, executor)
     finally:
         lock.release()
 
 
-def _run(docs, glossary, out_dir, engine_name, download, index_url, engine_options, notify, progress, download_progress, notices, scopes=None) -> RunResult:  # type: ignore[no-untyped-def]
+def _run(docs, glossary, out_dir, engine_name, download, index_url, engine_options, notify, progress, download_progress, notices, scopes=None, executor=None) -> RunResult:  # type: ignore[no-untyped-def]
     def note(msg: str) -> None:
         notices.append(msg)
         notify(msg)
@@ -642,6 +646,8 @@ def _run(docs, glossary, out_dir, engine_name, download, index_url, engine_optio
         chosen[lang] = choose_engine(
             lang, engine_name, download=download, index=index, engine_options=engine_options, notify=note, download_progress=download_progress
         )
+    if executor is not None:  # decoding elsewhere (workbench.cluster): same engines, same store writes
+        chosen = {lang: executor.wrap(e, engine_options) for lang, e in chosen.items()}  # type: ignore[attr-defined]
     for chosen_engine in chosen.values():  # load models while the documents are segmented and matched
         getattr(chosen_engine, "preload", lambda: None)()
     results_by: dict[int, DocumentResult] = {}
