@@ -170,6 +170,8 @@ def build_opus(opus_git: Path | None, opus_dir: Path | None, out: Path) -> list[
         if rel not in KEEP:
             print(f"skipped {rel}: its pair selection is not recorded in KEEP yet", file=sys.stderr)
             continue
+        if opus_dir and not (opus_dir / page).is_file():
+            raise SystemExit(f"{opus_dir / page} not found: save the OPUS-website page {page} there first")
         html = (opus_dir / page).read_text(encoding="utf-8") if opus_dir else _git_show(opus_git, f"HEAD:{page}").decode("utf-8")  # type: ignore[arg-type]
         pairs = {n: (en, other) for n, en, other in _opus_pairs(html)}
         lines = []
