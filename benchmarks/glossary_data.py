@@ -24,12 +24,9 @@ Recipe (the two public repositories are read with ``git show``; nothing of them 
 
     python benchmarks/glossary_data.py --check      # every file against the SHA-256 recorded below
 
-    #    State of step 2: the pair selection (KEEP) and the cleaning rules (clean_zh, clean_en) are
-    #    recorded for un_ga_55_101-103.tsv only, and were checked on 7 of its pairs, not on the whole
-    #    page: the OPUS-website snapshot (1.4 GB) is over the size the search tool's fetch brings, so
-    #    the pages could only be read, not run through this script. The other four files are skipped
-    #    with a message until their selections are recorded; --check tells whether a cache is the
-    #    published one.
+    #    Checked so far on excerpts of the pages only (the OPUS-website snapshot, 1.4 GB, is over
+    #    what the search tool's fetch brings, so the pages were read, not run through this script
+    #    whole): --check tells whether a rebuilt cache is the published one.
 
 What the sets are (``glossary_dev``; one pair a line, ``source<TAB>English``, UTF-8):
 
@@ -94,12 +91,28 @@ SHA256 = {
     "glossary_dev/vi-en/alt_wikinews.tsv": "f4a5e3597691e12b109378f8300ca60a5a91929ca2002c5795910dc50ee74033",
 }
 
-#: output file -> the sample's pair numbers (the ``(src)="N"`` of its single-line pairs) that it keeps;
-#: the numbers left out are vote lists, "Adopted at ..." headers, duplicates of "The General Assembly,"
-#: and misaligned pairs (the Chinese of a different English line). Only recorded where checked.
-KEEP: dict[str, list[int]] = {
-    "zh-en/un_ga_55_101-103.tsv": [*range(22, 29), *range(30, 41), 45, *range(47, 63), *range(64, 69), 70, *range(72, 85), 86, 87, *range(89, 93), 94, 96, 98, 99, 100],
+#: output file -> the pairs it keeps: (document of the sample page, pair number). Tokenized pages
+#: (UN, UNPC, MultiUN) number a pair by its first ``(src)="N"`` line, the ALT pages (plain
+#: sentences) by position from 1. Left out: vote lists, "Adopted at ..." lines, repeated "The
+#: General Assembly,", section letters (A, B, C), and pairs whose two sides do not match (a
+#: different sentence, a page header, one side cut short). Several lines of one side of a pair are
+#: joined with a space.
+UN_DOC = "en/20090831.xml.gz"
+UNPC_DOC = "zh/1994/s/res/918_1994_.xml.gz"
+ALT = ""
+KEEP: dict[str, list[tuple[str, int]]] = {
+    "zh-en/un_ga_55_101-103.tsv": [(UN_DOC, n) for n in (*range(22, 29), *range(30, 41), 45, *range(47, 63), *range(64, 69), 70, *range(72, 85), 86, 87, *range(89, 93), 94, 96, 98, 99, 100)],
+    "zh-en/unpc_s_res_918.tsv": [(UNPC_DOC, n) for n in range(1, 53) if n not in (11, 22, 37, 48)],
+    "zh-en/multiun_2005.tsv": [("en/2005/NPT_CONF2005_32.xml.gz", n) for n in (1, 2, 4, 6, 8)]
+    + [("en/2005/S_2005_748.xml.gz", n) for n in (1, 2, 3)]
+    + [("en/2005/CTOC_COP_2005_L13.xml.gz", n) for n in (3, 4, 5, 7, 8, 9, 10, 11, 12)]
+    + [("en/2005/A_60_7_ADD14.xml.gz", n) for n in (1, 2, 3, 4, 6, *range(8, 24), *range(26, 32), 34, 35, 37, 38)]
+    + [("en/2005/SAICM_PREPCOM3_INF_15.xml.gz", 8)],
+    "zh-en/alt_wikinews.tsv": [(ALT, n) for n in (1, 8, 10, 12, 18, 21, 27, 34, 35, 36, 39, 43, 45, 47, 48, 50)],
+    "vi-en/alt_wikinews.tsv": [(ALT, n) for n in (*range(1, 26), 27, 28, 29, 30, 32, 34, 35, 36, 37, 38, 39, 42, 44, 45, 46, 47, 48, 50)],
 }
+#: files whose Chinese carries paragraph numbers ("1 . ") that the English sample has on lines of their own: removed
+DROP_PARA_NUMBERS = {"zh-en/multiun_2005.tsv"}
 
 HOW = "python benchmarks/glossary_data.py --help  (builds them in $WB_GLOSSARY_DATA, default ~/.cache/workbench-glossary)"
 
@@ -133,51 +146,75 @@ def build_un_ga(hf_git: Path, cache: Path) -> list[Path]:
     return out
 
 
-def _opus_pairs(html: str) -> list[tuple[str, str, str]]:
-    """(pair number, English, other side) of every one-to-one pair of an OPUS sample page (tokenized form)."""
-    out = []
-    for block in html.split("<hr>"):
-        src = re.findall(r'^\(src\)="([^"]+)"> (.*?) ?<br>$', block, re.M)
-        trg = re.findall(r'^\(trg\)="([^"]+)"> (.*?) ?<br>$', block, re.M)
-        if len(src) == 1 and len(trg) == 1:
-            out.append((src[0][0], html_unescape(src[0][1]), html_unescape(trg[0][1])))
+def _opus_pairs(html: str) -> dict[tuple[str, int], tuple[str, str]]:
+    """(document, pair number) -> (English, other side) of a sample page.
+
+    Tokenized pages: a document starts with ``# <lang>/<path><br>`` (its source side) and
+    ``# <lang>/<path>``; pairs are the ``<hr>``-separated blocks of ``(src)="N"> ... <br>`` and
+    ``(trg)="M"> ... <br>`` lines. ALT pages: English line, other line, ``<hr/>``."""
+    out: dict[tuple[str, int], tuple[str, str]] = {}
+    if "(src)=" not in html:
+        body = html.split("<p>", 1)[1].rsplit("</p>", 1)[0]
+        for n, block in enumerate((b for b in body.split("<hr/>") if b.strip()), 1):
+            lines = [html_unescape(x.strip()) for x in block.split("<br/>") if x.strip()]
+            out[(ALT, n)] = (lines[0], lines[1])
+        return out
+    for doc in re.split(r"^(?=# \S+<br>$)", html, flags=re.M)[1:]:
+        name = doc.split("<br>", 1)[0][2:]
+        src_en = name.startswith("en/")
+        for block in doc.split("<hr>"):
+            src = re.findall(r'^\(src\)="([^"]+)"> (.*?) ?<br>$', block, re.M)
+            trg = re.findall(r'^\(trg\)="([^"]+)"> (.*?) ?<br>$', block, re.M)
+            if not src or not trg:
+                continue
+            s_text = " ".join(html_unescape(t) for _, t in src)
+            t_text = " ".join(html_unescape(t) for _, t in trg)
+            out[(name, int(src[0][0].split(":")[0]))] = (s_text, t_text) if src_en else (t_text, s_text)
     return out
 
 
+_DOC_SLASH = re.compile(r"(?<=[A-Za-z0-9.]) / (?=[A-Za-z0-9])")
+
+
 def clean_en(text: str) -> str:
-    """Undo OPUS's tokenization of English: ``A / 55 / 289`` -> ``A/55/289``, no space before , . ; : ) or inside ( ) and " "."""
-    text = re.sub(r"(?<=[A-Za-z0-9.]) / (?=[A-Za-z0-9])", "/", text)
+    """Undo OPUS's tokenization of English: ``A / 55 / 289`` -> ``A/55/289``, no space before , . ; : )
+    nor inside ( ) and " ", ``UNAMIR ' s`` -> ``UNAMIR's``, ``$ 9,000`` -> ``$9,000``."""
+    text = _DOC_SLASH.sub("/", text)
     text = re.sub(r'" (.*?) "', r'"\1"', text)
+    text = re.sub(r" ' s\b", "'s", text)
+    text = re.sub(r"\$ (?=\d)", "$", text)
     text = re.sub(r"\( ", "(", text)
     return re.sub(r" (?=[,.;:)])", "", text)
 
 
-def clean_zh(text: str) -> str:
+def clean_zh(text: str, drop_para_number: bool = False) -> str:
     """Undo OPUS's tokenization of Chinese: no space next to a non-ASCII character, none inside ( ),
-    document symbols joined, and a paragraph number "1 ." written "1. " as in the English."""
-    text = re.sub(r"(?<=[A-Za-z0-9.]) / (?=[A-Za-z0-9])", "/", text)
+    document symbols joined; a paragraph number "1 ." is written "1. " as in the English, or removed."""
+    text = _DOC_SLASH.sub("/", text)
     text = re.sub(r'" (.*?) "', r'"\1"', text)
     text = re.sub(r"\( ", "(", text)
     text = re.sub(r" \)", ")", text)
     text = re.sub(r"(?<=[^\x00-\x7f]) | (?=[^\x00-\x7f])", "", text)
-    return re.sub(r"^(\d+) \. ?", r"\1. ", text)
+    return re.sub(r"^(\d+) \. ?", "" if drop_para_number else r"\1. ", text)
 
 
 def build_opus(opus_git: Path | None, opus_dir: Path | None, out: Path) -> list[Path]:
-    """glossary_dev/*.tsv from the OPUS sample pages (those whose selection is recorded in KEEP)."""
+    """glossary_dev/*.tsv from the OPUS sample pages: the pairs of KEEP, cleaned, ``source<TAB>English``."""
     written = []
     for rel, page in OPUS_FILES.items():
-        if rel not in KEEP:
-            print(f"skipped {rel}: its pair selection is not recorded in KEEP yet", file=sys.stderr)
-            continue
         if opus_dir and not (opus_dir / page).is_file():
             raise SystemExit(f"{opus_dir / page} not found: save the OPUS-website page {page} there first")
         html = (opus_dir / page).read_text(encoding="utf-8") if opus_dir else _git_show(opus_git, f"HEAD:{page}").decode("utf-8")  # type: ignore[arg-type]
-        pairs = {n: (en, other) for n, en, other in _opus_pairs(html)}
+        pairs = _opus_pairs(html)
         lines = []
-        for n in KEEP[rel]:
-            en, other = pairs[str(n)]
-            lines.append(f"{clean_zh(other)}\t{clean_en(en)}\n")
+        for key in KEEP[rel]:
+            if key not in pairs:
+                raise SystemExit(f"{page} has no pair {key}: not the page this recipe was written for")
+            en, other = pairs[key]
+            if key[0] == ALT:  # ALT pages are plain sentences, not tokenized
+                lines.append(f"{other}\t{en}\n")
+            else:
+                lines.append(f"{clean_zh(other, rel in DROP_PARA_NUMBERS)}\t{clean_en(en)}\n")
         _write(out / rel, "".join(lines).encode("utf-8"))
         written.append(out / rel)
     return written
