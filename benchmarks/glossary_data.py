@@ -35,7 +35,8 @@ What the sets are (``glossary_dev``; one pair a line, ``source<TAB>English``, UT
   v20090831 (Rafalovitch & Dale 2009);
 * ``zh-en/unpc_s_res_918.tsv`` (48): Security Council resolution 918 (1994); OPUS ``UNPC`` v1.0
   (Ziemski et al. 2016; *training* documents, not the UNv1.0 dev/test sets);
-* ``zh-en/multiun_2005.tsv`` (49): NPT/CONF.2005/32, S/2005/748, CTOC/COP/2005/L.13, A/60/7/Add.14;
+* ``zh-en/multiun_2005.tsv`` (49): NPT/CONF.2005/32, S/2005/748, CTOC/COP/2005/L.13, A/60/7/Add.14
+  and one line of SAICM/PREPCOM.3/INF/15;
   OPUS ``MultiUN`` v1 (Eisele & Chen 2010);
 * ``zh-en/alt_wikinews.tsv`` (16) and ``vi-en/alt_wikinews.tsv`` (43): Wikinews sentences of the
   Asian Language Treebank (NICT, CC BY 4.0), OPUS ``ALT`` v20191206 = the ALT *training* split.
