@@ -28,7 +28,7 @@ CHANNELS = ("char", "lex")
 def feature_names() -> list[str]:
     names = [f"type_{t}" for t in TYPE_NAMES]
     for c in CHANNELS:
-        names += [f"sim_{c}", f"sim_{c}_many", f"part_{c}"]
+        names += [f"sim_{c}", f"sim_{c}_many", f"part_{c}", f"corner_{c}", f"marg_{c}"]
     return names + ["len", "len_many"]
 
 
@@ -76,7 +76,8 @@ def load(mode: str, path: str = str(WEIGHTS_FILE)) -> Model:
     p = Path(path)
     if p.exists():
         data = json.loads(p.read_text(encoding="utf-8"))
-        m = data.get("modes", {}).get(mode)
+        modes = data.get("modes", {})
+        m = modes.get(mode) or (modes.get("mt") if mode == "mt-lex" else None)
         if m:
             a, b = m.get("confidence", [1.0, 0.0])
             return Model({k: float(v) for k, v in m["weights"].items()}, float(m.get("bias", 0.0)), mode, str(m.get("trained_on", "")), float(a), float(b))
