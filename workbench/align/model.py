@@ -1,7 +1,9 @@
 """The learned bead score: a linear function of named bead features, one weight set per mode.
 
-Modes: ``mt`` (a machine-translation bridge of the source is compared with the target;
-for Chinese sources the lexicon channel is added), ``lex`` (no MT, Chinese into English:
+Modes: ``mt`` (a machine-translation bridge of the source is compared with the target),
+``mt-lex`` (the same for a Chinese source and a non-Chinese target, with the lexicon
+channel added; its own weights, since literary zh-en merges far more than other pairs;
+falls back to ``mt``'s when a weights file lacks it), ``lex`` (no MT, Chinese into English:
 CC-CEDICT glosses), ``plain`` (no MT, no lexicon: the source's own characters, numbers
 and anchors against the target's). Weights are fitted by ``benchmarks/fit_align.py`` on
 real hand-aligned development data (a structured perceptron: the search's best path
