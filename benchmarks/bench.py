@@ -82,6 +82,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CACHE = Path(__file__).resolve().parent / ".cache"
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 #: Shape of a real Argos package (OpenNMT Transformer base).
 LAYERS = (6, 6)
@@ -89,7 +90,7 @@ D_MODEL = 512
 HEADS = 8
 FFN = 2048
 VOCAB = 32000
-BUILD_VERSION = "3"  # bump to rebuild the cached packages / corpus
+BUILD_VERSION = "4"  # bump to rebuild the cached packages / corpus
 LANG_CODES = {"zh-Hans": "zh", "zh-Hant": "zh", "vi": "vi"}  # zh-Hant is served by the zh package (OpenCC t2s)
 
 
@@ -241,10 +242,12 @@ def build_sentencepiece(path: Path) -> list[str]:
 
 
 def build_ctranslate2_model(model_dir: Path, vocabulary: list[str], seed: int = 7) -> None:
-    """Save a Transformer-base model with random weights (int8) and the shared ``vocabulary``."""
+    """Save a Transformer-base model with random weights (int8) and the shared ``vocabulary``,
+    with the length mechanism of length_model.py (``</s>`` by itself at ~1.33x the source length)."""
     from argos_fixture import build_ctranslate2_model as build
+    from length_model import add_length_mechanism
 
-    build(model_dir, vocabulary, seed, layers=LAYERS, heads=HEADS, d_model=D_MODEL, ffn=FFN, init_std=None)
+    build(model_dir, vocabulary, seed, layers=LAYERS, heads=HEADS, d_model=D_MODEL, ffn=FFN, init_std=None, edit=lambda spec: add_length_mechanism(spec, vocabulary))
 
 
 def build_packages() -> dict[str, Path]:
