@@ -589,11 +589,16 @@ def translate_documents(
 
     hidden: list[Path] = []
     files = discover(paths, hidden)
+    docs = []
+    early: dict[str, Engine | None] = {}  # models start loading as soon as a document needs them
+    for p in files:
+        docs.append(read_document(p, lang, encoding))
+        if docs[-1].lang not in early:
+            early[docs[-1].lang] = _preloaded(docs[-1].lang, engine, engine_options)
     glossary, notices = load_glossary(glossary_path)
     notices += [f"skipped {h}: a name starting with a dot is a hidden file, not a document; rename it without the dot to translate it" for h in hidden]
     for n in notices:
         notify(n)
-    docs = [read_document(p, lang, encoding) for p in files]
     out_dir.mkdir(parents=True, exist_ok=True)
     lock = FileLock(str(out_dir / ".workbench.lock"), timeout=0)
     try:
@@ -601,12 +606,25 @@ def translate_documents(
     except Timeout:
         raise LockError(f"another workbench run is writing {out_dir}/ (lock {out_dir / '.workbench.lock'}); wait for it to finish and run again") from None
     try:
-        return _run(docs, glossary, out_dir, engine, download, index_url, engine_options, notify, progress, download_progress, notices)
+        return _run(docs, glossary, out_dir, engine, download, index_url, engine_options, notify, progress, download_progress, notices, early)
     finally:
         lock.release()
 
 
-def _run(docs, glossary, out_dir, engine_name, download, index_url, engine_options, notify, progress, download_progress, notices) -> RunResult:  # type: ignore[no-untyped-def]
+def _preloaded(lang: str, requested: str, engine_options: dict[str, object] | None) -> Engine | None:
+    """The installed Argos engine ``choose_engine`` will pick for ``lang``, its model already
+    loading in the background (None when there is none to load: copy, en, no package)."""
+    if lang == TARGET_LANG or requested not in ("auto", "argos"):
+        return None
+    try:
+        engine = engines.create("argos", source_lang=lang, **dict(engine_options or {}))
+    except EngineError:
+        return None  # choose_engine says why (or falls back), in order
+    getattr(engine, "preload", lambda: None)()
+    return engine
+
+
+def _run(docs, glossary, out_dir, engine_name, download, index_url, engine_options, notify, progress, download_progress, notices, early=None) -> RunResult:  # type: ignore[no-untyped-def]
     def note(msg: str) -> None:
         notices.append(msg)
         notify(msg)
@@ -650,7 +668,8 @@ def _run(docs, glossary, out_dir, engine_name, download, index_url, engine_optio
     index = IndexOnce(index_url)
     chosen: dict[str, Engine] = {}
     for lang in dict.fromkeys(d.lang for d in docs):
-        chosen[lang] = choose_engine(
+        preloaded = (early or {}).get(lang)
+        chosen[lang] = preloaded if preloaded is not None else choose_engine(
             lang, engine_name, download=download, index=index, engine_options=engine_options, notify=note, download_progress=download_progress
         )
     for chosen_engine in chosen.values():  # load models while the documents are segmented and matched

@@ -13,11 +13,13 @@ How a batch is translated:
    decoding; identical inputs are translated once; an input longer than
    ``max_input_tokens`` (400) is cut at punctuation into pieces translated
    separately and joined with spaces (CTranslate2 would silently truncate it).
-3. Sort by token length and cut into batches of one length bucket each, at most
-   ``max_batch_tokens`` padded source tokens and ``chunk_size`` sentences. The
-   batches run as synchronous ``translate_batch`` calls from ``inter_threads``
-   Python threads (CTranslate2 releases the GIL); ``progress`` is called as
-   they finish, in order.
+3. Group by length bucket (one decoding cap per group), longest bucket first, at
+   most ``chunk_size`` sentences per group, and queue every group at once as an
+   asynchronous ``translate_batch`` call with ``max_batch_size=max_batch_tokens,
+   batch_type="tokens"``: CTranslate2 sorts and cuts each group into token batches
+   and its ``inter_threads`` workers take them in order, so no core waits on Python
+   between batches and the batches left for the end are the short ones.
+   ``progress`` is called as groups finish, in order.
 4. The decoding length is capped per sentence at
    ``int(length_bucket(source tokens) * max_length_ratio) + max_length_extra``:
    a real translation into English is rarely more than twice as long in
@@ -37,23 +39,17 @@ long UN sentences ("... of the United Nations ... of the United Nations"), and
 the length cap already bounds the damage of a loop. Pass
 ``no_repeat_ngram_size=4`` to trade that for loop suppression.
 
-Speed (measured with ``benchmarks/bench.py``: 2-core AMD EPYC, a
-Transformer-base-shaped int8 model with a 32k vocabulary, beam 4, output fixed
-at 14 tokens; see benchmarks/README.md): ``inter_threads=2, intra_threads=1``
-decoded ~33 sentences/s against ~23 for (1, 2) and ~9 for CTranslate2's
-default (1, 0) on the same 400 sentences; batches of 256-1024 padded source
-tokens were within the machine's noise of each other (128 and >= 2048 were
-10-20% slower), hence ``max_batch_tokens=512``. One ``translate_batch`` call
-with ``max_batch_size=512, batch_type="tokens"`` and our own batches submitted
-from ``inter_threads`` Python threads ran at the same speed; we keep our own
-batches because the decoding cap must be per length bucket (a single call has
-one cap). Batches are submitted longest first, so the batch that may run alone
-at the end is a short one. Engines with the same package and settings share the
-loaded model (``zh-Hans`` and ``zh-Hant`` both use the ``zh`` package).
-The engine decodes at ~0.98x one raw ``translate_batch`` call with the best
-settings on the same sentences; ``workbench translate`` end to end is ~7x
-Argos's own ``translate()`` and as fast as raw CTranslate2 on the same
-(glossary-injected) sources.
+Speed (``benchmarks/mt_speed.py``: 2-core AMD EPYC, a Transformer-base int8 model with
+a 32k vocabulary whose random weights end each sentence by themselves at ~1.33x the
+source length, beam 4): ``inter_threads=2, intra_threads=1`` decoded faster than
+(1, 2) and much faster than CTranslate2's default (1, 0); batches of 256-1024 padded
+source tokens were within the machine's noise of each other, hence
+``max_batch_tokens=512``. Our earlier scheme (our own 512-token batches submitted
+synchronously from ``inter_threads`` Python threads) decoded ~10% slower than one raw
+``translate_batch`` call on the same sources; the asynchronous groups above do the
+same work as that one call, plus one cap per length bucket. Engines with the same
+package and settings share the loaded model (``zh-Hans`` and ``zh-Hant`` both use
+the ``zh`` package).
 
 Devices: ``device="auto"`` (the default) uses a CUDA GPU when CTranslate2 sees one
 (``ctranslate2.get_cuda_device_count()``; the PyPI wheel includes CUDA), else the CPU.
