@@ -126,12 +126,12 @@ def measure_raw(args: argparse.Namespace) -> dict[str, Any]:
     sp = _sp()
     tokens = [sp.encode(s, out_type=str) for s in sources]
     translator = ctranslate2.Translator(str(MODELS / "translate-zh_en-1_0" / "model"), device="cpu", compute_type="int8", inter_threads=args.inter_threads, intra_threads=args.intra_threads)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     results = translator.translate_batch(tokens, max_batch_size=args.batch_size, batch_type=args.batch_type, beam_size=4, length_penalty=0.2, replace_unknowns=True, max_input_length=0)
-    seconds = time.perf_counter() - start
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     hyps = [r.hypotheses[0] for r in results]
     _dump(args.dump, {s: sp.decode(h).strip() for s, h in zip(sentences, hyps)})
-    return {"sentences": len(sentences), "tokens": sum(map(len, tokens)), "out_tokens": sum(map(len, hyps)), "seconds": seconds}
+    return {"sentences": len(sentences), "tokens": sum(map(len, tokens)), "out_tokens": sum(map(len, hyps)), "seconds": seconds, "cpu": cpu}
 
 
 def measure_argos(args: argparse.Namespace) -> dict[str, Any]:
@@ -187,12 +187,12 @@ def measure_argos(args: argparse.Namespace) -> dict[str, Any]:
     at.translate("联合国", "zh", "en")  # load outside the timing, as B does
     outputs.clear()
     out_tokens[0] = 0
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     for text, _ in paragraphs:
         at.translate(text, "zh", "en")
-    seconds = time.perf_counter() - start
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     _dump(args.dump, outputs)
-    return {"sentences": len(seen), "tokens": sum(map(len, by_tokens)), "out_tokens": out_tokens[0], "seconds": seconds}
+    return {"sentences": len(seen), "tokens": sum(map(len, by_tokens)), "out_tokens": out_tokens[0], "seconds": seconds, "cpu": cpu}
 
 
 MEASURES = {"argos": measure_argos, "raw": measure_raw}
@@ -249,7 +249,7 @@ def measure_cli(docs: Path, dump: Path, extra: list[str] | None = None) -> dict[
                 outputs[seg["source"]] = (seg.get("mt") or "").strip()
     _dump(str(dump), outputs)
     summary = json.loads(out)
-    return {"sentences": len(sentences), "seconds": seconds, "peak_mb": usage.ru_maxrss / 1024, "translated": sum(d["translated"] for d in summary["documents"])}
+    return {"sentences": len(sentences), "seconds": seconds, "cpu": usage.ru_utime + usage.ru_stime, "peak_mb": usage.ru_maxrss / 1024, "translated": sum(d["translated"] for d in summary["documents"])}
 
 
 # --------------------------------------------------------------------------- the report
@@ -275,6 +275,9 @@ def main() -> None:
     cores = os.cpu_count() or 1
     calib_start = bench.calibration()
     bench.install_packages(MODELS)
+    import compileall  # as pip install does (this machine sets PYTHONDONTWRITEBYTECODE: C would compile every module)
+
+    compileall.compile_dir(str(ROOT / "workbench"), quiet=1)
     docs = {n: build_docs(n) for n in sorted(set(sizes) | {ARGOS_SENTENCES})}
     work = Path(tempfile.mkdtemp(prefix="mt_speed-"))
     rows: list[tuple[str, str, dict[str, Any]]] = []
@@ -299,13 +302,13 @@ def main() -> None:
     print(f"\nMachine: {bench.machine()}")
     print(f"CPU speed check (10M-iteration Python loop; ~0.5 s idle): {calib_start:.2f} s before, {bench.calibration():.2f} s after")
     print("Model: Transformer base int8, 32k vocabulary, random weights + length mechanism (</s> at ~1.33x the source); beam 4; zh-Hans\n")
-    print("| row | sentences | seconds | sentences/s | source tok/s | output tok/source tok | peak MB |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
+    print("| row | sentences | seconds | CPU s | sentences/s | source tok/s | output tok/source tok | peak MB |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for key, label, r in rows:
         rate = r["sentences"] / r["seconds"]
         tok = f"{r['tokens'] / r['seconds']:,.0f}" if r.get("tokens") else "-"
         ratio = f"{r['out_tokens'] / r['tokens']:.2f}" if r.get("tokens") else "-"
-        print(f"| {label} | {r['sentences']:,} | {r['seconds']:.2f} | {rate:,.1f} | {tok} | {ratio} | {r['peak_mb']:.0f} |")
+        print(f"| {label} | {r['sentences']:,} | {r['seconds']:.2f} | {r['cpu']:.2f} | {rate:,.1f} | {tok} | {ratio} | {r['peak_mb']:.0f} |")
     print()
     rate = {k: r["sentences"] / r["seconds"] for k, r in results.items()}
     a = rate.get(f"A@{ARGOS_SENTENCES}")
@@ -320,6 +323,9 @@ def main() -> None:
             parts.append(f"C/A {c / a:.1f}x")
         if b and a:
             parts.append(f"B/A {b / a:.1f}x")
+        cc, cb2 = results.get(f"C@{n}"), results.get(f"B'@{n}")
+        if cc and cb2:
+            parts.append(f"CPU C/B' {cb2['cpu'] / cc['cpu']:.2f} (B' CPU / C CPU: 1.0 = no work beyond the raw call)")
         print(f"{n:,} sentences: " + ", ".join(parts))
     pairs = [("A", "B", ARGOS_SENTENCES)] + [("C", "B'", n) for n in sizes]
     for x, y, n in pairs:
