@@ -163,5 +163,5 @@ def test_a_translate_run_imports_no_review_export_or_interchange_code(project: P
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=dict(os.environ, WORKBENCH_MODELS_DIR=str(argos_models_dir)))
     assert proc.returncode == 0, proc.stderr
     loaded = set(proc.stdout.split())
-    unwanted = ("translate", "ruamel", "sacrebleu", "lxml", "docx", "scipy", "rapidfuzz", "urllib.request", "workbench.export", "workbench.server", "workbench.align")
+    unwanted = ("translate", "ruamel", "sacrebleu", "lxml", "docx", "scipy", "rapidfuzz", "urllib.request", "workbench.review", "workbench.export", "workbench.server", "workbench.align", "workbench.evaluate")
     assert sorted(m for m in loaded if m.split(".")[0] in unwanted or m in unwanted or any(m.startswith(u + ".") for u in unwanted)) == []

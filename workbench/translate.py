@@ -634,7 +634,7 @@ def _run(docs, glossary, out_dir, engine_name, download, index_url, engine_optio
     # a document whose source, glossary and engine are the ones its file was made with is not
     # read, planned or written again (a nothing-changed re-run reads no YAML).
     from workbench.index import open_index
-    from workbench.review import memory as reviewed_memory
+    from workbench.reviewed import memory as reviewed_memory
 
     idx = open_index(out_dir)
     entries = {e.stem: e for e in idx.documents()}
@@ -768,7 +768,7 @@ def _write(plan: _Plan, old: store.StoredDocument | None, glossary: Glossary, jo
         machine_translated=plan.engine.is_mt or plan.doc.lang == TARGET_LANG,
     )
     digest = plan.digest
-    from workbench.review import file_lock
+    from workbench.reviewed import file_lock
 
     for _attempt in range(10):
         new = _merge(plan, old, glossary, jobs, result, memory)
