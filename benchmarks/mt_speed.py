@@ -269,6 +269,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="200 sentences only")
     parser.add_argument("--sizes", default="", help="comma-separated sentence counts [200,3200; --quick: 200]")
     parser.add_argument("--only", default="argos,raw,injected,workbench", help="subset of: argos,raw,injected,workbench")
+    parser.add_argument("--repeat", type=int, default=1, help="run B, B' and C this many times, interleaved, and keep each one's fastest (a shared machine's load swings)")
     args = parser.parse_args()
     sizes = [int(x) for x in args.sizes.split(",")] if args.sizes else [200] if args.quick else [200, 3200]
     only = set(args.only.split(","))
@@ -291,12 +292,21 @@ def main() -> None:
     if "argos" in only:
         record("A", ARGOS_SENTENCES, f"A  Argos translate() per paragraph, {ARGOS_SENTENCES} sentences", run_child("argos", "--size", str(ARGOS_SENTENCES), "--dump", str(work / f"A@{ARGOS_SENTENCES}.json")))
     for n in sizes:
-        if "raw" in only:
-            record("B", n, f"B  raw translate_batch, one call (inter {cores}, intra 1, 512 tokens)", run_child("raw", "--size", str(n), "--dump", str(work / f"B@{n}.json")))
-        if "injected" in only:
-            record("B'", n, "B' as B, on the glossary-injected sources", run_child("raw", "--size", str(n), "--injected", "--dump", str(work / f"B'@{n}.json")))
-        if "workbench" in only:
-            record("C", n, "C  workbench translate DOCS --engine argos (whole command)", measure_cli(docs[n], work / f"C@{n}.json"))
+        best: dict[str, dict[str, Any]] = {}
+        for _ in range(max(1, args.repeat)):  # interleaved, so that each row sees the same spread of load
+            tries = {}
+            if "raw" in only:
+                tries["B"] = run_child("raw", "--size", str(n), "--dump", str(work / f"B@{n}.json"))
+            if "injected" in only:
+                tries["B'"] = run_child("raw", "--size", str(n), "--injected", "--dump", str(work / f"B'@{n}.json"))
+            if "workbench" in only:
+                tries["C"] = measure_cli(docs[n], work / f"C@{n}.json")
+            for key, r in tries.items():
+                if key not in best or r["seconds"] < best[key]["seconds"]:
+                    best[key] = r
+        labels = {"B": f"B  raw translate_batch, one call (inter {cores}, intra 1, 512 tokens)", "B'": "B' as B, on the glossary-injected sources", "C": "C  workbench translate DOCS --engine argos (whole command)"}
+        for key, r in best.items():
+            record(key, n, labels[key] + (f", fastest of {args.repeat}" if args.repeat > 1 else ""), r)
     results = {key: r for key, _, r in rows}
 
     print(f"\nMachine: {bench.machine()}")

@@ -91,7 +91,7 @@ def main() -> None:
         for line in err.splitlines():
             if line.startswith("import time:") and "|" in line:
                 _, cum, name = line.split("|")
-                if not name.startswith("   "):  # top-level imports only (as nested as the run's own)
+                if cum.strip().isdigit() and not name.startswith("   "):  # top-level imports only
                     rows.append((int(cum), name.strip()))
         for cum, name in sorted(rows, reverse=True)[:12]:
             print(f"  {cum / 1000:7.1f} ms  {name}")
