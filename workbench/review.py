@@ -30,18 +30,17 @@ import getpass
 import hashlib
 import os
 import threading
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable
 
 from workbench import files, qa, store
 from workbench.errors import InputError, StoreError, WorkbenchError
 from workbench.glossary import Glossary, Hit
 from workbench.ingest import document_name
+from workbench.reviewed import LOCK_DIR, LOCK_TIMEOUT, file_lock, lock_path, memory, memory_errors  # noqa: F401  (re-exported)
 
-LOCK_TIMEOUT = 10.0  # seconds; a change is a load + save, so this only waits out another change
 
 
 # ---------------------------------------------------------------- opening
@@ -237,34 +236,6 @@ class Change:
     doc: store.StoredDocument
     removed: list[str] = field(default_factory=list)  # ids no longer in the document (merged away)
     summary: dict[str, Any] = field(default_factory=dict)  # the document's summary now (counts, flags)
-
-
-#: Per-file locks live in their own hidden directory, so no document name (``workbench.txt``
-#: included) can collide with a lock, the project lock ``.workbench.lock`` among them.
-LOCK_DIR = ".locks"
-
-
-def lock_path(out_dir: Path, stem: str) -> Path:
-    """The lock file guarding ``translations/<stem>.yaml`` (created with its directory)."""
-    directory = out_dir / LOCK_DIR
-    directory.mkdir(exist_ok=True)
-    return directory / f"{stem}.lock"
-
-
-@contextmanager
-def file_lock(out_dir: Path, stem: str) -> Iterator[None]:
-    """The short per-file lock every writer of ``translations/<stem>.yaml`` takes around load-check-save."""
-    from filelock import FileLock, Timeout
-
-    lock = FileLock(str(lock_path(out_dir, stem)), timeout=LOCK_TIMEOUT)
-    try:
-        lock.acquire()
-    except Timeout:
-        raise StoreError(f"{out_dir / (stem + '.yaml')}: another change is being saved (lock {lock.lock_file}); try again") from None
-    try:
-        yield
-    finally:
-        lock.release()
 
 
 @dataclass
@@ -825,13 +796,6 @@ def __getattr__(name: str) -> Any:  # FuzzyMatch, MemoryEntry, diff_chunks, fuzz
     raise AttributeError(name)
 
 
-def memory_errors(out_dir: Path) -> list[str]:
-    """The translations files the memory could not read (one line each)."""
-    from workbench.index import open_index
-
-    return [e.error for e in open_index(out_dir).documents() if e.error is not None]
-
-
 def memory_entries(out_dir: Path, strict: bool = True) -> list[Any]:
     """Every edited or approved segment (orphans too) of every document, approved ones first (from the index).
     ``strict``: a translations file that cannot be read raises its error (else it is left out)."""
@@ -843,21 +807,6 @@ def memory_entries(out_dir: Path, strict: bool = True) -> list[Any]:
     if strict and (errors := memory_errors(out_dir)):
         raise StoreError(errors[0])
     return mem.entries()
-
-
-def memory(out_dir: Path, strict: bool = True) -> dict[str, str]:
-    """Source sentence -> reviewed English, across all documents (approved wins over edited), from the index."""
-    if not out_dir.is_dir():
-        return {}
-    from workbench.index import open_index
-
-    idx = open_index(out_dir)
-    if strict and (errors := memory_errors(out_dir)):
-        raise StoreError(errors[0])
-    out: dict[str, str] = {}
-    for _stem, _sid, source, target, _status, _f, _l, _d in idx.reviewed():
-        out.setdefault(source, target)
-    return out
 
 
 def fuzzy(out_dir: Path, text: str, threshold: float = 0.75, limit: int = 3) -> list[Any]:
