@@ -163,6 +163,7 @@ APPROVE = """
 const done = arguments[arguments.length - 1];
 const n = arguments[0];
 const times = [];
+window.confirm = () => true;  // copy-engine drafts carry the error-level no-mt flag: the reviewer says "approve anyway"
 (async () => {
   for (let i = 0; i < n; i++) {
     document.dispatchEvent(new KeyboardEvent('keydown', {key: 'j', bubbles: true}));

@@ -167,16 +167,27 @@ def doc_list(srv: ReviewServer) -> list[dict[str, Any]]:
 
 
 _PAGE_OMITS = ("history", "terms", "fingerprint", "origin", "gap")
+#: Keys the page reads as empty when absent (left out: a 5,000-segment payload is megabytes).
+_PAGE_EMPTY = ("prefix", "suffix", "note", "dismissed", "notes", "flag_levels")
 
 
 def seg_view(seg: store.Segment, doc: store.StoredDocument, glossary: Glossary, hits: list[Any] | None = None) -> dict[str, Any]:
     """A segment as the page sees it: no history (asked for separately) nor what only files need
-    (terms, fingerprint, origin, gap), but whether undo can act."""
-    view = review.segment_view(seg, doc, glossary, hits)
+    (terms, fingerprint, origin, gap), the machine draft only when it differs from the English,
+    whether revert and undo can act; the glossary panel asks for term details separately."""
+    if hits is None:
+        hits = review.hits_for(seg, doc, glossary)
+    view = review.segment_view(seg, doc, None, hits)
     for key in _PAGE_OMITS:
         view.pop(key, None)
+    mt = view.pop("mt", None)
+    if mt is not None and mt != seg.target:
+        view["mt"] = mt
+    view["revertable"] = mt is not None and not (seg.status == "draft" and seg.target == mt)
     view["undo"] = review._last_undoable(seg) is not None
-    view.setdefault("notes", [])
+    for key in _PAGE_EMPTY:
+        if not view.get(key):
+            view.pop(key, None)
     return view
 
 
@@ -207,8 +218,7 @@ def doc_payload(out_dir: Path, stem: str, glossary: Glossary, opened: review.Ope
 
 def change_payload(change: review.Change, glossary: Glossary, structural: bool) -> dict[str, Any]:
     doc = change.doc
-    wanted = set(change.segments)
-    by_id = {s.id: s for s in doc.segments if s.id in wanted}
+    by_id = change.changed
     summary = change.summary
     out: dict[str, Any] = {
         "stem": change.stem,

@@ -242,22 +242,39 @@ def dumps(doc: StoredDocument, chunks: dict[str, str] | None = None) -> str:
     The text is the same with or without ``chunks``."""
     if chunks is None:
         return _dump(doc.as_dict())
+    return "".join(_parts(doc, chunks, _dump, lambda seg: _dump([seg.as_dict()]), "{}:\n", "{}: []\n"))
+
+
+def dump_bytes(doc: StoredDocument, chunks: dict[str, bytes]) -> bytes:
+    """``dumps(doc).encode("utf-8")``, with ``chunks`` (segment id -> its YAML list item as
+    UTF-8) re-used and filled as it goes: a save that changed one segment of 5,000 dumps and
+    encodes that one only."""
+    return b"".join(_parts(doc, chunks, lambda v: _dump(v).encode("utf-8"), dump_segment_bytes, b"%s:\n", b"%s: []\n"))
+
+
+def dump_segment_bytes(seg: Segment) -> bytes:
+    """One segment as the YAML list item :func:`dump_bytes` writes for it."""
+    return _dump([seg.as_dict()]).encode("utf-8")
+
+
+def _parts(doc: StoredDocument, chunks: dict[str, Any], dump: Any, dump_segment: Any, key: Any, empty: Any) -> list[Any]:
     head = {k: v for k, v in (("format", FORMAT_VERSION), ("document", doc.document), ("source_lang", doc.source_lang),
                               ("target_lang", doc.target_lang), ("source_sha256", doc.source_sha256), ("signature", doc.signature))}
-    parts = [_dump(head)]
+    parts = [dump(head)]
     if doc.segments:
-        parts.append("segments:\n")
+        parts.append(key.format("segments") if isinstance(key, str) else key % b"segments")
+        get = chunks.get
         for seg in doc.segments:
-            text = chunks.get(seg.id)
-            if text is None:
-                text = chunks[seg.id] = _dump([seg.as_dict()])
-            parts.append(text)
+            item = get(seg.id)
+            if item is None:
+                item = chunks[seg.id] = dump_segment(seg)
+            parts.append(item)
     else:
-        parts.append("segments: []\n")
-    parts.append(_dump({"trailing": doc.trailing}))
+        parts.append(empty.format("segments") if isinstance(empty, str) else empty % b"segments")
+    parts.append(dump({"trailing": doc.trailing}))
     if doc.orphans:
-        parts.append(_dump({"orphans": [s.as_dict() for s in doc.orphans]}))
-    return "".join(parts)
+        parts.append(dump({"orphans": [s.as_dict() for s in doc.orphans]}))
+    return parts
 
 
 def file_digest(path: Path) -> str | None:

@@ -93,8 +93,9 @@
     renderDocs();
   }
 
-  async function openDoc(stem, keepSelection) {
-    const { status, data } = await api("/api/doc/" + encodeURIComponent(stem));
+  // pending: the request for this document already sent (the page asks for it while the list loads)
+  async function openDoc(stem, keepSelection, pending) {
+    const { status, data } = await (pending || api("/api/doc/" + encodeURIComponent(stem)));
     if (status !== 200) { banner(data.error || "cannot open " + stem); return; }
     state.doc = data;
     state.byId = new Map(data.segments.map((s) => [s.id, s]));
@@ -185,14 +186,13 @@
     if (doc) { doc.counts = d.counts; doc.orphans = (d.orphans || []).length; renderDocs(); }
     const f = filters();
     const inPlace = !data.order && !(data.removed || []).length && (data.segments || []).every((s) => passes(s, f) === state.pos.has(s.id));
-    if (inPlace) {
+    if (inPlace) {  // the same rows pass the filters: replace the changed ones where they are
       for (const seg of data.segments || []) {
         const i = state.pos.get(seg.id);
         if (i == null) continue;
         state.view[i] = seg;
         replaceRow(seg.id);
       }
-      computeView();
       renderHeader();
       renderOrphans();
       renderPanel();
@@ -329,29 +329,46 @@
     renderPanel();
   }
 
+  // Rows outside the new range are removed and only the rows entering it are built (moving
+  // with j/k or scrolling a little builds a few rows, never the whole window again).
   function renderWindow(force) {
     const [start, end] = windowRange(force);
-    if (!force && start === state.range[0] && end === state.range[1]) return;
-    state.range = [start, end];
+    const [s0, e0] = state.range;
+    if (!force && start === s0 && end === e0) return;
     const tbody = $("rows");
-    const frag = document.createDocumentFragment();
-    const topPad = virtual() ? offsetOf(start) : 0;
-    let bottomPad = 0;
-    if (virtual()) for (let k = end; k < state.view.length; k++) bottomPad += height(state.view[k]);
-    frag.append(spacer(topPad, "top"));
-    let lastPara = start > 0 ? state.view[start - 1].paragraph : null;
-    for (let i = start; i < end; i++) {
-      const seg = state.view[i];
-      frag.append(renderRow(seg, lastPara !== null && seg.paragraph !== lastPara, i));
-      lastPara = seg.paragraph;
-    }
-    frag.append(spacer(bottomPad, "bottom"));
+    const rows = tbody.querySelectorAll("tr.seg");
+    const overlap = !force && virtual() && start < e0 && end > s0 && rows.length === e0 - s0;
+    state.range = [start, end];
     const focusedId = document.activeElement && document.activeElement.closest ? (document.activeElement.closest("tr.seg") || {}).dataset : null;
-    tbody.replaceChildren(frag);
-    // measure what was rendered, so the spacers match the real heights
-    if (virtual()) for (const row of tbody.querySelectorAll("tr.seg")) state.heights.set(row.dataset.id, row.offsetHeight);
+    const built = [];
+    const build = (i) => { const seg = state.view[i]; const prev = i > 0 ? state.view[i - 1] : null; const r = renderRow(seg, prev !== null && seg.paragraph !== prev.paragraph, i); built.push(r); return r; };
+    if (overlap) {
+      for (let k = 0; k < rows.length; k++) { const i = s0 + k; if (i < start || i >= end) rows[k].remove(); }
+      const top = tbody.querySelector('tr.spacer[data-pad="top"]'), bottom = tbody.querySelector('tr.spacer[data-pad="bottom"]');
+      const head = document.createDocumentFragment();
+      for (let i = start; i < s0; i++) head.append(build(i));
+      top.after(head);
+      const tail = document.createDocumentFragment();
+      for (let i = Math.max(e0, start); i < end; i++) tail.append(build(i));
+      bottom.before(tail);
+      top.firstChild.style.height = offsetOf(start) + "px";
+      let pad = 0;
+      for (let k = end; k < state.view.length; k++) pad += height(state.view[k]);
+      bottom.firstChild.style.height = pad + "px";
+    } else {
+      const frag = document.createDocumentFragment();
+      const topPad = virtual() ? offsetOf(start) : 0;
+      let bottomPad = 0;
+      if (virtual()) for (let k = end; k < state.view.length; k++) bottomPad += height(state.view[k]);
+      frag.append(spacer(topPad, "top"));
+      for (let i = start; i < end; i++) frag.append(build(i));
+      frag.append(spacer(bottomPad, "bottom"));
+      tbody.replaceChildren(frag);
+    }
+    // measure what was built, so the spacers match the real heights
+    if (virtual()) for (const row of built) state.heights.set(row.dataset.id, row.offsetHeight);
     markSelected();
-    if (focusedId && focusedId.id) { const r = rowEl(focusedId.id); if (r && !state.editing) r.focus({ preventScroll: true }); }
+    if (focusedId && focusedId.id) { const r = rowEl(focusedId.id); if (r && !state.editing && document.activeElement !== r) r.focus({ preventScroll: true }); }
   }
 
   function spacer(h, which) {
@@ -421,7 +438,7 @@
     const actions = el("div", { class: "actions" });
     const buttons = [["edit", "Edit"], ["approve", "Approve"], ["revert", "Revert"], ["undo", "Undo"], ["split", "Split"], ["merge", "Merge ↓"]];
     for (const [action, label] of buttons) {
-      if (action === "revert" && (seg.mt == null || (seg.status === "draft" && seg.target === seg.mt))) continue;
+      if (action === "revert" && !seg.revertable) continue;
       if (action === "approve" && seg.status === "approved") continue;
       if (action === "undo" && !seg.undo) continue;
       const b = el("button", { type: "button", "data-action": action, text: label, "aria-label": `${label} segment ${seg.id}${action === "merge" ? " with the next" : ""}`, tabindex: seg.id === state.selected ? "0" : "-1" });
@@ -467,10 +484,14 @@
 
   // ------------------------------------------------------------------ memory matches, on demand
 
+  // Saves go first: look-ups (memory matches, the glossary panel) wait while one is in flight.
+  const busy = () => state.saving || state.queue.length > 0;
+
   let matchTimer = null;
   function fetchMatches() {
     clearTimeout(matchTimer);
     matchTimer = setTimeout(async () => {
+      if (busy()) { fetchMatches(); return; }
       const d = state.doc;
       if (!d || !state.selected) return;
       const i = state.pos.get(state.selected);
@@ -500,6 +521,7 @@
     if (seg.note) notes.append(el("li", { text: seg.note }));
     for (const n of seg.notes || []) notes.append(el("li", {}, el("span", { class: "note-by", text: `${n.by || ""} ${n.at || ""}: ` }), document.createTextNode(n.text || "")));
     if (!notes.children.length) notes.append(el("li", { class: "muted", text: "No notes." }));
+    if (busy()) { clearTimeout(panelTimer); panelTimer = setTimeout(renderPanel, 80); return; }
     const stem = state.doc.stem, id = seg.id;
     const { status, data } = await api("/api/doc/" + encodeURIComponent(stem) + "/glossary?id=" + encodeURIComponent(id));
     if (status !== 200 || state.selected !== id) return;
@@ -776,11 +798,12 @@
   setInterval(() => { if (document.visibilityState === "visible" && state.doc && !state.editing) renderPanel(); }, 15000);
 
   (async function start() {
-    await loadDocs();
     const want = decodeURIComponent(location.hash.slice(1));
+    const early = want ? api("/api/doc/" + encodeURIComponent(want)) : null;  // in parallel with the list
+    await loadDocs();
     const ok = state.docs.filter((d) => !d.error);
     const stem = ok.some((d) => d.stem === want) ? want : (ok[0] && ok[0].stem);
-    if (stem) await openDoc(stem);
+    if (stem) await openDoc(stem, false, stem === want ? early : null);
     else $("doc-title").textContent = state.docs.length ? "No document can be read: see the errors in the list" : "No translations yet: run `workbench translate` first";
     performance.mark("wb-ready");
     document.body.dataset.ready = "1";
