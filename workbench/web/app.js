@@ -277,19 +277,11 @@
 
   function offsetOf(i) { let y = 0; for (let k = 0; k < i; k++) y += height(state.view[k]); return y; }
 
-  // The rows to render: the current range while it still covers the viewport (so moving or
-  // scrolling a little re-renders nothing), else the viewport with OVERSCAN px either side.
-  function windowRange(force) {
+  // The rows to render: the viewport with OVERSCAN px either side. renderWindow builds only the
+  // rows entering that range, so a move of one row builds about one row.
+  function windowRange() {
     if (!virtual()) return [0, state.view.length];
     const sc = $("scroller");
-    if (!force) {
-      const [s0, e0] = state.range;
-      let y = 0, k = 0;
-      while (k < s0 && k < state.view.length) { y += height(state.view[k]); k++; }
-      const rangeTop = y;
-      while (k < e0 && k < state.view.length) { y += height(state.view[k]); k++; }
-      if (e0 > s0 && rangeTop <= sc.scrollTop && y >= sc.scrollTop + sc.clientHeight) return [s0, e0];
-    }
     const top = sc.scrollTop - OVERSCAN, bottom = sc.scrollTop + sc.clientHeight + OVERSCAN;
     let y = 0, start = 0;
     while (start < state.view.length && y + height(state.view[start]) < top) { y += height(state.view[start]); start++; }
@@ -312,6 +304,7 @@
 
   function renderAll(keepScroll) {
     if (!state.doc) return;
+    state.headHeight = 0;
     computeView();
     renderHeader();
     if (state.selected && !state.pos.has(state.selected)) {
@@ -332,7 +325,7 @@
   // Rows outside the new range are removed and only the rows entering it are built (moving
   // with j/k or scrolling a little builds a few rows, never the whole window again).
   function renderWindow(force) {
-    const [start, end] = windowRange(force);
+    const [start, end] = windowRange();
     const [s0, e0] = state.range;
     if (!force && start === s0 && end === e0) return;
     const tbody = $("rows");
@@ -594,7 +587,9 @@
       else if (bottom > sc.scrollTop + sc.clientHeight) sc.scrollTop = bottom - sc.clientHeight;
       return;
     }
-    const head = $("thead-row").offsetHeight;
+    // the header's height, measured once per render (reading it per key press would force a layout)
+    if (!state.headHeight) state.headHeight = $("thead-row").offsetHeight;
+    const head = state.headHeight;
     const y = offsetOf(i), h = height(state.view[i]);
     if (y < sc.scrollTop) sc.scrollTop = y;
     else if (y + h + head > sc.scrollTop + sc.clientHeight) sc.scrollTop = y + h + head - sc.clientHeight;
@@ -792,6 +787,7 @@
   $("replace-go").addEventListener("click", () => replacePreview(false));
   $("replace-apply").addEventListener("click", () => replacePreview(true));
   $("history-show").addEventListener("click", showHistory);
+  window.addEventListener("resize", () => { state.headHeight = 0; });
   window.addEventListener("hashchange", () => { const s = decodeURIComponent(location.hash.slice(1)); if (s && (!state.doc || s !== state.doc.stem)) openDoc(s); });
   window.addEventListener("beforeunload", (ev) => { if (state.queue.length || state.saving || (state.editing && state.editing.text != null)) { ev.preventDefault(); ev.returnValue = ""; } });
   // the glossary file may change while the page is open: the server re-reads it; refresh the panel now and then
