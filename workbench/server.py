@@ -19,8 +19,8 @@ API (all JSON):
 * ``GET /api/doc/<stem>/history?id=ID`` -> ``{"history": […], "notes": […]}``
 * ``GET /api/search?q=TEXT&in=both|source|target`` -> concordance across documents
 * ``GET /api/glossary?id=ID&stem=STEM`` -> the glossary terms of a segment's source
-* ``POST /api/doc/<stem>/<action>`` (edit, approve, revert, split, merge, undo, note, reattach,
-  dismiss, replace) with ``{"digest": ..., "id": ..., ...}`` -> what changed: ``digest``,
+* ``POST /api/doc/<stem>/<action>`` (edit, approve, revert, split, merge, move — ``direction``
+  up or down —, undo, note, reattach, dismiss, replace) with ``{"digest": ..., "id": ..., ...}`` -> what changed: ``digest``,
   ``counts``, ``segments`` (the changed segments only), ``removed`` (ids gone) and, when the
   segments were split or merged, ``order`` (every id in order). 409 ``{"error", "stale": true}``
   when the file changed since ``digest``; 409 ``{"error", "confirm": true}`` when the change would
@@ -47,7 +47,7 @@ from workbench.index import open_index, served_files
 
 LOOPBACK_NAMES = ("127.0.0.1", "localhost")
 STATIC = {"/": ("index.html", "text/html; charset=utf-8"), "/index.html": ("index.html", "text/html; charset=utf-8"), "/app.js": ("app.js", "text/javascript; charset=utf-8"), "/style.css": ("style.css", "text/css; charset=utf-8")}
-ACTIONS = ("edit", "approve", "revert", "split", "merge", "undo", "note", "reattach", "discard", "replace")
+ACTIONS = ("edit", "approve", "revert", "split", "merge", "move", "undo", "note", "reattach", "discard", "replace")
 MAX_BODY = 1_000_000
 MAX_MATCH_IDS = 20
 #: Seconds a connection may sit idle (or dribble a request) before the server closes it.
@@ -510,6 +510,8 @@ class Handler(BaseHTTPRequestHandler):
             return review.split(out, stem, text("id"), number("source_at"), number("target_at"), expected_digest=digest, glossary=gl, force=force, who=who)
         if action == "merge":
             return review.merge(out, stem, text("id"), expected_digest=digest, glossary=gl, force=force, who=who)
+        if action == "move":
+            return review.move_sentence(out, stem, text("id"), text("direction"), expected_digest=digest, glossary=gl, force=force, who=who)
         if action == "undo":
             return review.undo(out, stem, text("id"), expected_digest=digest, glossary=gl, force=force, who=who)
         if action == "note":

@@ -430,11 +430,13 @@
     if ((seg.notes || []).length || seg.note) st.append(el("div", { class: "note-count", text: `✎ ${(seg.notes || []).length + (seg.note ? 1 : 0)} note(s)` }));
     const actions = el("div", { class: "actions" });
     const buttons = [["edit", "Edit"], ["approve", "Approve"], ["revert", "Revert"], ["undo", "Undo"], ["split", "Split"], ["merge", "Merge ↓"]];
+    if (seg.confidence != null) buttons.push(["move-up", "Sentence ↑"], ["move-down", "Sentence ↓"]);  // alignment review
     for (const [action, label] of buttons) {
       if (action === "revert" && !seg.revertable) continue;
       if (action === "approve" && seg.status === "approved") continue;
       if (action === "undo" && !seg.undo) continue;
-      const b = el("button", { type: "button", "data-action": action, text: label, "aria-label": `${label} segment ${seg.id}${action === "merge" ? " with the next" : ""}`, tabindex: seg.id === state.selected ? "0" : "-1" });
+      const name = action === "move-up" ? `Move the first English sentence of segment ${seg.id} to the previous segment` : action === "move-down" ? `Move the last English sentence of segment ${seg.id} to the next segment` : `${label} segment ${seg.id}${action === "merge" ? " with the next" : ""}`;
+      const b = el("button", { type: "button", "data-action": action, text: label, "aria-label": name, tabindex: seg.id === state.selected ? "0" : "-1" });
       b.addEventListener("click", (ev) => { ev.stopPropagation(); select(seg.id); act(action); });
       b.addEventListener("keydown", (ev) => { if (ev.key === "Enter" || ev.key === " ") ev.stopPropagation(); });
       actions.append(b);
@@ -666,6 +668,7 @@
     else if (action === "revert") enqueue("revert", { id: seg.id }).then(focusRow);
     else if (action === "merge") enqueue("merge", { id: seg.id }).then(focusRow);
     else if (action === "undo") enqueue("undo", { id: seg.id }).then(focusRow);
+    else if (action === "move-up" || action === "move-down") enqueue("move", { id: seg.id, direction: action === "move-up" ? "up" : "down" }).then(focusRow);
   }
 
   function insertTerm(area, n) {
@@ -690,7 +693,7 @@
     }
     if (t instanceof HTMLInputElement || t instanceof HTMLSelectElement || t instanceof HTMLTextAreaElement || ev.ctrlKey || ev.metaKey || ev.altKey) return;
     if (t instanceof HTMLButtonElement && (ev.key === "Enter" || ev.key === " ")) return;  // a button does its own thing
-    const keys = { j: () => move(1), ArrowDown: () => move(1), k: () => move(-1), ArrowUp: () => move(-1), a: () => act("approve"), e: () => act("edit"), Enter: () => act("edit"), r: () => act("revert"), s: () => act("split"), m: () => act("merge"), u: () => act("undo"), h: () => showHistory(), n: () => $("note-text").focus(), "/": () => $("filter-text").focus(), Escape: () => { if (state.editing) cancelEdit(true); } };
+    const keys = { j: () => move(1), ArrowDown: () => move(1), k: () => move(-1), ArrowUp: () => move(-1), a: () => act("approve"), e: () => act("edit"), Enter: () => act("edit"), r: () => act("revert"), s: () => act("split"), m: () => act("merge"), u: () => act("undo"), "[": () => act("move-up"), "]": () => act("move-down"), h: () => showHistory(), n: () => $("note-text").focus(), "/": () => $("filter-text").focus(), Escape: () => { if (state.editing) cancelEdit(true); } };
     const f = keys[ev.key];
     if (f && state.doc) { ev.preventDefault(); f(); }
   });
