@@ -12,6 +12,7 @@ carry human work are kept under ``orphans``.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -255,6 +256,38 @@ def dump_bytes(doc: StoredDocument, chunks: dict[str, bytes]) -> bytes:
 def dump_segment_bytes(seg: Segment) -> bytes:
     """One segment as the YAML list item :func:`dump_bytes` writes for it."""
     return _dump([seg.as_dict()]).encode("utf-8")
+
+
+_TOP_LEVEL = re.compile(rb"\n[^-\s#]")  # a line at column 0 that is not a list item, a comment or blank
+
+
+def segment_chunks(raw: bytes, doc: StoredDocument) -> dict[str, bytes]:
+    """Each segment's YAML list item as it is in ``raw`` (the bytes ``doc`` was parsed from), for
+    :func:`dump_bytes` to reuse: a file written by workbench (or edited by hand in the same
+    layout) is then saved again without dumping its unchanged segments. Empty (nothing reused)
+    when the layout is not the one we write: an item not starting ``- id: <its id>``, a different
+    number of items, anchors (``&``) that a re-dumped item could leave dangling, CRLF lines."""
+    if b"&" in raw or b"\r" in raw:
+        return {}
+    head = raw.find(b"\nsegments:\n")
+    if head < 0:
+        return {}
+    pos = head + len(b"\nsegments:")
+    end_m = _TOP_LEVEL.search(raw, pos)
+    block = raw[pos : end_m.start() + 1 if end_m else len(raw)]  # from the newline before the first item
+    if not block.startswith(b"\n- "):
+        return {}
+    parts = [b"- " + p for p in block[3:].split(b"\n- ")]
+    for k in range(len(parts) - 1):
+        parts[k] += b"\n"
+    if len(parts) != len(doc.segments):
+        return {}
+    out: dict[str, bytes] = {}
+    for seg, part in zip(doc.segments, parts):
+        if not part.startswith(b"- id: " + seg.id.encode("utf-8") + b"\n") or not part.endswith(b"\n") or seg.id in out:
+            return {}
+        out[seg.id] = part
+    return out
 
 
 def _parts(doc: StoredDocument, chunks: dict[str, Any], dump: Any, dump_segment: Any, key: Any, empty: Any) -> list[Any]:

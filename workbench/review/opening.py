@@ -260,7 +260,8 @@ def _cached(path: Path) -> _Cached:
                 idx.keep_doc(path.stem, digest, doc)
             except Exception:  # the index is a cache
                 pass
-    entry = _Cached(digest, doc, {}, raw, now)
+    # the file's own text of each segment: a save dumps only the segments it changes
+    entry = _Cached(digest, doc, store.segment_chunks(raw, doc), raw, now)
     with _DOCS_LOCK:
         _DOCS[key] = entry
     return entry
