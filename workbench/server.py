@@ -143,6 +143,7 @@ def make_server(
         review.path_of(out_dir, d)  # fail now, with the fix, if a DOC has no translations file
     if glossary is None and glossary_path is not None:
         review.load_glossary(glossary_path)  # a bad --glossary fails now
+    import workbench.translate  # noqa: F401  (every save rechecks glossary hits with it: loaded now, not on the first save)
     try:
         return ReviewServer(out_dir, docs, port, glossary, glossary_path, reviewer)
     except OSError as exc:

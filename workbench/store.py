@@ -239,18 +239,47 @@ def _dump(value: Any) -> str:
 
 def dumps(doc: StoredDocument, chunks: dict[str, str] | None = None) -> str:
     """The file's text. ``chunks`` (segment id -> its YAML list item) lets a caller that knows
-    which segments it changed (the review page) re-dump only those; it is filled as it goes.
-    The text is the same with or without ``chunks``."""
+    which segments it changed re-dump only those; it is filled as it goes. The text is the same
+    with or without ``chunks`` (the review page uses the bytes twin, :func:`dump_bytes`)."""
     if chunks is None:
         return _dump(doc.as_dict())
-    return "".join(_parts(doc, chunks, _dump, lambda seg: _dump([seg.as_dict()]), "{}:\n", "{}: []\n"))
+    items = []
+    for seg in doc.segments:
+        item = chunks.get(seg.id)
+        if item is None:
+            item = chunks[seg.id] = _dump([seg.as_dict()])
+        items.append(item.encode("utf-8"))
+    return assemble(doc, items).decode("utf-8")
 
 
 def dump_bytes(doc: StoredDocument, chunks: dict[str, bytes]) -> bytes:
     """``dumps(doc).encode("utf-8")``, with ``chunks`` (segment id -> its YAML list item as
     UTF-8) re-used and filled as it goes: a save that changed one segment of 5,000 dumps and
     encodes that one only."""
-    return b"".join(_parts(doc, chunks, lambda v: _dump(v).encode("utf-8"), dump_segment_bytes, b"%s:\n", b"%s: []\n"))
+    return assemble(doc, segment_items(doc, chunks))
+
+
+def segment_items(doc: StoredDocument, chunks: dict[str, bytes]) -> list[bytes]:
+    """Every segment's YAML list item in order (from ``chunks``, dumping and adding the missing ones)."""
+    out = []
+    get = chunks.get
+    for seg in doc.segments:
+        item = get(seg.id)
+        if item is None:
+            item = chunks[seg.id] = dump_segment_bytes(seg)
+        out.append(item)
+    return out
+
+
+def assemble(doc: StoredDocument, items: list[bytes]) -> bytes:
+    """The file's bytes from the segments' YAML items (:func:`segment_items`) and the rest of ``doc``."""
+    dump = lambda v: _dump(v).encode("utf-8")  # noqa: E731
+    head = {k: v for k, v in (("format", FORMAT_VERSION), ("document", doc.document), ("source_lang", doc.source_lang),
+                              ("target_lang", doc.target_lang), ("source_sha256", doc.source_sha256), ("signature", doc.signature))}
+    parts = [dump(head), b"segments:\n" if items else b"segments: []\n", *items, dump({"trailing": doc.trailing})]
+    if doc.orphans:
+        parts.append(dump({"orphans": [s.as_dict() for s in doc.orphans]}))
+    return b"".join(parts)
 
 
 def dump_segment_bytes(seg: Segment) -> bytes:
@@ -288,26 +317,6 @@ def segment_chunks(raw: bytes, doc: StoredDocument) -> dict[str, bytes]:
             return {}
         out[seg.id] = part
     return out
-
-
-def _parts(doc: StoredDocument, chunks: dict[str, Any], dump: Any, dump_segment: Any, key: Any, empty: Any) -> list[Any]:
-    head = {k: v for k, v in (("format", FORMAT_VERSION), ("document", doc.document), ("source_lang", doc.source_lang),
-                              ("target_lang", doc.target_lang), ("source_sha256", doc.source_sha256), ("signature", doc.signature))}
-    parts = [dump(head)]
-    if doc.segments:
-        parts.append(key.format("segments") if isinstance(key, str) else key % b"segments")
-        get = chunks.get
-        for seg in doc.segments:
-            item = get(seg.id)
-            if item is None:
-                item = chunks[seg.id] = dump_segment(seg)
-            parts.append(item)
-    else:
-        parts.append(empty.format("segments") if isinstance(empty, str) else empty % b"segments")
-    parts.append(dump({"trailing": doc.trailing}))
-    if doc.orphans:
-        parts.append(dump({"orphans": [s.as_dict() for s in doc.orphans]}))
-    return parts
 
 
 def file_digest(path: Path) -> str | None:

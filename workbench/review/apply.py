@@ -146,7 +146,7 @@ def _apply(
             touched = fn(d, path.stem, extra)
             moved = structural or len(d.segments) != n_before
             if moved:
-                entry.pos = None
+                entry.pos = entry.items = None
                 index = {s.id: s for s in d.segments}
             else:
                 pos = entry.positions()
@@ -161,7 +161,15 @@ def _apply(
                 if action and (old != (seg.target, seg.status) or sid in extra):
                     _record(seg, action, by, old, extra.get(sid))
                 entry.chunks.pop(sid, None)
-            data = store.dump_bytes(d, entry.chunks)
+            if entry.items is not None and not moved:  # the others' YAML items stay where they are
+                pos = entry.positions()
+                for sid in touched:
+                    if sid in pos:
+                        entry.items[pos[sid]] = entry.chunks[sid] = store.dump_segment_bytes(index[sid])
+            else:
+                entry.positions()  # (re)built first: building it drops ``items``
+                entry.items = store.segment_items(d, entry.chunks)
+            data = store.assemble(d, entry.items)
             written = data != entry.raw
             if written:
                 files.atomic_write_bytes(path, data)

@@ -211,11 +211,13 @@ class _Cached:
     stat: tuple[int, int, int] | None = None  # (inode, size, mtime_ns) of the file when it had ``digest``
     summary: dict[str, Any] | None = None
     pos: dict[str, int] | None = None  # segment id -> index in doc.segments (None: to be rebuilt)
+    items: list[bytes] | None = None  # every segment's YAML item, in order (None: to be rebuilt from chunks)
 
     def positions(self) -> dict[str, int]:
         """Segment id -> its index in ``doc.segments`` (kept until a change moves segments)."""
         if self.pos is None:
             self.pos = {s.id: i for i, s in enumerate(self.doc.segments)}
+            self.items = None
         return self.pos
 
 
