@@ -595,7 +595,15 @@
     const y = offsetOf(i), h = height(state.view[i]);
     if (y < sc.scrollTop) sc.scrollTop = y;
     else if (y + h + head > sc.scrollTop + sc.clientHeight) sc.scrollTop = y + h + head - sc.clientHeight;
-    renderWindow(false);
+    // a key press only moves the selection: the rows entering the window are built in the next
+    // animation frame, unless the selected row is not rendered at all (a jump)
+    if (!rowEl(state.selected)) renderWindow(false);
+    else scheduleWindow();
+  }
+
+  let windowFrame = 0;
+  function scheduleWindow() {
+    if (!windowFrame) windowFrame = window.requestAnimationFrame(() => { windowFrame = 0; renderWindow(false); });
   }
 
   let panelTimer = null;
@@ -603,8 +611,7 @@
     if (state.selected === id) return;
     state.selected = id;
     markSelected();
-    scrollToSelected();
-    markSelected();
+    scrollToSelected();  // (a jump renders the window, which marks the selection again)
     if (focus) { const r = rowEl(id); if (r) r.focus({ preventScroll: true }); }
     fetchMatches();
     clearTimeout(panelTimer);
@@ -780,7 +787,7 @@
   for (const id of ["filter-status", "filter-flag", "sort"]) $(id).addEventListener("change", () => renderAll());
   let filterTimer = null;
   $("filter-text").addEventListener("input", () => { clearTimeout(filterTimer); filterTimer = setTimeout(() => renderAll(), 120); });
-  $("scroller").addEventListener("scroll", () => { if (virtual()) window.requestAnimationFrame(() => renderWindow(false)); }, { passive: true });
+  $("scroller").addEventListener("scroll", () => { if (virtual()) scheduleWindow(); }, { passive: true });
   $("banner-close").addEventListener("click", clearBanner);
   $("banner-reload").addEventListener("click", () => { clearBanner(); if (state.doc) openDoc(state.doc.stem, true); });
   $("approve-clean").addEventListener("click", () => {
