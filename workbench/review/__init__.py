@@ -1,5 +1,6 @@
-"""Review: show, approve, edit, revert, split and merge segments of a translations file,
-and look up the translation memory formed by reviewed work.
+"""Review: show, approve, edit, revert, split and merge segments of a translations file, move
+a sentence of the English to the neighbouring segment, and look up the translation memory
+formed by reviewed work.
 
     opened = open_doc(Path("translations"), "000_093349a39d32f8f2")
     change = edit(Path("translations"), "000_093349a39d32f8f2", opened.doc.segments[0].id,
@@ -11,7 +12,8 @@ that it is still the version the caller saw (``expected_digest``, the sha256 of 
 mismatch raises a ``StoreError`` starting with ``stale:``), applies the change, recomputes the
 touched segments' glossary terms and QA flags, appends to each touched segment's ``history``
 (old and new English and status, who — ``who``, else $WORKBENCH_REVIEWER, else the OS user —
-and when), saves atomically (re-dumping only the touched segments) and updates the project
+and when), saves atomically and durably (re-dumping only the touched segments; the others'
+YAML is the file's own text) and updates the project
 index — all under a short per-file lock ``translations/.locks/<stem>.lock``.
 
 Nothing a person did is lost: :func:`undo` restores the version before the last change (a

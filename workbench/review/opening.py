@@ -279,8 +279,10 @@ def _index_for(out_dir: Path):  # type: ignore[no-untyped-def]
 
 
 def prime(out_dir: Path, doc: str | Path, lock: Any, step: int = 250) -> None:
-    """Dump the cached document's segments ahead of its first save, ``step`` at a time under
-    ``lock`` (the lock every change to it takes), so that the first save re-dumps only what it changed."""
+    """Dump the cached document's segments that have no YAML text yet ahead of its first save,
+    ``step`` at a time under ``lock`` (the lock every change to it takes), so that the first save
+    re-dumps only what it changed. A file in the layout workbench writes has every segment's text
+    from its own bytes already (:func:`workbench.store.segment_chunks`): nothing to do."""
     path = path_of(out_dir, doc)
     key = str(path.resolve())
     with _DOCS_LOCK:
