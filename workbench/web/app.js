@@ -282,7 +282,8 @@
   function windowRange() {
     if (!virtual()) return [0, state.view.length];
     const sc = $("scroller");
-    const top = sc.scrollTop - OVERSCAN, bottom = sc.scrollTop + sc.clientHeight + OVERSCAN;
+    // (never more than the window's height: before the stylesheet applies, the scroller is as tall as its rows)
+    const top = sc.scrollTop - OVERSCAN, bottom = sc.scrollTop + Math.min(sc.clientHeight, window.innerHeight) + OVERSCAN;
     let y = 0, start = 0;
     while (start < state.view.length && y + height(state.view[start]) < top) { y += height(state.view[start]); start++; }
     let end = start;
@@ -807,6 +808,8 @@
     const want = decodeURIComponent(location.hash.slice(1));
     const early = want ? api("/api/doc/" + encodeURIComponent(want)) : null;  // in parallel with the list
     await loadDocs();
+    // rows are laid out once the stylesheet applies (the document may arrive before it)
+    if (document.readyState !== "complete") await new Promise((r) => window.addEventListener("load", r, { once: true }));
     const ok = state.docs.filter((d) => !d.error);
     const stem = ok.some((d) => d.stem === want) ? want : (ok[0] && ok[0].stem);
     if (stem) await openDoc(stem, false, stem === want ? early : null);
