@@ -325,8 +325,9 @@ def merge_cmd(doc: str, segment_id: str, digest: str | None, force: bool, out_di
 @_TRANSLATIONS
 @_GLOSSARY
 @_REVIEWER
+@_JSON
 @handle_errors
-def move_cmd(doc: str, segment_id: str, direction: str, digest: str | None, force: bool, out_dir: Path, glossary_path: Path | None, reviewer: str | None) -> None:
+def move_cmd(doc: str, segment_id: str, direction: str, digest: str | None, force: bool, out_dir: Path, glossary_path: Path | None, reviewer: str | None, as_json: bool) -> None:
     """Move one sentence of SEGMENT_ID's English to the neighbouring segment (alignment review).
 
     down: its last sentence starts the next segment's English; up: its first sentence ends the
@@ -338,7 +339,7 @@ def move_cmd(doc: str, segment_id: str, direction: str, digest: str | None, forc
     """
     from workbench import review as rv
 
-    _done(rv.move_sentence(out_dir, doc, segment_id, direction, expected_digest=digest, glossary=_glossary(glossary_path), force=force, who=reviewer), f"moved a sentence {direction}:")
+    _done(rv.move_sentence(out_dir, doc, segment_id, direction, expected_digest=digest, glossary=_glossary(glossary_path), force=force, who=reviewer), f"moved a sentence {direction}:", as_json)
 
 
 @review.command("memory")
