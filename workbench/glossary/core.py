@@ -57,7 +57,7 @@ from typing import Any, Iterable
 from dataclasses import fields
 
 import yaml
-from ahocorasick_rs import AhoCorasick, MatchKind
+from daachorse import MATCH_KIND_LEFTMOST_LONGEST, CharwiseDoubleArrayAhoCorasick
 
 from workbench.errors import GlossaryError
 from workbench.yaml_guard import MAX_DEPTH, NoAliasLoader, StrictLoader, shown, too_deep
@@ -67,7 +67,7 @@ from workbench.glossary.text import find_nontranslatables
 
 
 class _Automaton:
-    """The leftmost-longest Aho-Corasick automaton (ahocorasick_rs, in Rust) of one language family.
+    """The leftmost-longest Aho-Corasick automaton (daachorse, in Rust) of one language family.
 
     ``values[i]`` is ``(term_index, needs_left_boundary, needs_right_boundary)``
     of pattern ``i``; ``longest`` is the length of the longest pattern.
@@ -82,7 +82,7 @@ class _Automaton:
         self.plain = [not (bl or br) for _, bl, br in self.values]
         self._rows: list[tuple[str, str, str]] | None = None
         self.longest = max(map(len, keys), default=0)
-        self.fast = AhoCorasick(list(keys), matchkind=MatchKind.LeftmostLongest) if keys else None
+        self.fast = CharwiseDoubleArrayAhoCorasick(list(keys), MATCH_KIND_LEFTMOST_LONGEST) if keys else None
 
     def rows(self, info: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
         """Per pattern: the (en, term id, kind) of its term, from the glossary's ``info``."""
@@ -415,7 +415,7 @@ class Glossary:
         append = hits.append
         nts: list[tuple[int, int]] = []
         failed = False
-        for pi, s, e in auto.fast.find_matches_as_indexes(key):
+        for s, e, pi in auto.fast.find(key):
             if s > hi:  # the match is in a later text: close text i, move to the match's text
                 if hits:
                     close(i, hits, lo, hi)
@@ -541,7 +541,7 @@ def _resolve(
     replaced by the longest valid shorter match at its start, if any, else the
     search goes on one character later.  Linear in ``hi - pos``.
     """
-    find = auto.fast.find_matches_as_indexes  # type: ignore[union-attr]
+    find = auto.fast.find  # type: ignore[union-attr]
     values = auto.values
     wc = _WORD_CACHE
     longest = auto.longest
@@ -561,7 +561,7 @@ def _resolve(
         end = min(hi, pos + width)
         limit = hi if end == hi else end - longest  # matches starting before this are final
         nxt = limit
-        for pi, s, e in find(key[pos:end]):
+        for s, e, pi in find(key[pos:end]):
             s += pos
             e += pos
             if s >= limit:
@@ -575,9 +575,9 @@ def _resolve(
             if not left:  # a shorter match at s may be valid: the longest one that ends before e
                 while e - 1 > s:
                     sub = find(key[s : e - 1])
-                    if not sub or sub[0][1]:
+                    if not sub or sub[0][0]:
                         break
-                    pi, _, e = sub[0]
+                    _, e, pi = sub[0]
                     e += s
                     if check(pi, s, e)[0]:
                         out.append((s - lo, e - lo, values[pi][0]))
