@@ -60,6 +60,7 @@ import yaml
 from daachorse import MATCH_KIND_LEFTMOST_LONGEST, CharwiseDoubleArrayAhoCorasick
 
 from workbench.errors import GlossaryError
+from workbench.glossary import cache
 from workbench.yaml_guard import MAX_DEPTH, NoAliasLoader, StrictLoader, shown, too_deep
 from workbench.glossary.model import Candidate, Hit, Term, _check_duplicate_keys, _entry_lines, _label, _parse_entry, _where
 from workbench.glossary.normalize import _FAMILIES, LANG_FAMILIES, _is_word_char, _match_keys, _nfc_with_map, match_key
@@ -75,14 +76,16 @@ class _Automaton:
 
     __slots__ = ("_rows", "fast", "longest", "plain", "values")
 
-    def __init__(self, keys: dict[str, int]) -> None:
+    def __init__(self, keys: dict[str, int], fast: CharwiseDoubleArrayAhoCorasick | None = None) -> None:
         wc = _WORD_CACHE
         self.values = [(ti, wc[k[0]], wc[k[-1]]) for k, ti in keys.items()]
         #: Pattern needs no word-boundary check (e.g. Han at both ends).
         self.plain = [not (bl or br) for _, bl, br in self.values]
         self._rows: list[tuple[str, str, str]] | None = None
         self.longest = max(map(len, keys), default=0)
-        self.fast = CharwiseDoubleArrayAhoCorasick(list(keys), MATCH_KIND_LEFTMOST_LONGEST) if keys else None
+        if fast is None and keys:
+            fast = CharwiseDoubleArrayAhoCorasick(list(keys), MATCH_KIND_LEFTMOST_LONGEST)
+        self.fast = fast
 
     def rows(self, info: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
         """Per pattern: the (en, term id, kind) of its term, from the glossary's ``info``."""
@@ -114,21 +117,31 @@ def _en_keys(t: Term) -> tuple[str, ...]:
 
 def _term_dict(t: Term) -> dict[str, Any]:
     """A term's content for the hash (everything but its line number)."""
-    d = {f.name: getattr(t, f.name) for f in fields(t) if f.name not in ("line", "variants")}
+    d = {name: getattr(t, name) for name in _HASHED_FIELDS}
     d["zh"], d["vi"] = list(t.variants["zh"]), list(t.variants["vi"])
     return d
+
+
+_HASHED_FIELDS = tuple(f.name for f in fields(Term) if f.name not in ("line", "variants"))
+
+
+def _canon(t: Term) -> dict[str, Any]:
+    """:func:`_term_dict` with every list sorted (the hash does not depend on their order)."""
+    return {k: ((sorted(v) if len(v) > 1 else list(v)) if isinstance(v, (tuple, list)) else v) for k, v in _term_dict(t).items()}
 
 
 class Glossary:
     """A validated glossary with cached per-language matchers."""
 
-    def __init__(self, terms: Iterable[Term], path: Path | None = None, *, word_check: bool = True) -> None:
+    def __init__(self, terms: Iterable[Term], path: Path | None = None, *, word_check: bool = True, _keys: dict[str, dict[str, int]] | None = None) -> None:
         #: Judge Chinese hits with the word lexicon (off: plain leftmost-longest string matching).
         self.word_check = word_check
         self.terms: tuple[Term, ...] = tuple(terms)
         self.path: Path | None = path
         self._by_id: dict[str, Term] = {t.id: t for t in self.terms}
-        self._keys: dict[str, dict[str, int]] = self._index()
+        self._keys: dict[str, dict[str, int]] = self._index() if _keys is None else _keys
+        #: The on-disk cache key of the file this glossary was loaded from (see :mod:`.cache`).
+        self._cache_key: str | None = None
         self._automata: dict[str, _Automaton] = {}
         self._lock = threading.Lock()
         self._hash: str | None = None
@@ -153,7 +166,14 @@ class Glossary:
             raise GlossaryError(f"glossary file not found: {name}; create it or pass the right path")
         try:
             # a regular file only, bounded (never /dev/zero or a FIFO); newlines as read_text gives them
-            text = read_file_bytes(p).decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+            raw = read_file_bytes(p)
+            cache_key = cache.key_for(raw)
+            cached = cache.load(cache_key)
+            if cached is not None:  # this very file was parsed and validated before
+                g = cls(cached["terms"], p, _keys=cached["keys"])
+                g._hash, g._cache_key = cached["hash"], cache_key
+                return g
+            text = raw.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
         except InputError as e:
             raise GlossaryError(f"glossary {e}") from None
         except UnicodeDecodeError as e:
@@ -205,7 +225,10 @@ class Glossary:
         lines = _entry_lines(root)
         # Duplicate keys inside an entry are silently collapsed by YAML: refuse.
         _check_duplicate_keys(root, name)
-        return cls._build(terms, p, lines, name)
+        g = cls._build(terms, p, lines, name)
+        g._cache_key = cache_key
+        cache.save(cache_key, {"terms": g.terms, "keys": g._keys, "hash": g.hash})
+        return g
 
     @classmethod
     def from_entries(cls, entries: list[dict], path: str | Path | None = None, *, word_check: bool = True) -> "Glossary":
@@ -284,7 +307,7 @@ class Glossary:
         """``sha256:`` + 12 hex digits over the terms' content (order-independent)."""
         if self._hash is None:
             canon = sorted(
-                ({k: (sorted(v) if isinstance(v, (tuple, list)) else v) for k, v in _term_dict(t).items()} for t in self.terms),
+                map(_canon, self.terms),
                 key=lambda d: d["id"],
             )
             blob = json.dumps(canon, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
@@ -299,8 +322,24 @@ class Glossary:
             with self._lock:
                 a = self._automata.get(family)
                 if a is None:
-                    a = _Automaton(self._keys[family])
+                    a = self._cached_automaton(family)
                     self._automata[family] = a
+        return a
+
+    def _cached_automaton(self, family: str) -> _Automaton:
+        """The family's automaton, from the on-disk cache when this glossary came from a file."""
+        keys = self._keys[family]
+        ck = self._cache_key
+        if ck is None or not keys:
+            return _Automaton(keys)
+        blob = cache.load_automaton(ck, family)
+        if blob is not None:
+            try:
+                return _Automaton(keys, CharwiseDoubleArrayAhoCorasick.deserialize(blob))
+            except Exception:  # noqa: BLE001 - a corrupt cache file: build it again
+                pass
+        a = _Automaton(keys)
+        cache.save_automaton(ck, family, a.fast.serialize())  # type: ignore[union-attr]
         return a
 
     def find(self, text: str, lang: str) -> list[Hit]:

@@ -1,0 +1,109 @@
+"""The glossary cache (workbench/glossary/cache.py): a cached glossary and its matchers give
+exactly the hits of a freshly parsed one; a corrupt or stale cache is never used."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from workbench.glossary import Glossary, cache
+
+ROOT = Path(__file__).resolve().parents[1]
+LANGS = {"zh": "zh-Hans", "vi": "vi"}
+
+
+@pytest.fixture()
+def cache_home(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    monkeypatch.delenv("WORKBENCH_NO_CACHE", raising=False)
+    return tmp_path / "xdg" / "workbench" / "glossary"
+
+
+def _seed_texts() -> dict[str, list[str]]:
+    from workbench.ingest import read_document
+    from workbench.segment import segment_document
+
+    out: dict[str, list[str]] = {"zh": [], "vi": []}
+    for p in sorted((ROOT / "seeds").glob("*.txt")):
+        doc = read_document(p, None, None)
+        fam = "zh" if doc.lang.startswith("zh") else doc.lang
+        if fam in out:
+            out[fam].extend(s.text for s in segment_document(doc.text, doc.lang))
+    return out
+
+
+def _sample(texts: list[str], g: Glossary, fam: str, n: int = 300) -> list[str]:
+    """Random pieces of the seeds with glossary variants dropped in at random places."""
+    rng = random.Random(17)
+    variants = [v for t in g.terms for v in (*t.variants[fam], t.en)]
+    blob = " ".join(texts)
+    out = []
+    for _ in range(n):
+        a = rng.randrange(len(blob))
+        piece = blob[a : a + rng.randint(5, 80)]
+        k = rng.randrange(len(piece) + 1)
+        out.append(piece[:k] + rng.choice(variants) + piece[k:])
+    return out
+
+
+def _all_hits(g: Glossary, texts: list[str], lang: str):
+    hits, cands = g.match_all(texts, lang)
+    return [[tuple(h) for h in hs] for hs in hits], [[repr(c) for c in cs] for cs in cands]
+
+
+def test_cached_glossary_matches_exactly_like_a_fresh_one(cache_home, tmp_path):
+    path = tmp_path / "glossary.yaml"
+    path.write_bytes((ROOT / "glossary.yaml").read_bytes())
+    cold = Glossary.load(path)
+    texts = _seed_texts()
+    for fam, lang in LANGS.items():
+        cold.find("x", lang)  # builds and stores the family's automaton
+    key = cache.key_for(path.read_bytes())
+    assert (cache_home / f"{key}.pickle").is_file()
+    assert {p.name for p in cache_home.glob(f"{key}.*.daac")} == {f"{key}.zh.daac", f"{key}.vi.daac"}
+
+    warm = Glossary.load(path)
+    assert warm._cache_key == key
+    assert warm.terms == cold.terms and [t.line for t in warm.terms] == [t.line for t in cold.terms]
+    assert warm.hash == cold.hash == Glossary(cold.terms).hash
+    fresh = Glossary(cold.terms)  # no cache at all: index and automata built here
+    for fam, lang in LANGS.items():
+        for sample in (texts[fam], _sample(texts[fam], cold, fam)):
+            expected = _all_hits(fresh, sample, lang)
+            assert any(expected[0]), "the sample must have hits"
+            assert _all_hits(warm, sample, lang) == expected
+            assert _all_hits(cold, sample, lang) == expected
+
+
+@pytest.mark.parametrize("damage", ["garbage", "empty", "truncated"])
+def test_a_corrupt_cache_is_ignored(cache_home, tmp_path, damage):
+    path = tmp_path / "glossary.yaml"
+    path.write_bytes((ROOT / "glossary.yaml").read_bytes())
+    first = Glossary.load(path)
+    first.find("联合国", "zh-Hans")
+    key = cache.key_for(path.read_bytes())
+    for f in cache_home.glob(f"{key}.*"):
+        data = f.read_bytes()
+        f.write_bytes({"garbage": b"\x80not a pickle" * 50, "empty": b"", "truncated": data[: len(data) // 2]}[damage])
+    again = Glossary.load(path)
+    assert again.terms == first.terms
+    text = "联合国安全理事会主席声明"
+    assert again.find(text, "zh-Hans") == first.find(text, "zh-Hans") != []
+
+
+def test_a_changed_file_is_parsed_again(cache_home, tmp_path):
+    path = tmp_path / "glossary.yaml"
+    path.write_text("version: 1\nterms:\n  - en: Security Council\n    zh: [安理会]\n", encoding="utf-8")
+    assert Glossary.load(path).find("安理会", "zh-Hans")[0].en == "Security Council"
+    path.write_text("version: 1\nterms:\n  - en: the Council\n    zh: [安理会]\n", encoding="utf-8")
+    assert Glossary.load(path).find("安理会", "zh-Hans")[0].en == "the Council"
+
+
+def test_no_cache_when_turned_off(cache_home, tmp_path, monkeypatch):
+    monkeypatch.setenv("WORKBENCH_NO_CACHE", "1")
+    path = tmp_path / "glossary.yaml"
+    path.write_text("version: 1\nterms:\n  - en: Security Council\n    zh: [安理会]\n", encoding="utf-8")
+    Glossary.load(path).find("安理会", "zh-Hans")
+    assert not cache_home.exists()
