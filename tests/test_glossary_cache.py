@@ -107,3 +107,70 @@ def test_no_cache_when_turned_off(cache_home, tmp_path, monkeypatch):
     path.write_text("version: 1\nterms:\n  - en: Security Council\n    zh: [安理会]\n", encoding="utf-8")
     Glossary.load(path).find("安理会", "zh-Hans")
     assert not cache_home.exists()
+
+
+# -- one-entry edits (workbench/glossary/splice.py): the same glossary as a full reload -------------
+
+_BLOCK_FILE = """# a curator's header
+version: 1
+terms:
+  # ---- section
+  - en: Security Council
+    zh:
+      - 安全理事会
+      - 安理会
+    vi: [Hội đồng Bảo an]  # end-of-line comment
+    note: "After first mention: 'the Council'."
+
+  - en: General Assembly
+    zh: [联合国大会]
+
+
+  # ---- another section
+  - en: Member States
+    zh: [会员国]
+    vi: [các nước thành viên]
+"""
+
+
+def _edits(path: Path):
+    from workbench.glossary import edit as ga
+
+    last = Glossary.load(path).terms[-1].id
+    return [
+        ("add at the end", lambda: ga.add_term(path, {"en": "benchmark term", "zh": ["基准术语"]}, dry_run=True)),
+        ("add after the first", lambda: ga.add_term(path, {"en": "benchmark term two", "vi": ["thuật ngữ chuẩn"], "zh": ["基准术语乙"]}, after="security-council", dry_run=True)),
+        ("edit the first", lambda: ga.edit_term(path, "security-council", add={"zh": ["安全理事會總部", "安全理事会总部大楼"]}, note="", dry_run=True)),
+        ("edit the last", lambda: ga.edit_term(path, last, add={"vi": ["thuật ngữ chuẩn ba"]}, dry_run=True)),
+        ("rename", lambda: ga.edit_term(path, "general-assembly", en="The General Assembly", dry_run=True)),
+        ("remove the middle", lambda: ga.remove_term(path, "general-assembly", dry_run=True)),
+        ("remove the first", lambda: ga.remove_term(path, "security-council", dry_run=True)),
+    ]
+
+
+@pytest.mark.parametrize("source", ["block", "block-crlf", "seed glossary"])
+@pytest.mark.parametrize("which", range(7))
+def test_a_one_entry_edit_gives_the_glossary_a_full_reload_gives(cache_home, tmp_path, monkeypatch, source, which):
+    from workbench.glossary import splice
+
+    path = tmp_path / "glossary.yaml"
+    if source == "seed glossary":
+        path.write_bytes((ROOT / "glossary.yaml").read_bytes())
+    else:
+        path.write_bytes(_BLOCK_FILE.replace("\n", "\r\n" if source == "block-crlf" else "\n").encode("utf-8"))
+    used: list[bool] = []
+    real = splice.changed_glossary
+    monkeypatch.setattr(splice, "changed_glossary", lambda *a: used.append(True) or real(*a))
+    label, make = _edits(path)[which]
+    change = make()
+    assert used == [True], f"{label}: the one-entry path was not taken"
+    out = tmp_path / "after.yaml"
+    out.write_bytes(change.text.encode("utf-8"))
+    monkeypatch.setenv("WORKBENCH_NO_CACHE", "1")
+    full = Glossary.load(out)
+    assert change.new.terms == full.terms, label
+    assert [t.line for t in change.new.terms] == [t.line for t in full.terms], label
+    assert change.new.hash == full.hash
+    monkeypatch.delenv("WORKBENCH_NO_CACHE")
+    cached = Glossary.load(out)  # the edit stored the new text's glossary in the cache
+    assert cached._cache_key == cache.key_for(out.read_bytes()) and [t.line for t in cached.terms] == [t.line for t in full.terms]
