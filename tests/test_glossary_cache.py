@@ -174,3 +174,28 @@ def test_a_one_entry_edit_gives_the_glossary_a_full_reload_gives(cache_home, tmp
     monkeypatch.delenv("WORKBENCH_NO_CACHE")
     cached = Glossary.load(out)  # the edit stored the new text's glossary in the cache
     assert cached._cache_key == cache.key_for(out.read_bytes()) and [t.line for t in cached.terms] == [t.line for t in full.terms]
+
+
+@pytest.mark.parametrize(
+    "entry, skip, conflict",
+    [
+        ({"en": "benchmark term", "zh": ["安全理事会"]}, None, True),  # a zh variant of another entry
+        ({"en": "benchmark term", "zh": ["基准术语"], "vi": ["hđba"]}, None, True),  # a vi variant, folded
+        ({"en": "benchmark term", "zh": ["基准术语"], "en_variants": ["member states"]}, None, True),  # a case-sensitive entry's English
+        ({"en": "Security Council", "zh": ["安全理事会", "安全理事會"]}, "security-council", False),  # the edited entry's own variants
+        ({"en": "Security Council", "zh": ["安全理事会", "安理會"]}, "security-council", True),  # 安理会 is "Council"
+        ({"en": "benchmark term", "zh": ["基准术语"]}, None, False),
+    ],
+)
+def test_the_index_conflict_check_says_what_the_full_one_says(cache_home, entry, skip, conflict):
+    from workbench.glossary import edit as ga
+
+    path = ROOT / "glossary.yaml"
+    g = Glossary.load(path)
+    e = ga._norm_entry(entry)
+    i = next((n for n, t in enumerate(g.terms) if t.id == skip), None)
+    label = "new entry" if skip is None else "as edited"
+    entries = [(ga.term_to_entry(t), f"{path} line {t.line}") for n, t in enumerate(g.terms) if n != i]
+    expected = ga._find_conflict([*entries, (e, label)])
+    assert (expected is not None) == conflict
+    assert ga._conflict(g, e, label, path, skip=i) == expected

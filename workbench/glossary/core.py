@@ -226,8 +226,9 @@ class Glossary:
         # Duplicate keys inside an entry are silently collapsed by YAML: refuse.
         _check_duplicate_keys(root, name)
         g = cls._build(terms, p, lines, name)
+        g.hash  # noqa: B018 - computed now, so that it is cached with the glossary
         g._cache_key = cache_key
-        cache.save(cache_key, {"terms": g.terms, "keys": g._keys, "hash": g.hash})
+        cache.save(cache_key, g._cache_payload())
         return g
 
     @classmethod
@@ -312,7 +313,12 @@ class Glossary:
             )
             blob = json.dumps(canon, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
             self._hash = "sha256:" + hashlib.sha256(blob.encode("utf-8")).hexdigest()[:12]
+            if self._cache_key is not None:  # cached without its hash (a one-entry edit): keep it now
+                cache.save(self._cache_key, self._cache_payload())
         return self._hash
+
+    def _cache_payload(self) -> dict[str, Any]:
+        return {"terms": self.terms, "keys": self._keys, "hash": self._hash}
 
     # -- matching --------------------------------------------------------
 

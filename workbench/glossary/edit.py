@@ -136,18 +136,18 @@ def _conflict(g: Glossary, e: dict[str, Any], label: str, path: Path, skip: int 
     """:func:`_find_conflict` of the glossary's entries (but entry ``skip``) and ``e``, from the
     glossary's own match-key index: the same answer without folding every variant again."""
     special = [i for i, t in enumerate(g.terms) if t.case_sensitive and i != skip]  # their English is not in the index
-    if special:
-        entries = [(term_to_entry(t), f"{path} line {t.line}") for i, t in enumerate(g.terms) if i != skip]
-        return _find_conflict([*entries, (e, label)])
     for fam in ("zh", "vi", "en"):
         index = g._keys[fam]  # noqa: SLF001 - the same folded keys _find_conflict computes
-        own: set[str] = set()
+        extra: dict[str, int] = {}
+        for i in special:
+            for v in g.terms[i].variants["en"]:
+                extra.setdefault(match_key(_clean_variant(v), fam), i)
         for v in _forms(e, fam):
             k = match_key(_clean_variant(v), fam)
-            ti = index.get(k)
-            if ti is None or ti == skip or k in own:
-                own.add(k)
+            owners = [x for x in (index.get(k), extra.get(k)) if x is not None and x != skip]
+            if not owners:
                 continue
+            ti = min(owners)
             other_t = g.terms[ti]
             other = term_to_entry(other_t)
             if _slug(other["en"]) == _slug(e["en"]):

@@ -21,7 +21,8 @@ import yaml
 
 from workbench.errors import GlossaryError
 from workbench.glossary import cache
-from workbench.glossary.core import Glossary
+from workbench.glossary.core import Glossary, _en_keys
+from workbench.glossary.normalize import _match_keys
 from workbench.glossary.model import Term, _check_duplicate_keys, _entry_lines, _parse_entry
 from workbench.yaml_guard import StrictLoader
 
@@ -123,14 +124,36 @@ def changed_glossary(old: Glossary, path: Path, new_text: str, old_lines: int, o
                     f"{name}: duplicate entries {t.en!r} (line {t.line}) and {new_term.en!r} (line {new_term.line}) "
                     f"(same id {t.id!r}); merge them into one entry (after the change; nothing was written)"
                 )
-    try:
-        g = Glossary(terms, path)
-    except GlossaryError as exc:
-        raise GlossaryError(f"{exc} (after the change; nothing was written)") from None
+    g = Glossary(terms, path, _keys=_reindexed(old, terms, op, index, name))
     key = cache.key_for(new_text.encode("utf-8"))
     g._cache_key = key  # noqa: SLF001 - this module builds what Glossary.load would have cached
-    cache.save(key, {"terms": g.terms, "keys": g._keys, "hash": g.hash})  # noqa: SLF001
+    cache.save(key, g._cache_payload())  # noqa: SLF001 - without the hash: computed when first asked for
     return g
+
+
+def _reindexed(old: Glossary, terms: list[Term], op: str, index: int, name: str) -> dict[str, dict[str, int]]:
+    """``old``'s match-key index with entry ``index`` added, replaced or removed (later entries
+    renumbered); the same conflicts as :meth:`Glossary._index` over all of ``terms``."""
+    gone = -1 if op == "add" else index
+    step = 1 if op == "add" else -1 if op == "remove" else 0
+    out: dict[str, dict[str, int]] = {}
+    for fam, keys in old._keys.items():  # noqa: SLF001
+        out[fam] = {k: (ti + step if ti >= index else ti) for k, ti in keys.items() if ti != gone}
+        if op == "remove":
+            continue
+        t = terms[index]
+        forms = _en_keys(t) if fam == "en" else t.variants[fam] + _en_keys(t)
+        for v, k in zip(forms, _match_keys(list(forms), fam)):
+            other = out[fam].get(k)
+            if other is None:
+                out[fam][k] = index
+            elif other != index:
+                o = terms[other]
+                raise GlossaryError(
+                    f"{name}: conflicting entries: {v!r} maps to {o.en!r} (line {o.line}) and to {t.en!r} "
+                    f"(line {t.line}); keep the variant in only one entry (after the change; nothing was written)"
+                )
+    return out
 
 
 def _shift(t: Term, delta: int) -> Term:
