@@ -28,8 +28,9 @@ from workbench.yaml_guard import StrictLoader
 
 _TOP_KEY = re.compile(r"[^\s#\-][^:]*:")
 _TERMS = re.compile(r"terms\s*:\s*(#.*)?$")
-_FLOW = re.compile(r"\s+[\w-]+\s*:\s*\[")
-_BLOCK = re.compile(r"\s+[\w-]+\s*:\s*(#.*)?$")
+_INDENTED = frozenset(" \t#-\r\n")
+_FLOW = re.compile(r"^[ \t]+[\w-]+[ \t]*:[ \t]*\[", re.M)
+_BLOCK = re.compile(r"^[ \t]+[\w-]+[ \t]*:[ \t]*(#.*)?\r?$", re.M)
 
 
 @dataclass
@@ -57,7 +58,7 @@ def locate(lines: list[str], g: Glossary) -> Layout | None:
     """The layout of a plain glossary file (``terms:`` then ``- en: ...`` block entries), or None."""
     if not g.terms or any(t.line is None for t in g.terms):
         return None
-    tops = [i for i, ln in enumerate(lines) if _TOP_KEY.match(ln)]
+    tops = [i for i, ln in enumerate(lines) if ln[:1] not in _INDENTED and _TOP_KEY.match(ln)]
     terms = [i for i in tops if _TERMS.match(lines[i].rstrip("\r\n"))]
     if len(terms) != 1:
         return None
@@ -86,13 +87,8 @@ def locate(lines: list[str], g: Glossary) -> Layout | None:
 
 def flow_lists(lines: list[str], layout: Layout) -> bool:
     """Are the entries' lists mostly written ``[a, b]`` (flow) rather than as ``- a`` lines?"""
-    flow = block = 0
-    for ln in lines[layout.terms_line + 1 : layout.terms_end]:
-        if _FLOW.match(ln):
-            flow += 1
-        elif _BLOCK.match(ln.rstrip("\r\n")) and not ln.lstrip().startswith("- "):
-            block += 1
-    return flow >= block
+    region = "".join(lines[layout.terms_line + 1 : layout.terms_end])
+    return len(_FLOW.findall(region)) >= len(_BLOCK.findall(region))
 
 
 def changed_glossary(old: Glossary, path: Path, new_text: str, old_lines: int, op: str, index: int, entry_text: str | None, entry_line: int | None) -> Glossary:
