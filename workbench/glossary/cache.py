@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 #: Bump when the cached payload's layout changes.
-_FORMAT = 1
+_FORMAT = 2
 #: How many glossary versions are kept (each with up to three automata).
 KEEP = 6
 _CODE_STAMP: bytes | None = None
@@ -85,6 +85,24 @@ def save(key: str, payload: dict[str, Any]) -> None:
         return
     _write(p, pickle.dumps({**payload, "format": _FORMAT}, protocol=pickle.HIGHEST_PROTOCOL))
     _prune(p.parent)
+
+
+def load_family(key: str, family: str) -> Any | None:
+    """A family's (match keys, values, plain, longest), or None."""
+    p = _path(key, f".{family}.keys")
+    if p is None:
+        return None
+    try:
+        got = pickle.loads(p.read_bytes())
+    except Exception:  # noqa: BLE001 - missing or corrupt: the caller indexes the terms again
+        return None
+    return got if isinstance(got, tuple) and len(got) == 4 and isinstance(got[0], dict) else None
+
+
+def save_family(key: str, family: str, data: tuple) -> None:
+    p = _path(key, f".{family}.keys")
+    if p is not None:
+        _write(p, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def load_automaton(key: str, family: str) -> bytes | None:

@@ -46,6 +46,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
+import pickle
 import re
 import threading
 import unicodedata
@@ -76,13 +77,10 @@ class _Automaton:
 
     __slots__ = ("_rows", "fast", "longest", "plain", "values")
 
-    def __init__(self, keys: dict[str, int], fast: CharwiseDoubleArrayAhoCorasick | None = None) -> None:
-        wc = _WORD_CACHE
-        self.values = [(ti, wc[k[0]], wc[k[-1]]) for k, ti in keys.items()]
-        #: Pattern needs no word-boundary check (e.g. Han at both ends).
-        self.plain = [not (bl or br) for _, bl, br in self.values]
+    def __init__(self, keys: dict[str, int], fast: CharwiseDoubleArrayAhoCorasick | None = None, pre: tuple | None = None) -> None:
+        #: ``plain[i]``: pattern ``i`` needs no word-boundary check (e.g. Han at both ends).
+        self.values, self.plain, self.longest = pre if pre is not None else _pattern_info(keys)
         self._rows: list[tuple[str, str, str]] | None = None
-        self.longest = max(map(len, keys), default=0)
         if fast is None and keys:
             fast = CharwiseDoubleArrayAhoCorasick(list(keys), MATCH_KIND_LEFTMOST_LONGEST)
         self.fast = fast
@@ -92,6 +90,13 @@ class _Automaton:
         if self._rows is None:
             self._rows = [info[ti] for ti, _, _ in self.values]
         return self._rows
+
+
+def _pattern_info(keys: dict[str, int]) -> tuple[list[tuple[int, bool, bool]], list[bool], int]:
+    """(values, plain, longest) of an automaton over ``keys`` (see :class:`_Automaton`)."""
+    wc = _WORD_CACHE
+    values = [(ti, wc[k[0]], wc[k[-1]]) for k, ti in keys.items()]
+    return values, [not (bl or br) for _, bl, br in values], max(map(len, keys), default=0)
 
 
 class _WordCache(dict):
@@ -170,9 +175,7 @@ class Glossary:
             cache_key = cache.key_for(raw)
             cached = cache.load(cache_key)
             if cached is not None:  # this very file was parsed and validated before
-                g = cls(cached["terms"], p, _keys=cached["keys"])
-                g._hash, g._cache_key = cached["hash"], cache_key
-                return g
+                return _CachedGlossary(cached, p, cache_key)
             text = raw.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
         except InputError as e:
             raise GlossaryError(f"glossary {e}") from None
@@ -228,7 +231,7 @@ class Glossary:
         g = cls._build(terms, p, lines, name)
         g.hash  # noqa: B018 - computed now, so that it is cached with the glossary
         g._cache_key = cache_key
-        cache.save(cache_key, g._cache_payload())
+        g._save_cache()
         return g
 
     @classmethod
@@ -318,7 +321,22 @@ class Glossary:
         return self._hash
 
     def _cache_payload(self) -> dict[str, Any]:
-        return {"terms": self.terms, "keys": self._keys, "hash": self._hash}
+        """What :class:`_CachedGlossary` needs at once; the term records stay pickled until used."""
+        return {
+            "n": len(self.terms), "info": self._info, "hash": self._hash,
+            "ctx": {f: self._contexts(f) for f in _FAMILIES},
+            "terms": pickle.dumps(self.terms, protocol=pickle.HIGHEST_PROTOCOL),
+        }
+
+    def _save_cache(self) -> None:
+        """Store this glossary under its cache key: the payload and each family's match keys."""
+        key = self._cache_key
+        if key is None or cache.cache_dir() is None:
+            return
+        cache.save(key, self._cache_payload())
+        for fam in _FAMILIES:
+            keys = self._keys[fam]
+            cache.save_family(key, fam, (keys, *_pattern_info(keys)))
 
     # -- matching --------------------------------------------------------
 
@@ -338,13 +356,14 @@ class Glossary:
         ck = self._cache_key
         if ck is None or not keys:
             return _Automaton(keys)
+        pre = self.__dict__.get("_pre", {}).get(family)
         blob = cache.load_automaton(ck, family)
         if blob is not None:
             try:
-                return _Automaton(keys, CharwiseDoubleArrayAhoCorasick.deserialize(blob))
+                return _Automaton(keys, CharwiseDoubleArrayAhoCorasick.deserialize(blob), pre)
             except Exception:  # noqa: BLE001 - a corrupt cache file: build it again
                 pass
-        a = _Automaton(keys)
+        a = _Automaton(keys, None, pre)
         cache.save_automaton(ck, family, a.fast.serialize())  # type: ignore[union-attr]
         return a
 
@@ -384,7 +403,7 @@ class Glossary:
         if family is None:
             raise GlossaryError(f"unknown language {lang!r}; use one of zh-Hans, zh-Hant, zh, vi, en")
         results = [find_nontranslatables(t) for t in texts]
-        if not self.terms or not texts:
+        if not self._info or not texts:
             return results
         auto = self._automaton(family)
         if auto.fast is None:
@@ -546,6 +565,85 @@ class Glossary:
 
 
 _UNSEEN = object()
+
+
+class _CachedGlossary(Glossary):
+    """A glossary loaded from the cache (:mod:`.cache`): what matching needs is there at once;
+    the term records and each language family's match keys are unpickled when first used."""
+
+    def __init__(self, payload: dict[str, Any], path: Path, key: str) -> None:  # noqa: D107 - no super(): nothing to parse
+        self.word_check = True
+        self.path = path
+        self._cache_key = key
+        self._automata = {}
+        self._lock = threading.Lock()
+        self._hash = payload["hash"]
+        self._info = payload["info"]
+        self._n = payload["n"]
+        self._ctx = payload["ctx"]
+        self._blob: bytes | None = payload["terms"]
+        self._pre: dict[str, tuple] = {}
+        self._keys = _FamilyKeys(self)
+
+    @property  # type: ignore[override]
+    def terms(self) -> tuple[Term, ...]:
+        got = self.__dict__.get("_terms")
+        if got is None:
+            got = self.__dict__["_terms"] = pickle.loads(self._blob)  # type: ignore[arg-type]  # our own cache
+            self._blob = None
+        return got
+
+    @property  # type: ignore[override]
+    def _by_id(self) -> dict[str, Term]:
+        got = self.__dict__.get("_by_id_map")
+        if got is None:
+            got = self.__dict__["_by_id_map"] = {t.id: t for t in self.terms}
+        return got
+
+    def __len__(self) -> int:
+        return self._n
+
+    def _contexts(self, family: str) -> dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]]:
+        return self._ctx[family]
+
+    def _cache_payload(self) -> dict[str, Any]:
+        if self._blob is not None:
+            return {"n": self._n, "info": self._info, "hash": self._hash, "ctx": self._ctx, "terms": self._blob}
+        return super()._cache_payload()
+
+
+class _FamilyKeys(dict):
+    """family -> match key -> term index of a :class:`_CachedGlossary`, loaded per family on first use."""
+
+    def __init__(self, g: _CachedGlossary) -> None:
+        super().__init__()
+        self._g = g
+
+    def __missing__(self, family: str) -> dict[str, int]:
+        if family not in _FAMILIES:
+            raise KeyError(family)
+        g = self._g
+        got = cache.load_family(g._cache_key, family)  # type: ignore[arg-type]
+        if got is None:  # the family's file is gone or damaged: index the terms again
+            for fam, keys in Glossary._index(g).items():
+                dict.__setitem__(self, fam, keys)
+            return dict.__getitem__(self, family)
+        keys, values, plain, longest = got
+        g._pre[family] = (values, plain, longest)
+        dict.__setitem__(self, family, keys)
+        return keys
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(_FAMILIES)
+
+    def keys(self):  # type: ignore[no-untyped-def]
+        return list(_FAMILIES)
+
+    def values(self):  # type: ignore[no-untyped-def]
+        return [self[f] for f in _FAMILIES]
+
+    def items(self):  # type: ignore[no-untyped-def]
+        return [(f, self[f]) for f in _FAMILIES]
 
 
 def _excluded(rules: tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]], key: str, s: int, e: int, lo: int, hi: int) -> bool:

@@ -123,7 +123,7 @@ def changed_glossary(old: Glossary, path: Path, new_text: str, old_lines: int, o
     g = Glossary(terms, path, _keys=_reindexed(old, terms, op, index, name))
     key = cache.key_for(new_text.encode("utf-8"))
     g._cache_key = key  # noqa: SLF001 - this module builds what Glossary.load would have cached
-    cache.save(key, g._cache_payload())  # noqa: SLF001 - without the hash: computed when first asked for
+    g._save_cache()  # noqa: SLF001 - without the hash: computed when first asked for
     return g
 
 
