@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 #: Bump when the cached payload's layout changes.
-_FORMAT = 2
+_FORMAT = 3
 #: How many glossary versions are kept (each with up to three automata).
 KEEP = 6
 _CODE_STAMP: bytes | None = None
@@ -87,22 +87,32 @@ def save(key: str, payload: dict[str, Any]) -> None:
     _prune(p.parent)
 
 
-def load_family(key: str, family: str) -> Any | None:
-    """A family's (match keys, values, plain, longest), or None."""
-    p = _path(key, f".{family}.keys")
+def load_family(key: str, family: str) -> dict[str, int] | None:
+    """A family's match keys (match key -> term index), or None."""
+    got = _load_pickle(_path(key, f".{family}.keys"))
+    return got if isinstance(got, dict) else None
+
+
+def load_pattern_info(key: str, family: str) -> tuple | None:
+    """A family's automaton's (values, plain, longest), or None."""
+    got = _load_pickle(_path(key, f".{family}.pre"))
+    return got if isinstance(got, tuple) and len(got) == 3 and isinstance(got[0], list) else None
+
+
+def save_family(key: str, family: str, keys: dict[str, int], pattern_info: tuple) -> None:
+    for suffix, data in ((".keys", keys), (".pre", pattern_info)):
+        p = _path(key, f".{family}{suffix}")
+        if p is not None:
+            _write(p, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _load_pickle(p: Path | None) -> Any:
     if p is None:
         return None
     try:
-        got = pickle.loads(p.read_bytes())
-    except Exception:  # noqa: BLE001 - missing or corrupt: the caller indexes the terms again
+        return pickle.loads(p.read_bytes())  # our own cache folder
+    except Exception:  # noqa: BLE001 - missing or corrupt: the caller builds it again
         return None
-    return got if isinstance(got, tuple) and len(got) == 4 and isinstance(got[0], dict) else None
-
-
-def save_family(key: str, family: str, data: tuple) -> None:
-    p = _path(key, f".{family}.keys")
-    if p is not None:
-        _write(p, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def load_automaton(key: str, family: str) -> bytes | None:

@@ -336,7 +336,7 @@ class Glossary:
         cache.save(key, self._cache_payload())
         for fam in _FAMILIES:
             keys = self._keys[fam]
-            cache.save_family(key, fam, (keys, *_pattern_info(keys)))
+            cache.save_family(key, fam, keys, _pattern_info(keys))
 
     # -- matching --------------------------------------------------------
 
@@ -352,18 +352,18 @@ class Glossary:
 
     def _cached_automaton(self, family: str) -> _Automaton:
         """The family's automaton, from the on-disk cache when this glossary came from a file."""
-        keys = self._keys[family]
         ck = self._cache_key
-        if ck is None or not keys:
-            return _Automaton(keys)
-        pre = self.__dict__.get("_pre", {}).get(family)
-        blob = cache.load_automaton(ck, family)
-        if blob is not None:
+        pre = cache.load_pattern_info(ck, family) if ck is not None else None
+        blob = cache.load_automaton(ck, family) if pre is not None else None
+        if blob is not None:  # no need for the family's match keys at all
             try:
-                return _Automaton(keys, CharwiseDoubleArrayAhoCorasick.deserialize(blob), pre)
+                return _Automaton({}, CharwiseDoubleArrayAhoCorasick.deserialize(blob), pre)  # type: ignore[arg-type]
             except Exception:  # noqa: BLE001 - a corrupt cache file: build it again
                 pass
-        a = _Automaton(keys, None, pre)
+        keys = self._keys[family]
+        if ck is None or not keys:
+            return _Automaton(keys)
+        a = _Automaton(keys)
         cache.save_automaton(ck, family, a.fast.serialize())  # type: ignore[union-attr]
         return a
 
@@ -515,7 +515,7 @@ class Glossary:
             from workbench.glossary.lexicon import CONTEXT, lexicon
 
             lex = lexicon()
-            gkeys = self._keys["zh"]
+            gkeys = self._zh_keys()
         ctx_n = CONTEXT if lex is not None else 0
         memo: dict[tuple[str, int, int], str | None] = self.__dict__.setdefault("_doubt_memo", {})
 
@@ -550,6 +550,10 @@ class Glossary:
 
         return judge
 
+    def _zh_keys(self) -> Any:
+        """The folded zh variants, for ``in`` tests (the lexicon's "a longer glossary variant")."""
+        return self._keys["zh"]
+
     def _contexts(self, family: str) -> dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]]:
         """term id -> folded (not_after, not_before, not_in) for the terms that declare contexts."""
         cache = self.__dict__.setdefault("_ctx_cache", {})
@@ -582,7 +586,6 @@ class _CachedGlossary(Glossary):
         self._n = payload["n"]
         self._ctx = payload["ctx"]
         self._blob: bytes | None = payload["terms"]
-        self._pre: dict[str, tuple] = {}
         self._keys = _FamilyKeys(self)
 
     @property  # type: ignore[override]
@@ -606,10 +609,30 @@ class _CachedGlossary(Glossary):
     def _contexts(self, family: str) -> dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]]:
         return self._ctx[family]
 
+    def _zh_keys(self) -> Any:
+        if dict.__contains__(self._keys, "zh"):
+            return self._keys["zh"]
+        return _KeysOf(self._automaton("zh"))
+
     def _cache_payload(self) -> dict[str, Any]:
         if self._blob is not None:
             return {"n": self._n, "info": self._info, "hash": self._hash, "ctx": self._ctx, "terms": self._blob}
         return super()._cache_payload()
+
+
+class _KeysOf:
+    """``w in keys`` of an automaton's patterns: the longest match at the start of ``w`` is ``w``."""
+
+    __slots__ = ("find",)
+
+    def __init__(self, auto: _Automaton) -> None:
+        self.find = auto.fast.find if auto.fast is not None else None
+
+    def __contains__(self, w: object) -> bool:
+        if self.find is None or not isinstance(w, str) or not w:
+            return False
+        m = self.find(w)
+        return bool(m) and m[0][0] == 0 and m[0][1] == len(w)
 
 
 class _FamilyKeys(dict):
@@ -628,10 +651,8 @@ class _FamilyKeys(dict):
             for fam, keys in Glossary._index(g).items():
                 dict.__setitem__(self, fam, keys)
             return dict.__getitem__(self, family)
-        keys, values, plain, longest = got
-        g._pre[family] = (values, plain, longest)
-        dict.__setitem__(self, family, keys)
-        return keys
+        dict.__setitem__(self, family, got)
+        return got
 
     def __iter__(self):  # type: ignore[no-untyped-def]
         return iter(_FAMILIES)
