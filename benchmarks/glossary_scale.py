@@ -15,9 +15,10 @@ Rows:
   of ``bench.py``: a quarter real n-grams of the seeds, the rest random Han/Vietnamese strings),
   the first ``find`` in zh and in vi (building or loading the automata), then ``find_all`` per
   document over 10 MB of zh and vi seed text (what ``translate`` does). Cold (nothing cached)
-  and cached (second run). The hits of every run are hashed: they must be the same;
+  and cached (then `--repeat` runs per tree, taking turns, the fastest shown). The hits of every
+  run are hashed: they must be the same;
 * **CLI on a 10k-term glossary**: ``workbench glossary validate``, ``add``, ``edit``, wall time of
-  the whole subprocess, on the real ``glossary.yaml`` (its comments and 235 curated entries)
+  the whole subprocess (the two trees taking turns step by step), on the real ``glossary.yaml`` (its comments and 235 curated entries)
   followed by CC-CEDICT entries (real zh -> en pairs, first gloss) up to 10,000 terms.
 
 Targets (issues 12 and 17): find over 10 MB <= 2 s; a 100k-term glossary loaded from cache
@@ -121,7 +122,10 @@ def write_admin_glossary(path: Path, n: int) -> int:
 def child_match(glossary: Path, text: Path) -> dict[str, object]:
     t0 = time.perf_counter()
     from workbench.glossary import Glossary
+    from workbench.glossary.lexicon import lexicon
 
+    tl = time.perf_counter()
+    lexicon()  # the Chinese word lexicon (its own marshal cache): not the glossary, timed apart
     t1 = time.perf_counter()
     g = Glossary.load(glossary)
     t2 = time.perf_counter()
@@ -140,7 +144,7 @@ def child_match(glossary: Path, text: Path) -> dict[str, object]:
     import workbench
 
     return {
-        "import": t1 - t0, "load": t2 - t1, "automata": t3 - t2, "find": t5 - t4, "hits": hits,
+        "import": tl - t0, "lexicon": t1 - tl, "load": t2 - t1, "automata": t3 - t2, "find": t5 - t4, "hits": hits,
         "digest": digest.hexdigest()[:16], "terms": len(g), "tree": str(Path(workbench.__file__).parents[1]),
     }
 
@@ -180,22 +184,34 @@ def run_cli(tree: Path, cache: Path, cwd: Path, *args: str) -> float:
     return seconds
 
 
-def cli_rows(tree: Path, work: Path, admin: Path, tag: str) -> dict[str, float]:
-    """validate (cold, cached), add, edit, validate after the edits: wall seconds."""
-    d = work / f"cli-{tag}"
-    d.mkdir()
-    cache = work / f"cache-cli-{tag}"
-    g = d / "glossary.yaml"
-    shutil.copy(admin, g)
-    r: dict[str, float] = {}
-    r["validate (cold)"] = run_cli(tree, cache, d, "validate", "--glossary", str(g))
-    r["validate (cached)"] = run_cli(tree, cache, d, "validate", "--glossary", str(g))
-    r["add"] = run_cli(tree, cache, d, "add", "--en", "benchmark term one", "--zh", "基准术语甲", "--glossary", str(g))
-    r["add (2nd)"] = run_cli(tree, cache, d, "add", "--en", "benchmark term two", "--zh", "基准术语乙", "--vi", "thuật ngữ chuẩn", "--glossary", str(g))
-    r["edit"] = run_cli(tree, cache, d, "edit", "security-council", "--add-zh", "安全理事會總部", "--glossary", str(g))
-    r["validate (after edits)"] = run_cli(tree, cache, d, "validate", "--glossary", str(g))
-    r["_bytes"] = hashlib.sha256(g.read_bytes()).hexdigest()[:16]  # type: ignore[assignment]
-    return r
+CLI_STEPS = [
+    ("validate (cold)", ["validate"]),
+    ("validate (cached)", ["validate"]),
+    ("add", ["add", "--en", "benchmark term one", "--zh", "基准术语甲"]),
+    ("add (2nd)", ["add", "--en", "benchmark term two", "--zh", "基准术语乙", "--vi", "thuật ngữ chuẩn"]),
+    ("add (3rd)", ["add", "--en", "benchmark term three", "--zh", "基准术语丙", "--after", "security-council"]),
+    ("edit", ["edit", "security-council", "--add-zh", "安全理事會總部"]),
+    ("validate (after edits)", ["validate"]),
+]
+
+
+def cli_rows(trees: dict[str, Path], work: Path, admin: Path) -> dict[str, dict[str, object]]:
+    """Each CLI step on each tree's copy of the glossary, the trees taking turns step by step
+    (so both see the same machine load): wall seconds."""
+    out: dict[str, dict[str, object]] = {tag: {} for tag in trees}
+    dirs = {}
+    for tag in trees:
+        d = work / f"cli-{tag}"
+        d.mkdir()
+        shutil.copy(admin, d / "glossary.yaml")
+        dirs[tag] = d
+    for label, args in CLI_STEPS:
+        for tag, tree in trees.items():
+            g = dirs[tag] / "glossary.yaml"
+            out[tag][label] = run_cli(tree, work / f"cache-cli-{tag}", dirs[tag], *args, "--glossary", str(g))
+    for tag in trees:
+        out[tag]["_bytes"] = hashlib.sha256((dirs[tag] / "glossary.yaml").read_bytes()).hexdigest()[:16]
+    return out
 
 
 def main() -> None:
@@ -205,6 +221,7 @@ def main() -> None:
     ap.add_argument("--admin-terms", type=int, default=10_000)
     ap.add_argument("--text-mb", type=float, default=10.0)
     ap.add_argument("--quick", action="store_true", help="2 MB of text")
+    ap.add_argument("--repeat", type=int, default=2, help="second/cached match runs per tree (the fastest is shown)")
     ap.add_argument("--child", nargs=2, type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
@@ -225,20 +242,26 @@ def main() -> None:
         size = write_text(tfile, mb)
         n_admin = write_admin_glossary(admin, args.admin_terms)
         trees = {"before": before, "after": ROOT}
-        match: dict[str, dict[str, dict[str, object]]] = {}
+        match: dict[str, dict[str, dict[str, object]]] = {tag: {} for tag in trees}
         for tag, tree in trees.items():
-            cache = work / f"cache-match-{tag}"
-            match[tag] = {"cold": run_match(tree, cache, gfile, tfile), "cached": run_match(tree, cache, gfile, tfile)}
-        cli = {tag: cli_rows(tree, work, admin, tag) for tag, tree in trees.items()}
+            match[tag]["cold"] = run_match(tree, work / f"cache-match-{tag}", gfile, tfile)
+        for _ in range(args.repeat):  # the trees take turns; the fastest of the repeats is kept
+            for tag, tree in trees.items():
+                r = run_match(tree, work / f"cache-match-{tag}", gfile, tfile)
+                best = match[tag].get("cached")
+                if best is None or float(r["load"]) + float(r["automata"]) + float(r["find"]) < float(best["load"]) + float(best["automata"]) + float(best["find"]):
+                    match[tag]["cached"] = r
+        cli = cli_rows(trees, work, admin)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
     print(f"before = {args.before} ({rev}), after = this tree ({head}, uncommitted changes included)")
     print(f"match: {args.terms:,}-term glossary file, {size / 1e6:.1f} MB of zh+vi seed text, find_all per document\n")
-    print("| measure | before cold | before 2nd run | after cold | after cached | target |")
+    print(f"| measure | before cold | before 2nd run (best of {args.repeat}) | after cold | after cached (best of {args.repeat}) | target |")
     print("|---|---:|---:|---:|---:|---|")
     b, a = match["before"], match["after"]
     rows = [
+        ("zh word lexicon, loaded first (not the glossary)", "lexicon", ""),
         ("Glossary.load (parse, validate / from cache)", "load", ""),
         ("first zh + vi find (build / load automata)", "automata", ""),
         ("load + automata: ready to match", None, "<= 0.5 s from cache"),
@@ -251,16 +274,16 @@ def main() -> None:
     digests = {f"{t} {k}": r["digest"] for t, rs in match.items() for k, r in rs.items()}
     same = len(set(digests.values())) == 1
     print(f"| hits | {b['cold']['hits']:,} | {b['cached']['hits']:,} | {a['cold']['hits']:,} | {a['cached']['hits']:,} | identical: {'yes' if same else 'NO ' + str(digests)} |")
-    print(f"\nCLI on a {n_admin:,}-term glossary (real glossary.yaml + CC-CEDICT), wall seconds of `python -m workbench glossary ...`\n")
+    print(f"\nCLI on a {n_admin:,}-term glossary (real glossary.yaml + CC-CEDICT), wall seconds of `python -m workbench glossary ...`, trees taking turns\n")
     print("| command | before | after | target |")
     print("|---|---:|---:|---|")
     for key in cli["after"]:
         if key.startswith("_"):
             continue
         target = "<= 1 s" if key.startswith("add") else ""
-        print(f"| glossary {key} | {cli['before'][key]:.2f} | {cli['after'][key]:.2f} | {target} |")
+        print(f"| glossary {key} | {float(cli['before'][key]):.2f} | {float(cli['after'][key]):.2f} | {target} |")
     same_file = cli["before"]["_bytes"] == cli["after"]["_bytes"]
-    print(f"\nglossary.yaml after the same add/add/edit: byte-identical before and after: {'yes' if same_file else 'NO'}")
+    print(f"\nglossary.yaml after the same adds and edit: byte-identical before and after: {'yes' if same_file else 'NO'}")
 
 
 if __name__ == "__main__":
