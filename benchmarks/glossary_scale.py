@@ -228,6 +228,10 @@ def main() -> None:
         print(json.dumps(child_match(*args.child)))
         return
     sys.path.insert(0, str(ROOT))
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from bench import calibration  # noqa: PLC0415 - the same CPU speed check as bench.py
+
+    calib = calibration()
     mb = 2.0 if args.quick else args.text_mb
     work = Path(tempfile.mkdtemp(prefix="wb-glossary-scale-"))
     try:
@@ -256,6 +260,7 @@ def main() -> None:
         shutil.rmtree(work, ignore_errors=True)
 
     print(f"before = {args.before} ({rev}), after = this tree ({head}, uncommitted changes included)")
+    print(f"CPU speed check (10M-iteration Python loop; ~0.5 s when the host is idle): {calib:.2f} s before, {calibration():.2f} s after")
     print(f"match: {args.terms:,}-term glossary file, {size / 1e6:.1f} MB of zh+vi seed text, find_all per document\n")
     print(f"| measure | before cold | before 2nd run (best of {args.repeat}) | after cold | after cached (best of {args.repeat}) | target |")
     print("|---|---:|---:|---:|---:|---|")
