@@ -104,7 +104,7 @@ def test_invalid_translations_file_is_named_and_untouched(runner: CliRunner, tmp
     assert path.read_text(encoding="utf-8") == broken
     assert (tmp_path / "translations" / "000_093349a39d32f8f2.yaml").exists()
     status = runner.invoke(cli, ["status"])
-    assert status.exit_code == 4 and "000_093349a39d32f8f2 [zh-Hans]" in status.stdout and "003_48e5bbd035215e94: CANNOT BE READ" in status.stdout
+    assert status.exit_code == 4 and "000_093349a39d32f8f2  \u201c2021年3月25日越南常驻联合国代表给秘书长的信\u201d [zh-Hans]" in status.stdout and "003_48e5bbd035215e94: CANNOT BE READ" in status.stdout
 
 
 def test_segment_outputs(runner: CliRunner) -> None:

@@ -92,7 +92,7 @@ FIND_CASES = [
         "zh-Hans",
         [
             ("会员国", "Member States"),
-            ("观察员", "observer"),
+            ("观察员", "observers"),
             ("安全理事会事务司", "Security Council Affairs Division"),
             ("dppa-scsb3@un.org", "dppa-scsb3@un.org"),
             ("书面发言稿", "written statements"),
@@ -122,6 +122,7 @@ FIND_CASES = [
     ("非洲联盟和其他次区域组织", "zh-Hans", [("非洲联盟", "African Union"), ("次区域组织", "subregional organizations")]),
     ("由亞信主席國提名大使級外交官擔任", "zh-Hant", [("亞信", "CICA"), ("主席國", "Chair"), ("大使級", "ambassadorial level")]),
     ("在大使馆门前", "zh-Hans", [("大使馆", "embassy")]),
+    ("斯里兰卡民主社会主义共和国和斯里兰卡", "zh-Hans", [("斯里兰卡", "Sri Lanka")]),  # a dictionary word longer than the doubt window
     ("避免区域国家之间的紧张关系，以建立信任", "zh-Hans", []),  # 以建立信任: the verb "to build confidence"
     ("增强建立信任与对话", "zh-Hans", [("建立信任", "confidence-building")]),
     ("美国人民和美国", "zh-Hans", [("美国", "United States")]),  # 美国人民 is "the American people"

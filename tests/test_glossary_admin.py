@@ -268,6 +268,23 @@ def test_check_reports_by_status_and_gates_on_approved(project: Path) -> None:
     assert CliRunner().invoke(cli, ["glossary", "check", "b"]).exit_code == 0
 
 
+def test_check_counts_dismissed_missing_terms_apart_and_passes_the_gate(project: Path) -> None:
+    out = _translations(project)
+    doc = store.load(out / "a.yaml")
+    assert doc is not None
+    doc.segments[1].flags = ["missing-term:security-council"]
+    doc.segments[1].dismissed = {"missing-term:security-council": "the Council, after first mention"}
+    store.save(doc, out / "a.yaml")
+    r = CliRunner().invoke(cli, ["glossary", "check", "--all"])
+    assert r.exit_code == 0, r.output
+    assert "a [zh-Hans]: 5 term uses in 4 segments; segments missing a term: 1 draft, 1 edited, 1 dismissed by a reviewer" in r.stdout
+    assert "  s2 [approved] 安理会 -> 'Security Council' missing, dismissed: the Council, after first mention" in r.stdout
+    assert "1 missing term dismissed by a reviewer (not counted)" in r.stdout
+    data = json.loads(CliRunner().invoke(cli, ["glossary", "check", "--json"]).stdout)
+    assert data["ok"] is True and data["missing"] == {"draft": 1, "edited": 1, "approved": 0} and data["dismissed"] == 1
+    assert data["documents"][0]["dismissed"][0]["reason"] == "the Council, after first mention"
+
+
 def test_check_missing_translations_dir(project: Path) -> None:
     r = run("check")
     assert r.exit_code == 4 and "no translations directory" in r.output
@@ -424,3 +441,16 @@ def test_help_has_examples() -> None:
     for sub in ["", "list", "show", "add", "edit", "remove", "validate", "check", "suggest", "import", "export"]:
         r = CliRunner().invoke(cli, ["glossary", *([sub] if sub else []), "--help"])
         assert r.exit_code == 0 and "Example" in r.output, sub
+
+
+@pytest.mark.parametrize("scope, missing", [([], 1), (["ASEAN"], 0), (["CICA"], 1)])
+def test_check_uses_the_scopes_a_document_was_translated_with(project: Path, scope: list[str], missing: int) -> None:
+    out = project / "translations"
+    out.mkdir()
+    doc = store.StoredDocument(
+        document="seeds/c.txt", source_lang="zh-Hans", target_lang="en", signature={"scope": scope} if scope else {},
+        segments=[_seg("s1", "亚信外长会议在北京举行。", "The CICA meeting was held in Beijing.", "approved")],
+    )
+    store.save(doc, out / "c.yaml")
+    data = json.loads(CliRunner().invoke(cli, ["glossary", "check", "--glossary", str(ROOT / "glossary.yaml"), "--json"]).stdout)
+    assert data["missing"]["approved"] == missing  # "Ministerial Meeting" is a CICA-only entry

@@ -34,6 +34,13 @@ def draft(text: str, lang: str) -> str:
         ("Theo đó, mỗi quốc gia thành viên cần", "vi", "Theo đó, mỗi Member State cần"),
         ("3 Bộ trưởng (Tunisia, Estonia, Đức)", "vi", "3 Ministers (Tunisia, Estonia, Đức)"),
         ("và các Đại sứ", "vi", "và các Ambassadors"),
+        ("và các Đại sứ, Trưởng Phái đoàn các nước", "vi", "và các Ambassadors, heads of delegation các nước"),  # a list continues the plural
+        ("Đại sứ, Trưởng Phái đoàn", "vi", "Ambassador, head of delegation"),
+        ("请会员国和观察员", "zh-Hans", "请 Member States 和 observers"),
+        ("中國是亞信創始成員國", "zh-Hant", "China 是 CICA founding member State"),  # one subject
+        ("推動斯里蘭卡升級成為亞信成員國", "zh-Hant", "推動 Sri Lanka 升級成為 CICA member State"),
+        ("白俄羅斯、老撾和國際移民組織成為亞信觀察員", "zh-Hant", "Belarus、Lao People's Democratic Republic 和 International Organization for Migration 成為 CICA observers"),  # a list
+        ("中國是亞信成員國之一", "zh-Hant", "China 是 CICA member States 之一"),  # one of the member States
         ("协助各个会员国", "zh-Hans", "协助各个 Member States"),
         # auto-translatables in place
         ("打算于2021年4月19日星期一上午8时(纽约时间)", "zh-Hans", "打算于 Monday, 19 April 2021, at 8 a.m. (New York time)"),

@@ -36,6 +36,11 @@ CLEAN = [
     ("Hà Nội, ngày 30/1", "vi", "Hanoi, 30 January"),
     ("Có 2.000 người.", "vi", "There were 2,000 people."),
     ("亚信会议共有成员国27个", "zh-Hans", "CICA has 27 member States"),
+    # real UN sentences (benchmarks/data/glossary_dev): 一 before a classifier is the article, 两年期 a word
+    ("议程建立了一个框架。", "zh-Hans", "The agenda establishes the framework."),
+    ("应在缔约国代表中选出一名主席、八名副主席和一名报告员。", "zh-Hans", "A President, eight Vice-Presidents and a Rapporteur shall be elected from among the representatives of the States Parties."),
+    ("2006-2007两年期拟议方案预算", "zh-Hans", "Proposed programme budget for the biennium 2006-2007"),
+    ("回顾《联合国千年宣言》", "zh-Hans", "Recalling the United Nations Millennium Declaration"),
 ]
 
 
@@ -49,6 +54,8 @@ WRONG = [
     ("越南作为安全理事会主席", "zh-Hans", "As President of the Security Council, Vietnam", "deprecated:viet-nam"),
     ("Thứ trưởng Bộ Ngoại giao Lê Hoài Trung", "vi", "Vice Foreign Minister Le Hoai Trung", "deprecated:deputy-minister-for-foreign-affairs"),
     ("第四十七届会议", "zh-Hans", "the forty-eighth session", "number:四十七"),
+    ("选出一名主席和十一名副主席", "zh-Hans", "A President and ten Vice-Presidents shall be elected", "number:十一"),
+    ("第一次会议", "zh-Hans", "the second meeting", "number:一"),
     ("自2015年以来", "zh-Hans", "Since 2016", "number:2015"),
     ("越南常驻联合国代表", "zh-Hans", "Viet Nam's representative", "missing-term:permanent-representative-of-viet-nam-to-the-united-nations"),
     ("安全理事会主席", "zh-Hans", "安全理事会 President", "untranslated:安全理事会"),

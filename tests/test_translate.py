@@ -85,7 +85,7 @@ def test_copy_engine_on_seeds(project: Path) -> None:
         for seg in stored.segments:
             for use in seg.terms:
                 if d.source_lang != "en":
-                    assert use.applied and contains_term(seg.target, use.en), (seg.id, use)
+                    assert use.applied and contains_term(seg.target, glossary.term(use.term) if use.term else use.en), (seg.id, use)
     zh = _load(project, "000_093349a39d32f8f2")
     assert any("confidence" in s.target.lower() for s in zh.segments)
     assert all("no-mt" in s.flags for s in zh.segments if s.source)
@@ -287,3 +287,49 @@ def test_a_reviewers_split_survives_a_rerun(project: Path) -> None:
     assert Counting.calls == []
     assert next(d for d in result.documents if "001_" in d.document).kept == 2
     assert [s.source for s in _load(project, "001_85fdaf6eba83a0b1").segments] == [s.source for s in split_doc.segments]
+
+
+def _cica_doc(project: Path) -> Path:
+    doc = project / "cica.txt"
+    doc.write_text("亚信外长会议在北京举行。\n", encoding="utf-8")
+    return doc
+
+
+@pytest.mark.parametrize(
+    "scopes,applied",
+    [
+        (None, True),  # no selection: every entry
+        (["CICA"], True),
+        (["asean"], False),  # the CICA-only "Ministerial Meeting" is not applied to an ASEAN document
+        (["ASEAN", "CICA"], True),
+    ],
+)
+def test_scope_selects_the_entries_a_document_uses(project: Path, scopes: list[str] | None, applied: bool) -> None:
+    result = translate_documents([_cica_doc(project)], out_dir=project / "translations", engine="copy", scopes=scopes)
+    stored = _load(project, "cica")
+    assert ("Ministerial Meeting" in stored.segments[0].target) is applied
+    expected = tuple(sorted(s.upper() if s.lower() == "asean" else s for s in scopes or []))
+    assert store.signature_scopes(stored.signature) == expected
+    assert (f"scope:{'+'.join(expected)}" in result.documents[0].signature) is bool(expected)
+
+
+def test_a_documents_scope_is_kept_by_later_runs_until_all_resets_it(project: Path) -> None:
+    doc = _cica_doc(project)
+    translate_documents([doc], out_dir=project / "translations", engine="copy", scopes=["ASEAN"])
+    again = translate_documents([doc], out_dir=project / "translations", engine="copy")
+    assert again.documents[0].reused == again.documents[0].segments and not again.documents[0].written
+    assert store.signature_scopes(_load(project, "cica").signature) == ("ASEAN",)
+    translate_documents([doc], out_dir=project / "translations", engine="copy", scopes=["all"])
+    stored = _load(project, "cica")
+    assert store.signature_scopes(stored.signature) == () and "Ministerial Meeting" in stored.segments[0].target
+
+
+def test_unknown_scope_is_refused_before_anything_is_written(project: Path) -> None:
+    from click.testing import CliRunner
+
+    from workbench.cli import cli
+
+    r = CliRunner().invoke(cli, ["translate", str(_cica_doc(project)), "--engine", "copy", "--scope", "Mars"])
+    assert r.exit_code == 2
+    assert "unknown glossary scope 'Mars'; use UN, ASEAN, CICA, mainland, Taiwan (or all: every entry)" in r.output
+    assert not (project / "translations").exists()

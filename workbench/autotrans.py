@@ -261,6 +261,19 @@ _ROMAN_RE = re.compile(r"(?<![\w])[IVXLC]{1,7}(?![\w])")
 _EN_DATE_ORD_RE = re.compile(r"\b(\d+)(?:st|nd|rd|th)\b", re.IGNORECASE)
 
 
+#: Chinese words whose numeral is no count a translation repeats: 两年期 (biennium), 千年 (millennium).
+_ZH_LEXICAL = ("两年期", "兩年期", "千年")
+
+
+def _zh_not_a_count(text: str, m: "re.Match[str]") -> bool:
+    """A Chinese numeral that English does not write as a number: 一 before a classifier is
+    the article ("一个框架" = a framework, "一名主席" = a President; not 第一次, the first),
+    or part of a word like 两年期."""
+    if m.group(1) == "一" and text[m.end() : m.end() + 1] in "个個名位项項次" and text[max(0, m.start() - 1) : m.start()] not in _ZH_NUM + "第":
+        return True
+    return any(text.startswith(w, m.start()) for w in _ZH_LEXICAL)
+
+
 def number_values(text: str, lang: str) -> list[tuple[str, Decimal]]:
     """(surface, value) of every number a reader sees in ``text``, normalised.
 
@@ -302,6 +315,8 @@ def number_values(text: str, lang: str) -> list[tuple[str, Decimal]]:
             out.append((m.group(), v))
             covered.append(m.span())
         for m in re.finditer(rf"([{_ZH_NUM}]+)(?=[届屆次个個名位项項国國年])", text):
+            if _zh_not_a_count(text, m):
+                continue
             n = zh_number(m.group(1))
             if n:
                 out.append((m.group(), Decimal(n)))

@@ -40,7 +40,7 @@ INDEX_NAME = ".workbench-index.sqlite3"
 #: characters of a segment that search and the memory see (a "sentence" longer than this is a
 #: run-on line no memory match or concordance needs whole)
 MAX_INDEXED = 4000
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4  # 4: summaries carry the title (first heading)
 _HAN = re.compile(r"([\u3400-\u9fff\uf900-\ufaff\U00020000-\U0002ffff])")
 
 _SCHEMA = """
@@ -133,7 +133,7 @@ def summarize(doc: store.StoredDocument) -> dict[str, Any]:
                 flags[kind] = flags.get(kind, 0) + 1
     flags = dict(sorted(flags.items()))
     engine = str(doc.signature.get("engine", "?"))
-    title = next((s.source for s in doc.segments if s.source), "")
+    title = store.document_title(doc)
     return {
         "document": doc.document,
         "source_lang": doc.source_lang,
@@ -147,7 +147,7 @@ def summarize(doc: store.StoredDocument) -> dict[str, Any]:
         "orphans": len(doc.orphans),
         "signature": str(doc.signature.get("string", "")),
         "glossary": str(doc.signature.get("glossary", "")),
-        "title": title[:120],
+        "title": title,
     }
 
 

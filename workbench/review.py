@@ -148,8 +148,14 @@ def hits_and_candidates(seg: store.Segment, doc: store.StoredDocument, glossary:
         return [], []
     from workbench.translate import find_hits
 
-    hits, cands = find_hits(glossary, [seg.source], doc.source_lang)
+    hits, cands = find_hits(doc_glossary(glossary, doc), [seg.source], doc.source_lang)
     return hits[0], cands[0]
+
+
+def doc_glossary(glossary: Glossary, doc: store.StoredDocument) -> Glossary:
+    """``glossary`` narrowed to the scopes the document was translated with (``translate --scope``)."""
+    scopes = store.signature_scopes(doc.signature)
+    return glossary.scoped(scopes) if scopes else glossary
 
 
 def recheck(seg: store.Segment, doc: store.StoredDocument, glossary: Glossary) -> None:
@@ -885,7 +891,7 @@ def segment_view(seg: store.Segment, doc: store.StoredDocument, glossary: Glossa
         d["source_hits"] = [[h.start, h.end, h.en, h.kind] for h in hits]
         d["target_hits"] = [[s, e, en] for s, e, en in target_spans(seg.target, hits)]
     if glossary is not None:
-        cands = glossary.match(seg.source, doc.source_lang)[1] if seg.source and doc.source_lang != "en" else []
+        cands = doc_glossary(glossary, doc).match(seg.source, doc.source_lang)[1] if seg.source and doc.source_lang != "en" else []
         d["candidates"] = [[c.start, c.end, c.en, c.term_id, c.reason] for c in cands]
         ids = dict.fromkeys([h.term_id for h in hits or [] if h.term_id] + [c.term_id for c in cands])
         d["term_info"] = {tid: glossary.term(tid).info() for tid in ids if tid in glossary._by_id}  # noqa: SLF001

@@ -507,6 +507,7 @@ class DocumentStatus:
     orphans: int
     signature: str
     dismissed: dict[str, int] = field(default_factory=dict)  # flag kind -> segments where a reviewer dismissed it
+    title: str = ""  # its first heading (see workbench.index.document_title)
 
     def as_dict(self) -> dict[str, Any]:
         from dataclasses import asdict
@@ -521,6 +522,30 @@ def list_files(out_dir: Path, docs: list[str] | None = None) -> list[Path]:
     if not docs:
         return [path_for(out_dir, s) for s in stems(out_dir)]
     return list(dict.fromkeys(find_document(out_dir, d) for d in docs))
+
+
+_TERMINAL = tuple("。！？；.!?;…")
+
+
+def document_title(doc: StoredDocument, limit: int = 120) -> str:
+    """The document's title for the lists: its first heading.
+
+    A .docx/.html document's first heading or title block; in plain text the first of the first
+    ten paragraphs that reads as a heading (at most 200 characters, not ending as a sentence ends);
+    failing both, the first sentence. Cut to ``limit`` characters."""
+    paras: dict[int, list[Segment]] = {}
+    for seg in doc.segments:
+        if seg.source:
+            paras.setdefault(seg.paragraph, []).append(seg)
+    joined = ["".join(s.prefix + s.source if i == 0 else s.gap + s.source for i, s in enumerate(segs)).strip() for segs in paras.values()]
+    kinds = [segs[0].kind for segs in paras.values()]
+    title = next((t for t, k in zip(joined, kinds) if k in ("title", "heading") and t), None)
+    if title is None and not any(kinds):
+        title = next((t for t in joined[:10] if len(t) <= 200 and not t.endswith(_TERMINAL)), None)
+    if title is None:
+        title = next((s.source for s in doc.segments if s.source), "")
+    title = " ".join(title.split())
+    return title if len(title) <= limit else title[: limit - 1] + "…"
 
 
 def summary(out_dir: Path, docs: list[str] | None = None) -> list[DocumentStatus]:
@@ -550,6 +575,7 @@ def summary(out_dir: Path, docs: list[str] | None = None) -> list[DocumentStatus
                 orphans=len(doc.orphans),
                 signature=str(doc.signature.get("string", "")),
                 dismissed=dismissed,
+                title=document_title(doc),
             )
         )
     return rows
@@ -574,7 +600,19 @@ def status_rows(out_dir: Path, docs: list[str] | None = None) -> tuple[list[Docu
             DocumentStatus(
                 document=s["document"], file=str(path_for(out_dir, e.stem)), source_lang=s["source_lang"], engine=s["engine"],
                 machine_translated=bool(s["machine_translated"]), segments=int(s["segments"]), by_status=dict(s["counts"]),
-                flags=dict(s["flags"]), orphans=int(s["orphans"]), signature=s["signature"],
+                flags=dict(s["flags"]), orphans=int(s["orphans"]), signature=s["signature"], title=str(s.get("title", "")),
             )
         )
     return rows, errors
+
+
+def signature_scopes(signature: object) -> tuple[str, ...]:
+    """The glossary scopes (``translate --scope``) a document's signature records: its dict
+    (``scope: [...]``) or its ``string`` (``...|scope:ASEAN+CICA|...``); () when none."""
+    if isinstance(signature, dict):
+        got = signature.get("scope")
+        return tuple(str(s) for s in got) if isinstance(got, list) else ()
+    for part in str(signature or "").split("|"):
+        if part.startswith("scope:"):
+            return tuple(part[len("scope:") :].split("+"))
+    return ()

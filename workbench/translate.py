@@ -34,12 +34,13 @@ import json
 import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Sequence
 
 from workbench import __version__, autotrans, engines, qa, store
 from workbench.engines import Engine
 from workbench.errors import EngineError, LockError, ModelError, WorkbenchError
-from workbench.glossary import Glossary, Hit
+from workbench.glossary import Glossary, Hit, model as glossary_model
+from workbench.glossary.agree import LIST_GAP_RE, agreed
 from workbench.ingest import Document, discover, read_document
 from workbench.segment import SEGMENTER_VERSION, Sentence, segment_document
 
@@ -190,9 +191,8 @@ def inject(text: str, hits: list[Hit], glossary: Glossary | None = None) -> str:
     * an abbreviation in brackets right after its own full name is rendered once
       ("Chủ tịch Hội đồng Bảo an (HĐBA)" -> "President of the Security Council", never
       "... (Security Council)");
-    * number agreement where the source makes it plain: the entry's ``singular`` after
-      每个/各/mỗi/từng/một ("each Member State"), its ``plural`` after a number
-      ("3 Ministers"); no article is ever invented.
+    * number agreement where the source makes it plain (:mod:`workbench.glossary.agree`:
+      "each Member State", "3 Ministers"); no article is ever invented.
     """
     out: list[str] = []
     pos = 0
@@ -209,6 +209,7 @@ def inject(text: str, hits: list[Hit], glossary: Glossary | None = None) -> str:
             for q in quotes:
                 quotes[q] += chunk.count(q)
 
+    plural_end = -1  # end of the last term given its plural (a list continues it)
     for k, h in enumerate(hits):
         if h.start < skip_until:
             continue
@@ -217,7 +218,8 @@ def inject(text: str, hits: list[Hit], glossary: Glossary | None = None) -> str:
             emit(h.surface)
             pos = h.end
             continue
-        en = _agreed(text, h, glossary)
+        en = agreed(text, h, glossary, listed=plural_end >= 0 and LIST_GAP_RE.fullmatch(text[plural_end : h.start]) is not None)
+        plural_end = h.end if en != h.en and glossary is not None and h.term_id and en == glossary.term(h.term_id).plural else -1
         closing = _bracketed_repeat(text, hits, k)
         if closing is not None:
             skip_until = closing
@@ -238,27 +240,6 @@ def inject(text: str, hits: list[Hit], glossary: Glossary | None = None) -> str:
 _CLOSERS = "”’」』》〉)）]】"
 _OPENERS = "“‘「『《〈(（[【\"'"
 _OPENERS_NEED_SPACE = "“‘「『《〈(（[【"
-_EACH = ("每个", "每個", "每一个", "每一個", "每一", "每", "一个", "一個", "一名", "一位", "mỗi ", "từng ", "một ")
-_COUNT_RE = re.compile(r"(?:\d+|[两兩二三四五六七八九十百千]+)\s*[个個名位]?\s*$")
-
-
-def _agreed(text: str, h: Hit, glossary: Glossary | None) -> str:
-    """The hit's English with the number the source makes plain (entry ``singular``/``plural``)."""
-    if glossary is None or h.term_id is None or h.kind != "term":
-        return h.en
-    try:
-        term = glossary.term(h.term_id)
-    except WorkbenchError:
-        return h.en
-    head = text[max(0, h.start - 6) : h.start]
-    low = head.lower()
-    if term.singular and any(low.endswith(x) for x in _EACH):
-        return term.singular
-    if term.plural and (_COUNT_RE.search(head) or low.endswith(("các ", "những "))) and not re.search(r"第\s*\S*$", head):
-        return term.plural
-    return h.en
-
-
 def _bracketed_repeat(text: str, hits: list[Hit], k: int) -> int | None:
     """If hit ``k`` is followed by "(X)" where X is a hit whose English the first one already
     says (the source's abbreviation of its own full name), the end of ")" -- else None."""
@@ -342,7 +323,7 @@ def run_jobs(engine: Engine, jobs: list[_Job], progress: Callable[[int], None] |
 
 #: Bumped when the way terms are put into drafts changes (capitals, spacing, brackets), so
 #: stored drafts are made again rather than reused.
-DRAFT_RULES = 3
+DRAFT_RULES = 4
 
 
 def fingerprint(engine_sig: str, text: str, hits: list[Hit]) -> str:
@@ -474,9 +455,8 @@ def _merge(plan: _Plan, old: store.StoredDocument | None, glossary: Glossary, jo
         "segmenter": f"workbench-seg/{SEGMENTER_VERSION}",
         "workbench": __version__,
     }
-    signature["string"] = "|".join(
-        [sig.short(), f"glossary:{glossary.hash}", f"seg:{SEGMENTER_VERSION}", f"wb:{__version__}"]
-    )
+    signature.update({"scope": list(glossary.scopes)} if glossary.scopes else {})  # translate --scope, kept by later runs
+    signature["string"] = _signature_string(plan.engine, glossary)
     return store.StoredDocument(
         document=str(plan.doc.path),
         source_lang=plan.doc.lang,
@@ -583,13 +563,21 @@ def translate_documents(
     notify: Notify = lambda _m: None,
     progress: ProgressFn | None = None,
     download_progress: Callable[[int, int | None], None] | None = None,
+    scopes: Sequence[str] | None = None,
+    executor: object | None = None,
 ) -> RunResult:
-    """Translate every document in ``paths`` into ``out_dir``, keeping human edits."""
+    """Translate every document in ``paths`` into ``out_dir``, keeping human edits. ``scopes``
+    (UN, ASEAN, CICA, mainland, Taiwan; ``all``: every entry) narrows the glossary and is stored
+    in the documents' signatures; ``None`` keeps each document's stored scopes.
+
+    ``executor``: decode elsewhere, e.g. a ``workbench.cluster.RayExecutor`` (its ``wrap(engine,
+    engine_options)`` gives the engine to use); the store is written here as always."""
     from filelock import FileLock, Timeout
 
     hidden: list[Path] = []
     files = discover(paths, hidden)
     glossary, notices = load_glossary(glossary_path)
+    chosen_scopes = None if scopes is None else glossary_model.parse_scopes(scopes)  # bad names fail before anything is read
     notices += [f"skipped {h}: a name starting with a dot is a hidden file, not a document; rename it without the dot to translate it" for h in hidden]
     for n in notices:
         notify(n)
@@ -601,15 +589,19 @@ def translate_documents(
     except Timeout:
         raise LockError(f"another workbench run is writing {out_dir}/ (lock {out_dir / '.workbench.lock'}); wait for it to finish and run again") from None
     try:
-        return _run(docs, glossary, out_dir, engine, download, index_url, engine_options, notify, progress, download_progress, notices)
+        return _run(docs, glossary, out_dir, engine, download, index_url, engine_options, notify, progress, download_progress, notices, chosen_scopes, executor)
     finally:
         lock.release()
 
 
-def _run(docs, glossary, out_dir, engine_name, download, index_url, engine_options, notify, progress, download_progress, notices) -> RunResult:  # type: ignore[no-untyped-def]
+def _run(docs, glossary, out_dir, engine_name, download, index_url, engine_options, notify, progress, download_progress, notices, scopes=None, executor=None) -> RunResult:  # type: ignore[no-untyped-def]
     def note(msg: str) -> None:
         notices.append(msg)
         notify(msg)
+
+    def glossary_for(stored: tuple[str, ...]) -> Glossary:  # the run's scopes, else the document's
+        key = stored if scopes is None else scopes
+        return glossary.scoped(key) if key else glossary
 
     # Everything that can fail on bad input fails here, before any download or write.
     # The project index says which translations files are unchanged since they were last read:
@@ -632,7 +624,8 @@ def _run(docs, glossary, out_dir, engine_name, download, index_url, engine_optio
             errors.append(entry.error)
             continue
         keep.append(i)
-        if entry is not None and entry.summary.get("source_sha256") == doc.sha256 and entry.summary.get("glossary") == glossary.hash and _index_current(idx, path):
+        doc_glossary = glossary_for(store.signature_scopes(entry.summary.get("signature")) if entry is not None else ())
+        if entry is not None and entry.summary.get("source_sha256") == doc.sha256 and entry.summary.get("glossary") == doc_glossary.hash and _index_current(idx, path):
             maybe_same.add(i)
             olds.append(None)
             digests.append(None)
@@ -653,26 +646,31 @@ def _run(docs, glossary, out_dir, engine_name, download, index_url, engine_optio
         chosen[lang] = choose_engine(
             lang, engine_name, download=download, index=index, engine_options=engine_options, notify=note, download_progress=download_progress
         )
+    if executor is not None:  # decoding elsewhere (workbench.cluster): same engines, same store writes
+        chosen = {lang: executor.wrap(e, engine_options) for lang, e in chosen.items()}  # type: ignore[attr-defined]
     for chosen_engine in chosen.values():  # load models while the documents are segmented and matched
         getattr(chosen_engine, "preload", lambda: None)()
     results_by: dict[int, DocumentResult] = {}
     for i in sorted(maybe_same):
         doc, path = docs[i], paths[i]
         entry = entries[path.stem]
-        if entry.summary.get("signature") == _signature_string(chosen[doc.lang], glossary) and not _memory_would_change(idx, path.stem, memory):
+        if entry.summary.get("signature") == _signature_string(chosen[doc.lang], glossary_for(store.signature_scopes(entry.summary.get("signature")))) and not _memory_would_change(idx, path.stem, memory):
             results_by[i] = _unchanged_result(doc, path, chosen[doc.lang], entry.summary, idx, path.stem, bool(memory))
             continue
         digests[i] = store.file_digest(path)  # the file was indexed without error: it loads
         olds[i] = store.load(path)
     plans: list[_Plan] = []
     plan_olds: list[store.StoredDocument | None] = []
+    plan_glossaries: list[Glossary] = []
     for i, (doc, out_path, digest, old) in enumerate(zip(docs, paths, digests, olds)):
         if i in results_by:
             continue
         sentences = _sentences(doc, old)
-        hits, cands = find_hits(glossary, [s.text for s in sentences], doc.lang)
+        doc_glossary = glossary_for(store.signature_scopes(old.signature) if old is not None else ())
+        hits, cands = find_hits(doc_glossary, [s.text for s in sentences], doc.lang)
         plans.append(_Plan(doc, sentences, hits, chosen[doc.lang], out_path, digest, cands))
         plan_olds.append(old)
+        plan_glossaries.append(doc_glossary)
     olds = plan_olds
     # Decode everything pending, one engine call per language.
     jobs_by_lang: dict[str, dict[str, _Job]] = {lang: {} for lang in chosen}
@@ -682,7 +680,7 @@ def _run(docs, glossary, out_dir, engine_name, download, index_url, engine_optio
     tick = (lambda n: progress(n, total)) if progress else None
     for lang, jobs in jobs_by_lang.items():
         run_jobs(chosen[lang], list(jobs.values()), tick, glossary)
-    written = iter([_write(plan, old, glossary, jobs_by_lang[plan.doc.lang], memory, idx) for plan, old in zip(plans, olds)])
+    written = iter([_write(plan, old, g, jobs_by_lang[plan.doc.lang], memory, idx) for plan, old, g in zip(plans, olds, plan_glossaries)])
     results = [results_by[i] if i in results_by else next(written) for i in range(len(docs))]
     return RunResult(documents=results, notices=notices, glossary_hash=glossary.hash, errors=errors)
 
@@ -701,7 +699,9 @@ def _index_current(idx, path: Path) -> bool:  # type: ignore[no-untyped-def]
 
 def _signature_string(engine: Engine, glossary: Glossary) -> str:
     sig = engine.signature
-    return "|".join([sig.short(), f"glossary:{glossary.hash}", f"seg:{SEGMENTER_VERSION}", f"wb:{__version__}"])
+    scope = [f"scope:{'+'.join(glossary.scopes)}"] if glossary.scopes else []
+    # the draft rules are part of it: a re-run after they change is not taken for "nothing changed"
+    return "|".join([sig.short(), f"glossary:{glossary.hash}", *scope, f"seg:{SEGMENTER_VERSION}", f"drafts:{DRAFT_RULES}", f"wb:{__version__}"])
 
 
 def _memory_would_change(idx, stem: str, memory: dict[str, str]) -> bool:  # type: ignore[no-untyped-def]

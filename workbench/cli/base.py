@@ -5,6 +5,7 @@ Every command module imports from here; nothing here imports a command module.""
 from __future__ import annotations
 
 import functools
+import os
 import json
 import sys
 from pathlib import Path
@@ -57,6 +58,11 @@ def handle_errors(fn: F) -> F:
             raise fail(str(exc) or type(exc).__name__, exc.exit_code) from None
         except KeyboardInterrupt:
             raise fail("interrupted; files in translations/ are the old or the new version, never half-written", 130) from None
+        except BrokenPipeError:
+            # `workbench review history DOC | head`: the reader has what it wanted. Say nothing,
+            # as other command-line tools do, and exit as a shell reports SIGPIPE (128 + 13).
+            _quiet_stdout()
+            raise SystemExit(141) from None
         except click.ClickException as exc:
             if not as_json:
                 raise
@@ -67,6 +73,15 @@ def handle_errors(fn: F) -> F:
             raise fail("the input is nested too deeply to read; give plain text or flat JSON", 2) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def _quiet_stdout() -> None:
+    """Point standard output at /dev/null so the interpreter's last flush does not fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 def fail_for_broken(errors: list[str]) -> None:

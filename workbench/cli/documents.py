@@ -34,9 +34,13 @@ from workbench.cli.base import (
 @click.option("--batch-tokens", type=click.IntRange(16, 1_000_000), default=None, help="Argos: max padded source tokens per batch [default: 512].")
 @click.option("--batch-sentences", type=click.IntRange(1, 100_000), default=None, help="Argos: max sentences per batch [default: 256].")
 @click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", show_default=True, help="Argos: a CUDA GPU when one is present (auto), or force cpu/cuda.")
+@click.option("--scope", "scopes", multiple=True, metavar="SCOPE", help="Glossary scope of these documents: UN, ASEAN, CICA, mainland or Taiwan (repeatable); entries of other scopes are not applied. Stored with each document and kept by later runs; --scope all selects every entry again.")
+@click.option("--cluster", "cluster", default=None, metavar="ray://HOST:PORT|auto", help="Decode on a Ray cluster (auto: ray.init() on this machine); needs pip install 'workbench[cluster]'.")
+@click.option("--cluster-actors", type=click.IntRange(1, 100_000), default=None, help="--cluster: this many actors sharing the CPUs [default: one per node, or one per GPU].")
+@click.option("--shard-size", type=click.IntRange(1, 1_000_000), default=None, help="--cluster: sentences per shard [default: 256 on CPUs, 2048 on GPUs].")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary for scripts.")
 @handle_errors
-def translate(docs: tuple[Path, ...], engine: str, glossary_path: Path | None, out_dir: Path, lang: str | None, encoding: str | None, no_download: bool, index_url: str | None, beam: int | None, inter_threads: int | None, intra_threads: int | None, batch_tokens: int | None, batch_sentences: int | None, device: str, as_json: bool) -> None:
+def translate(docs: tuple[Path, ...], engine: str, glossary_path: Path | None, out_dir: Path, lang: str | None, encoding: str | None, no_download: bool, index_url: str | None, beam: int | None, inter_threads: int | None, intra_threads: int | None, batch_tokens: int | None, batch_sentences: int | None, device: str, scopes: tuple[str, ...], cluster: str | None, cluster_actors: int | None, shard_size: int | None, as_json: bool) -> None:
     """Machine-translate DOCS (files or directories; default seeds/) into OUT.
 
     Human edits (status edited/approved) are never overwritten; unchanged drafts
@@ -48,6 +52,8 @@ def translate(docs: tuple[Path, ...], engine: str, glossary_path: Path | None, o
         workbench translate seeds/000_093349a39d32f8f2.txt --engine copy --json
         workbench translate --inter-threads 2 --intra-threads 1 --batch-tokens 512
         workbench translate --device cuda          # on a machine with an NVIDIA GPU
+        workbench translate seeds/004_c0907f7ee83eb81c.txt --engine copy --scope CICA
+        workbench translate archive/ --cluster ray://head:10001 --json   # on a Ray cluster
 
     The Argos defaults (threads, batch size) are the fastest measured on
     2 cores; see README, Performance.
@@ -73,6 +79,31 @@ def translate(docs: tuple[Path, ...], engine: str, glossary_path: Path | None, o
     def notify(msg: str) -> None:
         click.echo(msg, err=True)
 
+    if cluster:  # the same run, decoded by Ray actors; a bar over shards
+        from workbench.cluster import cluster_run
+
+        def shards(done: int, total: int) -> None:
+            progress(0, total)
+            if bar is not None:
+                bar.length = total
+                bar.update(done - bar.pos)
+
+        try:
+            result, summary = cluster_run(
+                cluster, list(docs) or [Path("seeds")], actors=cluster_actors, shard_size=shard_size, progress=shards, notify=notify,
+                out_dir=out_dir, engine=engine, glossary_path=glossary_path, lang=lang, encoding=encoding, download=not no_download, index_url=index_url, engine_options=options, scopes=scopes or None,
+            )
+        finally:
+            if bar is not None:
+                bar.__exit__(None, None, None)
+        if as_json:
+            echo_json({**result.as_dict(), "cluster": summary})
+        else:
+            for d in result.documents:
+                mt = "" if d.machine_translated else "  (no machine translation: copy engine)"
+                click.echo(f"{d.document} [{d.source_lang}] -> {d.output}: {d.segments} segments, {d.translated} translated, {d.reused} reused, {d.kept} kept{mt}")
+        _fail_for_broken(result.errors)
+        return
     try:
         result = translate_documents(
             list(docs) or [Path("seeds")],
@@ -87,6 +118,7 @@ def translate(docs: tuple[Path, ...], engine: str, glossary_path: Path | None, o
             notify=notify,
             progress=progress,
             download_progress=download_bar() if sys.stderr.isatty() else None,
+            scopes=scopes or None,
         )
     finally:
         if bar is not None:
@@ -132,7 +164,8 @@ def status(docs: tuple[str, ...], out_dir: Path, as_json: bool) -> None:
             counts = ", ".join(f"{v} {k}" for k, v in r.by_status.items())
             flags = ", ".join(f"{v} {k}" for k, v in sorted(r.flags.items())) or "none"
             mt = "" if r.machine_translated else "  NO MACHINE TRANSLATION (copy engine)"
-            click.echo(f"{Path(r.file).stem} [{r.source_lang}] {r.engine}: {r.segments} segments ({counts}); flags: {flags}{mt}")
+            title = f"  \u201c{r.title}\u201d" if r.title else ""
+            click.echo(f"{Path(r.file).stem}{title} [{r.source_lang}] {r.engine}: {r.segments} segments ({counts}); flags: {flags}{mt}")
             if r.orphans:
                 click.echo(f"  {r.orphans} orphaned human edits kept (their source left the document); see `workbench review orphans {Path(r.file).stem}`")
         for f, _e in errors:

@@ -94,8 +94,19 @@ def _fmt_term(t: Any, lang: str | None) -> str:
     return "  |  ".join(parts)
 
 
+def _source_family(lang: str) -> str:
+    """zh or vi for a glossary's source-language filter, from any tag --lang takes elsewhere."""
+    from workbench.errors import InputError
+    from workbench.ingest import normalize_lang
+
+    code = normalize_lang(lang)
+    if code == "en":
+        raise InputError(f"--lang {lang}: glossary variants are Chinese or Vietnamese (English is the term itself); use --lang zh or --lang vi")
+    return "zh" if code.startswith("zh") else code
+
+
 @glossary.command("list")
-@click.option("--lang", type=click.Choice(["zh", "zh-Hans", "zh-Hant", "vi"], case_sensitive=False), default=None, help="Only terms with variants in this language, and only those variants.")
+@click.option("--lang", default=None, help="Only terms with variants in this language (zh, zh_CN, zh-TW, vi_VN ...), and only those variants.")
 @click.option("--domain", default=None, help="Only terms of this domain (security, regional, ...).")
 @_GLOSSARY
 @_JSON
@@ -110,8 +121,8 @@ def list_cmd(lang: str | None, domain: str | None, glossary_path: Path, as_json:
     """
     from workbench.glossary.edit import term_to_entry
 
+    fam = _source_family(lang) if lang else None
     g = _load(glossary_path)
-    fam = "zh" if lang and lang.lower().startswith("zh") else lang
     terms = [t for t in g.terms if (not fam or t.variants[fam]) and (not domain or t.domain == domain)]
     if as_json:
         echo_json({"glossary": str(glossary_path), "hash": g.hash, "terms": [{"id": t.id, "line": t.line, **term_to_entry(t)} for t in terms]})
@@ -275,7 +286,10 @@ def check_cmd(docs: tuple[str, ...], glossary_path: Path, out_dir: Path, show_al
     """QA: is every glossary term of a source segment rendered in its target?
 
     Reports per document and per term, drafts apart from edited/approved segments.
-    Exits 1 when an approved segment violates the glossary (a release gate).
+    Exits 1 when an approved segment violates the glossary (a release gate). A missing
+    term whose flag a reviewer dismissed with a reason (`workbench review dismiss`) is
+    counted as dismissed, not open, and never fails the gate. Each document is checked
+    with the glossary scopes it was translated with (`translate --scope`).
 
     \b
     Example:
@@ -291,10 +305,14 @@ def check_cmd(docs: tuple[str, ...], glossary_path: Path, out_dir: Path, show_al
         for d in rep.documents:
             miss = ", ".join(f"{v} {k}" for k, v in d.missing.items() if v) or "none"
             extra = f", {d.untranslated} untranslated" if d.untranslated else ""
+            extra += f", {len(d.dismissed)} dismissed by a reviewer" if d.dismissed else ""
             click.echo(f"{Path(d.file).stem} [{d.source_lang}]: {d.uses} term uses in {d.segments} segments; segments missing a term: {miss}{extra}")
             for v in d.violations:
                 if show_all or v.status != "draft":
                     click.echo(f"  {v.segment} [{v.status}] {v.source} -> {v.en!r} missing")
+            for v, why in d.dismissed:
+                if show_all or v.status != "draft":
+                    click.echo(f"  {v.segment} [{v.status}] {v.source} -> {v.en!r} missing, dismissed: {why}")
         bad_terms = [t for t in rep.terms if any(t.missing.values())]
         if bad_terms:
             click.echo("by term:")
@@ -302,7 +320,7 @@ def check_cmd(docs: tuple[str, ...], glossary_path: Path, out_dir: Path, show_al
                 miss = ", ".join(f"{v} {k}" for k, v in t.missing.items() if v)
                 click.echo(f"  {t.term} ({t.en}): {t.uses} uses, missing in {miss}")
         total = rep.missing
-        click.echo(f"segments missing a glossary term: {total['draft']} draft, {total['edited']} edited, {total['approved']} approved")
+        click.echo(f"segments missing a glossary term: {total['draft']} draft, {total['edited']} edited, {total['approved']} approved" + (f"; {rep.dismissed} missing term{'s' if rep.dismissed != 1 else ''} dismissed by a reviewer (not counted)" if rep.dismissed else ""))
     if not rep.ok:
         n = rep.missing["approved"]
         docs_n = sum(1 for d in rep.documents if d.missing["approved"])
@@ -351,7 +369,7 @@ def suggest_cmd(docs: tuple[str, ...], glossary_path: Path, out_dir: Path, min_c
 
 
 _FORMAT = click.option("--format", "fmt", type=click.Choice(["tbx", "tbx3", "csv", "omegat"], case_sensitive=False), default=None, help="Default: from the extension (.tbx = TBX-Basic 2008, .csv, .txt/.tab = OmegaT); tbx3 = TBX v3 (ISO 30042:2019).")
-_LANG = click.option("--lang", type=click.Choice(["zh", "zh-Hans", "zh-Hant", "vi"], case_sensitive=False), default=None, help="Source language of an OmegaT glossary (required for OmegaT).")
+_LANG = click.option("--lang", default=None, help="Source language of an OmegaT glossary (required for OmegaT): any tag --lang takes elsewhere (zh, zh_CN, zh-TW, vi_VN ...).")
 
 
 @glossary.command("import")
@@ -400,16 +418,25 @@ def import_cmd(file: Path, fmt: str | None, lang: str | None, merge: bool, gloss
 @_FORMAT
 @_LANG
 @_GLOSSARY
+@_JSON
 @handle_errors
-def export_cmd(file: Path, fmt: str | None, lang: str | None, glossary_path: Path) -> None:
+def export_cmd(file: Path, fmt: str | None, lang: str | None, glossary_path: Path, as_json: bool) -> None:
     """Export the glossary as TBX, CSV or an OmegaT glossary (one source language).
+
+    A TBX-Basic 2008 file gets the XCS it names (workbench-TBXBasic.xcs: its languages
+    and data categories) written beside it, so TBXChecker validates it as it is.
 
     \b
     Example:
         workbench glossary export glossary.tbx
+        workbench glossary export glossary-v3.tbx --format tbx3 --json
         workbench glossary export glossary-vi.txt --lang vi
     """
     from workbench.glossary.formats import write_entries
 
-    n = write_entries(_load(glossary_path), file, fmt, lang)
-    click.echo(f"wrote {n} {'lines' if (fmt or '').lower() == 'omegat' or file.suffix.lower() in ('.txt', '.tab', '.tsv', '.utf8') else 'entries'} to {file}")
+    result = write_entries(_load(glossary_path), file, fmt, lang)
+    if as_json:
+        echo_json({"action": "export", **result.to_dict()})
+        return
+    also = f" (and {', '.join(p.name for p in result.companions)} beside it)" if result.companions else ""
+    click.echo(f"wrote {result.count} {result.unit} to {file}{also}")

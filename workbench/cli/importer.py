@@ -59,17 +59,21 @@ def import_cmd(file: Path, document: str | None, dry_run: bool, memory: bool, gl
 @click.option("--take", type=click.IntRange(1, 1000), default=None, help="Use imported conflict N (1 = the first listed by `review show`); without it ours is kept.")
 @click.option("--glossary", "glossary_path", type=click.Path(path_type=Path), default=None, help="Glossary YAML for the QA recheck [default: ./glossary.yaml].")
 @translations_option
+@click.option("--json", "as_json", is_flag=True, help="Print what changed as JSON.")
 @handle_errors
-def resolve_cmd(doc: str, segment_id: str, take: int | None, glossary_path: Path | None, out_dir: Path) -> None:
+def resolve_cmd(doc: str, segment_id: str, take: int | None, glossary_path: Path | None, out_dir: Path, as_json: bool) -> None:
     """Settle the imported conflicts of SEGMENT_ID in DOC: keep ours, or --take N of theirs.
 
     \b
     Example:
         workbench review show 000_093349a39d32f8f2     # lists "conflict (...): ..." lines
         workbench resolve 000_093349a39d32f8f2 sc9c6862e --take 1
-        workbench resolve 000_093349a39d32f8f2 sc9c6862e     # keep ours
+        workbench resolve 000_093349a39d32f8f2 sc9c6862e --json  # keep ours, report as JSON
     """
     from workbench.importer import resolve
 
     seg = resolve(out_dir, doc, segment_id, take, glossary_path)
+    if as_json:
+        echo_json({"action": "resolve", "document": doc, "segment": segment_id, "took": "theirs" if take else "ours", "conflict": take, "status": seg.status, "target": seg.target, "flags": list(seg.flags), "conflicts_left": len(seg.conflicts)})
+        return
     click.echo(f"{segment_id}: {'took theirs' if take else 'kept ours'} ({seg.status}): {seg.target}")

@@ -26,6 +26,7 @@ _TRANSLATIONS = translations_option
 _GLOSSARY = click.option("--glossary", "glossary_path", type=click.Path(path_type=Path), default=None, help="Glossary YAML for terms and QA flags [default: ./glossary.yaml].")
 _DIGEST = click.option("--digest", default=None, help="Refuse the change unless the file's sha256 is still this (from `review show --json`).")
 _REVIEWER = click.option("--reviewer", default=None, help="Your name in the segment's history [default: $WORKBENCH_REVIEWER or the OS user].")
+_JSON = click.option("--json", "as_json", is_flag=True, help="Print what changed as JSON (the segments touched, the file's new digest).")
 _FORCE = click.option("--force", is_flag=True, help="Do it even though it replaces edited or approved work (it stays in the history; `review undo` restores it).")
 
 
@@ -145,7 +146,16 @@ def show_cmd(doc: str, status: str | None, flag: str | None, grep: str | None, a
         click.echo("(no segments match)")
 
 
-def _done(change: Any, verb: str) -> None:
+def _done(change: Any, verb: str, as_json: bool = False) -> None:
+    if as_json:
+        by_id = {seg.id: seg for seg in change.doc.segments}
+        touched = [by_id[i] for i in change.segments if i in by_id]
+        echo_json({
+            "action": verb.split()[0], "stem": change.stem, "file": str(change.path), "digest": change.digest, "written": change.written,
+            "segments": [{"id": seg.id, "status": seg.status, "target": seg.target, "flags": list(seg.flags), "dismissed": dict(seg.dismissed), "notes": len(seg.notes)} for seg in touched],
+            "removed": list(change.removed), "counts": change.doc.counts(),
+        })
+        return
     n = len(change.segments)
     ids = " ".join(change.segments[:10]) + (" …" if n > 10 else "")
     click.echo(f"{change.stem}: {verb} {n} segment{'s' if n != 1 else ''}{': ' + ids if ids else ''}")
@@ -160,8 +170,9 @@ def _done(change: Any, verb: str) -> None:
 @_TRANSLATIONS
 @_GLOSSARY
 @_REVIEWER
+@_JSON
 @handle_errors
-def approve_cmd(doc: str, segment_ids: tuple[str, ...], all_clean: bool, override: bool, digest: str | None, out_dir: Path, glossary_path: Path | None, reviewer: str | None) -> None:
+def approve_cmd(doc: str, segment_ids: tuple[str, ...], all_clean: bool, override: bool, digest: str | None, out_dir: Path, glossary_path: Path | None, reviewer: str | None, as_json: bool) -> None:
     """Approve SEGMENT_IDS of DOC, or every clean segment with --all-clean.
 
     A segment with an open error-level flag (missing-term, number, no-mt, ...) is refused
@@ -179,7 +190,7 @@ def approve_cmd(doc: str, segment_ids: tuple[str, ...], all_clean: bool, overrid
     if segment_ids and all_clean:
         raise click.UsageError("give SEGMENT_IDS or --all-clean, not both")
     change = rv.approve(out_dir, doc, segment_ids, all_clean=all_clean, expected_digest=digest, glossary=_glossary(glossary_path), override=override, who=reviewer)
-    _done(change, "approved")
+    _done(change, "approved", as_json)
 
 
 @review.command("dismiss")
@@ -190,8 +201,9 @@ def approve_cmd(doc: str, segment_ids: tuple[str, ...], all_clean: bool, overrid
 @_DIGEST
 @_TRANSLATIONS
 @_GLOSSARY
+@_JSON
 @handle_errors
-def dismiss_cmd(doc: str, segment_id: str, flag: str, reason: str, digest: str | None, out_dir: Path, glossary_path: Path | None) -> None:
+def dismiss_cmd(doc: str, segment_id: str, flag: str, reason: str, digest: str | None, out_dir: Path, glossary_path: Path | None, as_json: bool) -> None:
     """Dismiss FLAG (exact, or its kind) of SEGMENT_ID in DOC with a reason.
 
     \b
@@ -201,7 +213,7 @@ def dismiss_cmd(doc: str, segment_id: str, flag: str, reason: str, digest: str |
     from workbench import review as rv
 
     change = rv.dismiss_flag(out_dir, doc, segment_id, flag, reason, expected_digest=digest, glossary=_glossary(glossary_path))
-    _done(change, "dismissed a flag of")
+    _done(change, "dismissed a flag of", as_json)
 
 
 @review.command("edit")
@@ -212,8 +224,9 @@ def dismiss_cmd(doc: str, segment_id: str, flag: str, reason: str, digest: str |
 @_TRANSLATIONS
 @_GLOSSARY
 @_REVIEWER
+@_JSON
 @handle_errors
-def edit_cmd(doc: str, segment_id: str, text: str, digest: str | None, out_dir: Path, glossary_path: Path | None, reviewer: str | None) -> None:
+def edit_cmd(doc: str, segment_id: str, text: str, digest: str | None, out_dir: Path, glossary_path: Path | None, reviewer: str | None, as_json: bool) -> None:
     """Set the English of SEGMENT_ID in DOC to TEXT (- reads standard input); status becomes edited.
 
     \b
@@ -227,8 +240,8 @@ def edit_cmd(doc: str, segment_id: str, text: str, digest: str | None, out_dir: 
         text = read_stdin_text("the new English")
     change = rv.edit(out_dir, doc, segment_id, text, expected_digest=digest, glossary=_glossary(glossary_path), who=reviewer)
     seg = change.doc.segments[rv.find_segment(change.doc, segment_id)]
-    _done(change, "edited")
-    if seg.flags:
+    _done(change, "edited", as_json)
+    if seg.flags and not as_json:
         click.echo(f"  QA flags: {', '.join(seg.flags)}")
 
 
@@ -240,8 +253,9 @@ def edit_cmd(doc: str, segment_id: str, text: str, digest: str | None, out_dir: 
 @_TRANSLATIONS
 @_GLOSSARY
 @_REVIEWER
+@_JSON
 @handle_errors
-def revert_cmd(doc: str, segment_id: str, digest: str | None, force: bool, out_dir: Path, glossary_path: Path | None, reviewer: str | None) -> None:
+def revert_cmd(doc: str, segment_id: str, digest: str | None, force: bool, out_dir: Path, glossary_path: Path | None, reviewer: str | None, as_json: bool) -> None:
     """Put the machine draft back as SEGMENT_ID's English; status becomes draft.
 
     On an edited or approved segment this says what would be replaced and needs --force.
@@ -253,7 +267,7 @@ def revert_cmd(doc: str, segment_id: str, digest: str | None, force: bool, out_d
     """
     from workbench import review as rv
 
-    _done(rv.revert(out_dir, doc, segment_id, expected_digest=digest, glossary=_glossary(glossary_path), force=force, who=reviewer), "reverted")
+    _done(rv.revert(out_dir, doc, segment_id, expected_digest=digest, glossary=_glossary(glossary_path), force=force, who=reviewer), "reverted", as_json)
 
 
 @review.command("split")
@@ -266,8 +280,9 @@ def revert_cmd(doc: str, segment_id: str, digest: str | None, force: bool, out_d
 @_TRANSLATIONS
 @_GLOSSARY
 @_REVIEWER
+@_JSON
 @handle_errors
-def split_cmd(doc: str, segment_id: str, source_at: int, target_at: int, digest: str | None, force: bool, out_dir: Path, glossary_path: Path | None, reviewer: str | None) -> None:
+def split_cmd(doc: str, segment_id: str, source_at: int, target_at: int, digest: str | None, force: bool, out_dir: Path, glossary_path: Path | None, reviewer: str | None, as_json: bool) -> None:
     """Split SEGMENT_ID in two (n:m alignment): the source and the English each at a character offset.
 
     \b
@@ -276,7 +291,7 @@ def split_cmd(doc: str, segment_id: str, source_at: int, target_at: int, digest:
     """
     from workbench import review as rv
 
-    _done(rv.split(out_dir, doc, segment_id, source_at, target_at, expected_digest=digest, glossary=_glossary(glossary_path), force=force, who=reviewer), "split into")
+    _done(rv.split(out_dir, doc, segment_id, source_at, target_at, expected_digest=digest, glossary=_glossary(glossary_path), force=force, who=reviewer), "split into", as_json)
 
 
 @review.command("merge")
@@ -287,8 +302,9 @@ def split_cmd(doc: str, segment_id: str, source_at: int, target_at: int, digest:
 @_TRANSLATIONS
 @_GLOSSARY
 @_REVIEWER
+@_JSON
 @handle_errors
-def merge_cmd(doc: str, segment_id: str, digest: str | None, force: bool, out_dir: Path, glossary_path: Path | None, reviewer: str | None) -> None:
+def merge_cmd(doc: str, segment_id: str, digest: str | None, force: bool, out_dir: Path, glossary_path: Path | None, reviewer: str | None, as_json: bool) -> None:
     """Merge SEGMENT_ID with the next segment of its paragraph.
 
     \b
@@ -297,7 +313,7 @@ def merge_cmd(doc: str, segment_id: str, digest: str | None, force: bool, out_di
     """
     from workbench import review as rv
 
-    _done(rv.merge(out_dir, doc, segment_id, expected_digest=digest, glossary=_glossary(glossary_path), force=force, who=reviewer), "merged into")
+    _done(rv.merge(out_dir, doc, segment_id, expected_digest=digest, glossary=_glossary(glossary_path), force=force, who=reviewer), "merged into", as_json)
 
 
 @review.command("memory")
@@ -348,8 +364,9 @@ def memory_cmd(text: str | None, threshold: float, limit: int, as_json: bool, ou
 @_TRANSLATIONS
 @_GLOSSARY
 @_REVIEWER
+@_JSON
 @handle_errors
-def undo_cmd(doc: str, segment_id: str, digest: str | None, force: bool, out_dir: Path, glossary_path: Path | None, reviewer: str | None) -> None:
+def undo_cmd(doc: str, segment_id: str, digest: str | None, force: bool, out_dir: Path, glossary_path: Path | None, reviewer: str | None, as_json: bool) -> None:
     """Restore SEGMENT_ID's version before its last change (run again for the one before).
 
     An undone split joins the parts again; an undone merge brings the merged segment back.
@@ -362,8 +379,9 @@ def undo_cmd(doc: str, segment_id: str, digest: str | None, force: bool, out_dir
 
     change = rv.undo(out_dir, doc, segment_id, expected_digest=digest, glossary=_glossary(glossary_path), force=force, who=reviewer)
     seg = change.doc.segments[rv.find_segment(change.doc, segment_id)]
-    _done(change, "restored")
-    click.echo(f"  now {seg.status}: {seg.target}")
+    _done(change, "restored", as_json)
+    if not as_json:
+        click.echo(f"  now {seg.status}: {seg.target}")
 
 
 @review.command("history")
@@ -408,8 +426,9 @@ def history_cmd(doc: str, segment_id: str | None, as_json: bool, out_dir: Path) 
 @_DIGEST
 @_TRANSLATIONS
 @_REVIEWER
+@_JSON
 @handle_errors
-def note_cmd(doc: str, segment_id: str, text: str, digest: str | None, out_dir: Path, reviewer: str | None) -> None:
+def note_cmd(doc: str, segment_id: str, text: str, digest: str | None, out_dir: Path, reviewer: str | None, as_json: bool) -> None:
     """Add a note to SEGMENT_ID (- reads standard input); notes go to XLIFF exports as <note>.
 
     \b
@@ -420,7 +439,7 @@ def note_cmd(doc: str, segment_id: str, text: str, digest: str | None, out_dir: 
 
     if text == "-":
         text = sys.stdin.read()
-    _done(rv.add_note(out_dir, doc, segment_id, text, expected_digest=digest, who=reviewer), "noted")
+    _done(rv.add_note(out_dir, doc, segment_id, text, expected_digest=digest, who=reviewer), "noted", as_json)
 
 
 @review.command("orphans")
@@ -458,8 +477,9 @@ def orphans_cmd(doc: str, as_json: bool, out_dir: Path) -> None:
 @_TRANSLATIONS
 @_GLOSSARY
 @_REVIEWER
+@_JSON
 @handle_errors
-def reattach_cmd(doc: str, orphan_id: str, segment_id: str, digest: str | None, force: bool, out_dir: Path, glossary_path: Path | None, reviewer: str | None) -> None:
+def reattach_cmd(doc: str, orphan_id: str, segment_id: str, digest: str | None, force: bool, out_dir: Path, glossary_path: Path | None, reviewer: str | None, as_json: bool) -> None:
     """Give orphan ORPHAN_ID's English (status, notes) to SEGMENT_ID.
 
     \b
@@ -468,7 +488,7 @@ def reattach_cmd(doc: str, orphan_id: str, segment_id: str, digest: str | None, 
     """
     from workbench import review as rv
 
-    _done(rv.reattach(out_dir, doc, orphan_id, segment_id, expected_digest=digest, glossary=_glossary(glossary_path), force=force, who=reviewer), "reattached to")
+    _done(rv.reattach(out_dir, doc, orphan_id, segment_id, expected_digest=digest, glossary=_glossary(glossary_path), force=force, who=reviewer), "reattached to", as_json)
 
 
 @review.command("discard")
@@ -476,8 +496,9 @@ def reattach_cmd(doc: str, orphan_id: str, segment_id: str, digest: str | None, 
 @click.argument("orphan_id")
 @_DIGEST
 @_TRANSLATIONS
+@_JSON
 @handle_errors
-def discard_cmd(doc: str, orphan_id: str, digest: str | None, out_dir: Path) -> None:
+def discard_cmd(doc: str, orphan_id: str, digest: str | None, out_dir: Path, as_json: bool) -> None:
     """Drop orphan ORPHAN_ID of DOC for good (see `review orphans`).
 
     \b
@@ -486,7 +507,10 @@ def discard_cmd(doc: str, orphan_id: str, digest: str | None, out_dir: Path) -> 
     """
     from workbench import review as rv
 
-    rv.discard_orphan(out_dir, doc, orphan_id, expected_digest=digest)
+    change = rv.discard_orphan(out_dir, doc, orphan_id, expected_digest=digest)
+    if as_json:
+        echo_json({"action": "discarded", "stem": change.stem, "file": str(change.path), "digest": change.digest, "written": change.written, "orphan": orphan_id, "orphans": len(change.doc.orphans)})
+        return
     click.echo(f"dismissed orphan {orphan_id}")
 
 

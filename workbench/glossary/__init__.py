@@ -11,6 +11,7 @@ Modules (imports only go down this list):
 * :mod:`~workbench.glossary.text` -- non-translatables and :func:`contains_term` for English targets;
 * :mod:`~workbench.glossary.lexicon` -- the Chinese word lexicon that decides doubtful hits;
 * :mod:`~workbench.glossary.core` -- :class:`Glossary`: loading, validation, matching;
+* :mod:`~workbench.glossary.agree` -- the number of a term in a draft (each Member State, 3 Ministers);
 * :mod:`~workbench.glossary.edit` -- add/edit/remove that keep the curator's file as written, under a lock;
 * :mod:`~workbench.glossary.check` -- ``glossary check`` and the impact of a change;
 * :mod:`~workbench.glossary.suggest` -- ``glossary suggest``;

@@ -120,10 +120,13 @@ class DocumentCheck:
     untranslated: int = 0  # segments with hits but an empty target (not counted as violations)
     missing: dict[str, int] = field(default_factory=lambda: {s: 0 for s in store.STATUSES})  # segments by status
     violations: list[Violation] = field(default_factory=list)
+    #: missing terms a reviewer dismissed (``review dismiss``): counted, not open, never fail the gate
+    dismissed: list[tuple[Violation, str]] = field(default_factory=list)  # with the reviewer's reason
 
     def as_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d["violations"] = [v.as_dict() for v in self.violations]
+        d["dismissed"] = [{**v.as_dict(), "reason": r} for v, r in self.dismissed]  # type: ignore[misc]
         return d
 
 
@@ -133,6 +136,7 @@ class TermCheck:
     en: str
     uses: int = 0
     missing: dict[str, int] = field(default_factory=lambda: {s: 0 for s in store.STATUSES})
+    dismissed: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -153,6 +157,11 @@ class CheckReport:
         return out
 
     @property
+    def dismissed(self) -> int:
+        """Missing terms a reviewer dismissed with a reason (not open)."""
+        return sum(len(d.dismissed) for d in self.documents)
+
+    @property
     def ok(self) -> bool:
         """False when an approved segment violates the glossary (a release gate)."""
         return self.missing["approved"] == 0
@@ -162,6 +171,7 @@ class CheckReport:
             "glossary": self.glossary,
             "ok": self.ok,
             "missing": self.missing,
+            "dismissed": self.dismissed,
             "documents": [d.as_dict() for d in self.documents],
             "terms": [t.as_dict() for t in self.terms],
         }
@@ -169,7 +179,11 @@ class CheckReport:
 
 def check(glossary: Glossary, out_dir: Path, docs: list[str] | None = None) -> CheckReport:
     """For every glossary hit in a source segment: is the English term (or an accepted
-    English variant) in the target?  Counted per document and per term, by status."""
+    English variant) in the target?  Counted per document and per term, by status.
+
+    Each document is checked with the glossary scopes it was translated with (its
+    signature's ``scope``). A missing term whose ``missing-term:<id>`` flag a reviewer
+    dismissed (with a reason) is counted under ``dismissed``, not as open."""
     rows: list[DocumentCheck] = []
     terms: dict[str, TermCheck] = {}
     for path, doc in _docs(out_dir, docs):
@@ -177,10 +191,12 @@ def check(glossary: Glossary, out_dir: Path, docs: list[str] | None = None) -> C
         rows.append(dc)
         if doc.source_lang == "en":
             continue
+        scopes = store.signature_scopes(doc.signature)
+        g = glossary.scoped(scopes) if scopes else glossary
         for seg in doc.segments:
             if not seg.source:
                 continue
-            hits = [h for h in glossary.find(seg.source, doc.source_lang) if h.kind == "term" and h.term_id]
+            hits = [h for h in g.find(seg.source, doc.source_lang) if h.kind == "term" and h.term_id]
             if not hits:
                 continue
             dc.segments += 1
@@ -194,8 +210,14 @@ def check(glossary: Glossary, out_dir: Path, docs: list[str] | None = None) -> C
                 tc.uses += 1
                 dc.uses += 1
                 if not contains_term(seg.target, term):
+                    v = Violation(path.stem, seg.id, seg.status, term.id, term.en, h.surface)
+                    reason = seg.dismissed.get(f"missing-term:{term.id}")
+                    if reason is not None:
+                        tc.dismissed += 1
+                        dc.dismissed.append((v, reason))
+                        continue
                     tc.missing[seg.status] += 1
-                    dc.violations.append(Violation(path.stem, seg.id, seg.status, term.id, term.en, h.surface))
+                    dc.violations.append(v)
                     bad = True
             if bad:
                 dc.missing[seg.status] += 1

@@ -151,6 +151,8 @@ class Glossary:
         self._lock = threading.Lock()
         self._hash: str | None = None
         self._info: list[tuple[str, str, str]] = [(t.en, t.id, "term") for t in self.terms]
+        #: The scopes this glossary was narrowed to (:meth:`scoped`); () = every entry.
+        self.scopes: tuple[str, ...] = ()
 
     # -- construction ----------------------------------------------------
 
@@ -287,8 +289,13 @@ class Glossary:
     def scoped(self, scopes: Iterable[str]) -> "Glossary":
         """The entries a document that selects ``scopes`` (UN, ASEAN, CICA, mainland, Taiwan)
         uses: every entry without a ``scope``, and those whose scope is selected."""
-        wanted = set(scopes)
-        g = Glossary([t for t in self.terms if not t.scope or wanted & set(t.scope)], self.path, word_check=self.word_check)
+        wanted = tuple(sorted(set(scopes)))
+        cache: dict[tuple[str, ...], Glossary] = self.__dict__.setdefault("_scoped", {})
+        g = cache.get(wanted)
+        if g is None:
+            g = Glossary([t for t in self.terms if not t.scope or set(wanted) & set(t.scope)], self.path, word_check=self.word_check)
+            g.scopes = wanted
+            cache[wanted] = g
         return g
 
     # -- accessors -------------------------------------------------------
@@ -518,6 +525,9 @@ class Glossary:
             gkeys = self._zh_keys()
         ctx_n = CONTEXT if lex is not None else 0
         memo: dict[tuple[str, int, int], str | None] = self.__dict__.setdefault("_doubt_memo", {})
+        longs: dict[str, tuple[str, ...]] = {}
+        if lex is not None:
+            longs = self.__dict__.get("_long_words") or self.__dict__.setdefault("_long_words", lex.containers(gkeys))
 
         def judge(i: int, hits: list[Hit], lo: int, hi: int, texts: Sequence[str], maps: list, candidates: list | None) -> list[Hit]:
             kept: list[Hit] = []
@@ -534,6 +544,8 @@ class Glossary:
                     a0 = max(lo, s - ctx_n)
                     win = (key[a0 : min(hi, e + ctx_n)], s - a0, e - a0)
                     why = memo.get(win, _UNSEEN)
+                    if longs and key[s:e] in longs:
+                        why = _inside_long(longs[key[s:e]], key, s, e, lo, hi) or why
                     if why is _UNSEEN:
                         why = lex.doubt(key[a0:s], key[s:e], key[e : min(hi, e + ctx_n)], gkeys)
                         if len(memo) > 200_000:
@@ -665,6 +677,15 @@ class _FamilyKeys(dict):
 
     def items(self):  # type: ignore[no-untyped-def]
         return [(f, self[f]) for f in _FAMILIES]
+
+
+def _inside_long(words: tuple[str, ...], key: str, s: int, e: int, lo: int, hi: int) -> str | None:
+    """The long lexicon word among ``words`` that holds the hit key[s:e] here, as a doubt reason."""
+    for w in words:
+        a = key.find(w, max(lo, e - len(w)), min(hi, s + len(w)))
+        if a != -1 and a <= s and a + len(w) >= e:
+            return f"inside the word {w}"
+    return None
 
 
 def _excluded(rules: tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]], key: str, s: int, e: int, lo: int, hi: int) -> bool:

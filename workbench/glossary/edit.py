@@ -96,7 +96,7 @@ def _norm_entry(e: dict[str, Any]) -> dict[str, Any]:
     en = _clean_variant(str(e.get("en") or ""))
     note = e.get("note")
     domain = e.get("domain")
-    return {
+    out = {
         "en": en,
         "zh": lst(e.get("zh")),
         "vi": lst(e.get("vi")),
@@ -104,6 +104,11 @@ def _norm_entry(e: dict[str, Any]) -> dict[str, Any]:
         "note": note.strip() if isinstance(note, str) and note.strip() else None,
         "domain": domain.strip() if isinstance(domain, str) and domain.strip() else None,
     }
+    for key in ("deprecated", "forbidden"):  # a TBX file's deprecated/forbidden English forms (new entries keep them)
+        forms = [v for v in lst(e.get(key)) if v != en]
+        if forms:
+            out[key] = forms
+    return out
 
 
 def _forms(e: dict[str, Any], fam: str) -> list[str]:
@@ -293,7 +298,7 @@ class _GlossaryText:
         flow = self._flow_lists()
         m = CommentedMap()
         m["en"] = _safe(entry["en"])
-        for k in ("zh", "vi", "en_variants"):
+        for k in ("zh", "vi", "en_variants", "deprecated", "forbidden"):
             if entry.get(k):
                 m[k] = _seq(entry[k], flow)
         if entry.get("note"):

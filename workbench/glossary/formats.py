@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from workbench import store
+from workbench import files, store
 from workbench.files import csv_cell
 from workbench.errors import GlossaryError
 from workbench.glossary.core import Glossary
@@ -15,7 +16,7 @@ from workbench.glossary.model import _clean_variant, _slug
 from workbench.glossary.edit import Change, _GlossaryText, _add_variant, _find_conflict, _finish, _norm_entry, _read, _strip_trailing_comments, _validate_text, term_to_entry
 
 # --------------------------------------------------------------------------
-# import / export: TBX (translate-toolkit), CSV, OmegaT tab-separated
+# import / export: TBX (lxml, workbench.glossary.tbx), CSV, OmegaT tab-separated
 # --------------------------------------------------------------------------
 
 FORMATS = ("tbx", "tbx3", "csv", "omegat")
@@ -41,18 +42,16 @@ def detect_format(path: Path, fmt: str | None) -> str:
 
 
 def _omegat_lang(lang: str | None) -> str:
-    fam = {"zh": "zh", "zh-hans": "zh", "zh-hant": "zh", "vi": "vi"}.get((lang or "").lower())
-    if fam is None:
+    """The glossary family (zh or vi) of an OmegaT glossary's source language tag (any tag
+    :func:`workbench.ingest.normalize_lang` takes: zh_CN, zh-TW, zh-Hant-TW, vi_VN ...)."""
+    from workbench.ingest import normalize_lang
+
+    if not lang:
         raise GlossaryError("an OmegaT glossary has one source language; add --lang zh or --lang vi")
-    return fam
-
-
-def _tbx_module() -> Any:
-    try:
-        from translate.storage import tbx
-    except ImportError:  # pragma: no cover - dependency missing
-        raise GlossaryError("TBX needs translate-toolkit; install it with: pip install translate-toolkit") from None
-    return tbx
+    code = normalize_lang(lang)
+    if code == "en":
+        raise GlossaryError(f"--lang {lang}: an OmegaT glossary's source language is Chinese or Vietnamese (English is the target); use --lang zh or --lang vi")
+    return "zh" if code.startswith("zh") else code
 
 
 def _split_list(value: str) -> list[str]:
@@ -162,24 +161,55 @@ def _read_omegat(text: str, path: Path, fam: str, warnings: list[str]) -> list[d
     return list(by_en.values())
 
 
-def write_entries(glossary: Glossary, path: Path, fmt: str | None = None, lang: str | None = None) -> int:
-    """Export every entry; returns how many entries (OmegaT: lines) were written.
+@dataclass
+class Export:
+    """What a glossary export wrote: the file, its format, how many entries (OmegaT: lines),
+    and the files beside it that it refers to (a TBX 2008 file's XCS)."""
 
-    TBX: TBX-Basic 2008 (``tbx``) or TBX v3 (``tbx3``), see :mod:`workbench.glossary.tbx`.
+    path: Path
+    format: str
+    count: int
+    unit: str
+    companions: list[Path] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"path": str(self.path), "format": self.format, self.unit: self.count, "companions": [str(p) for p in self.companions]}
+
+
+def write_entries(glossary: Glossary, path: Path, fmt: str | None = None, lang: str | None = None) -> Export:
+    """Export every entry.
+
+    TBX: TBX-Basic 2008 (``tbx``, with its XCS written beside it, as TBXChecker needs) or
+    TBX v3 (``tbx3``), see :mod:`workbench.glossary.tbx`.
     CSV: UTF-8 with a BOM (spreadsheets open it right), formula-like cells neutralised.
     """
     fmt = detect_format(path, fmt)
     entries = [term_to_entry(t) for t in glossary.terms]
+    companions: dict[str, bytes] = {}
+    unit = "entries"
     if fmt in ("tbx", "tbx3"):
-        from workbench.glossary.tbx import tbx_text
+        from workbench.glossary.tbx import companion_files, tbx_text
 
-        text, n = tbx_text(glossary.terms, 3 if fmt == "tbx3" else 2), len(entries)
+        version = 3 if fmt == "tbx3" else 2
+        text, n = tbx_text(glossary.terms, version), len(entries)
+        companions = companion_files(version)
     elif fmt == "csv":
         text, n = "\ufeff" + _csv_text(entries), len(entries)
     else:
         text, n = _omegat_text(entries, _omegat_lang(lang))
+        unit = "lines"
     store.atomic_write_text(path, text)
-    return n
+    written: list[Path] = []
+    for name, data in companions.items():
+        target = path.parent / name
+        try:
+            same = target.read_bytes() == data
+        except OSError:
+            same = False
+        if not same:
+            files.atomic_write_bytes(target, data)
+        written.append(target)
+    return Export(path, fmt, n, unit, written)
 
 
 def _csv_text(entries: list[dict[str, Any]]) -> str:

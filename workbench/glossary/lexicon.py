@@ -13,7 +13,9 @@ Traditional text is checked the same way.  The decision for one hit (only hits a
 checked, never the whole text):
 
 1. **inside a longer word**: a lexicon word that strictly contains the hit and is not a
-   glossary variant itself (白俄罗斯 ⊃ 俄罗斯) makes the hit doubtful;
+   glossary variant itself (白俄罗斯 ⊃ 俄罗斯) makes the hit doubtful; words too long for the
+   window around the hit (斯里兰卡民主社会主义共和国 ⊃ 斯里兰卡) are found through
+   :meth:`Lexicon.containers`;
 2. **straddling**: when a lexicon word crosses one of the hit's edges (协调 over the left
    edge of 调解), the best segmentation of a small window around the hit (jieba's
    maximum-probability route) is compared with the best one that keeps the hit whole;
@@ -69,6 +71,7 @@ class Lexicon:
         self.unknown = math.log(0.5) - self.log_total  # a character no word covers
         self.term_logp = math.log(TERM_FREQ) - self.log_total
         self._cache: dict[tuple[str, str, str], str | None] = {}
+        self._long: tuple[str, ...] | None = None  # words longer than the doubt window
 
     def __len__(self) -> int:
         return len(self.logp)
@@ -141,6 +144,23 @@ class Lexicon:
             return f"across the words of {w}"
         return None
 
+
+    def containers(self, glossary_keys: frozenset[str] | set[str] | dict) -> dict[str, tuple[str, ...]]:
+        """Glossary variant -> the lexicon words too long for the :data:`CONTEXT` window of
+        :meth:`doubt` (斯里兰卡民主社会主义共和国 for 斯里兰卡) that strictly contain it and are not
+        glossary variants themselves. A few hundred words: computed once per glossary."""
+        if self._long is None:
+            self._long = tuple(w for w in self.logp if len(w) > CONTEXT + 1 and all(_is_han(c) for c in w))
+        out: dict[str, list[str]] = {}
+        for w in self._long:
+            if w in glossary_keys:
+                continue
+            n = len(w)
+            for i in range(n):
+                for j in range(i + 2, n + 1):
+                    if (i, j) != (0, n) and w[i:j] in glossary_keys:
+                        out.setdefault(w[i:j], []).append(w)
+        return {k: tuple(v) for k, v in out.items()}
 
     def cuts_words(self, left: str, gram: str, right: str) -> bool:
         """Do the edges of ``gram`` cut words of its context (no extra credit for ``gram`` itself)?

@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any, Iterable, NamedTuple
 
 import yaml
 
-from workbench.errors import GlossaryError
+from workbench.errors import GlossaryError, InputError
 from workbench.yaml_guard import shown
 from workbench.glossary.normalize import _clean_variant
 
@@ -21,6 +21,24 @@ _ENTRY_KEYS = {"en", "id", "case_sensitive", *_LIST_KEYS, *_TEXT_KEYS}
 _ALLOWED_KEYS_MSG = "en, id, zh (or zh-Hans/zh-Hant), zh-TW, vi, " + ", ".join((*_LIST_KEYS, *_TEXT_KEYS, "case_sensitive"))
 #: Scopes a document can select (``Glossary.scoped``); an entry without ``scope`` applies everywhere.
 SCOPES = ("UN", "ASEAN", "CICA", "mainland", "Taiwan")
+
+
+def parse_scopes(values: Iterable[str]) -> tuple[str, ...]:
+    """The scopes a user selected (``--scope ASEAN``; any case; ``all`` = no selection, every
+    entry), in :data:`SCOPES` order. Unknown names: :class:`InputError` naming the choices."""
+    by_lower = {s.lower(): s for s in SCOPES}
+    chosen: set[str] = set()
+    for v in values:
+        for name in str(v).replace("+", ",").split(","):
+            name = name.strip()
+            if not name or name.lower() == "all":
+                continue
+            if name.lower() not in by_lower:
+                raise InputError(f"unknown glossary scope {name!r}; use {', '.join(SCOPES)} (or all: every entry)")
+            chosen.add(by_lower[name.lower()])
+    return tuple(s for s in SCOPES if s in chosen)
+
+
 #: Parts of speech an entry may declare (``pos``).
 POS = ("noun", "proper noun", "verb", "adjective", "adverb", "other")
 #: Statuses of the English forms, from the entry keys that hold them (TBX administrativeStatus values).

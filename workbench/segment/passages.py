@@ -25,6 +25,10 @@ def segment_passages(lines: list[str], lang: str | None = None) -> list[list[str
     (an empty list for a blank line, so output lines match input lines).
     Raises :class:`InputError` for a line that is not a JSON string.
     """
+    if lang:
+        from workbench.ingest import normalize_lang
+
+        lang = normalize_lang(lang)  # an unknown tag fails before any line is read
     out: list[list[str]] = []
     for no, line in enumerate(lines, 1):
         if not line.strip():

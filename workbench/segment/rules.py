@@ -13,23 +13,18 @@ from workbench.errors import InputError
 DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "segment"
 
 
+@lru_cache(maxsize=256)
 def normalize_lang(lang: str) -> str:
-    """Map a language code to the rule family: ``"zh"``, ``"vi"`` or ``"en"``.
+    """Map a language tag to the rule family: ``"zh"``, ``"vi"`` or ``"en"``.
 
-    Accepts zh-Hans, zh-Hant, zh, zh-CN, zh-TW, zt, cmn, vi, en, en-US, ...
-    (case-insensitive, ``_`` or ``-``). Raises :class:`InputError` otherwise.
+    The tag goes through the one language-tag function, :func:`workbench.ingest.normalize_lang`
+    (langcodes: zh_CN, zh-TW, zh-Hant-TW, zt, vi_VN, en-GB ...), so ``segment`` accepts and refuses
+    exactly what ``translate`` does. Raises :class:`InputError` (listing the choices) otherwise.
     """
-    code = (lang or "").strip().lower().replace("_", "-")
-    base = code.split("-", 1)[0]
-    if base in ("zh", "zt", "cmn", "yue", "zho", "chi"):
-        return "zh"
-    if base in ("vi", "vie"):
-        return "vi"
-    if base in ("en", "eng"):
-        return "en"
-    raise InputError(
-        f"unknown segmentation language {lang!r}; use one of zh-Hans, zh-Hant, zh, zt, vi, en"
-    )
+    from workbench.ingest import normalize_lang as normalize_tag
+
+    code = normalize_tag(lang)
+    return "zh" if code.startswith("zh") else code
 
 
 @dataclass(frozen=True)
