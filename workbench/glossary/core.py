@@ -587,26 +587,27 @@ class _CachedGlossary(Glossary):
     """A glossary loaded from the cache (:mod:`.cache`): what matching needs is there at once;
     the term records and each language family's match keys are unpickled when first used."""
 
-    def __init__(self, payload: dict[str, Any], path: Path, key: str) -> None:  # noqa: D107 - no super(): nothing to parse
-        self.word_check = True
-        self.path = path
+    def __init__(self, payload: dict[str, Any], path: Path, key: str) -> None:
+        super().__init__((), path, _keys={})  # every attribute a Glossary has; then what the cache holds
         self._cache_key = key
-        self._automata = {}
-        self._lock = threading.Lock()
         self._hash = payload["hash"]
         self._info = payload["info"]
         self._n = payload["n"]
         self._ctx = payload["ctx"]
         self._blob: bytes | None = payload["terms"]
         self._keys = _FamilyKeys(self)
+        self.__dict__["_by_id_map"] = None
 
     @property  # type: ignore[override]
     def terms(self) -> tuple[Term, ...]:
-        got = self.__dict__.get("_terms")
-        if got is None:
-            got = self.__dict__["_terms"] = pickle.loads(self._blob)  # type: ignore[arg-type]  # our own cache
+        if self.__dict__.get("_blob") is not None:
+            self.__dict__["_terms"] = pickle.loads(self._blob)  # type: ignore[arg-type]  # our own cache
             self._blob = None
-        return got
+        return self.__dict__["_terms"]
+
+    @terms.setter
+    def terms(self, value: tuple[Term, ...]) -> None:
+        self.__dict__["_terms"] = value
 
     @property  # type: ignore[override]
     def _by_id(self) -> dict[str, Term]:
@@ -614,6 +615,10 @@ class _CachedGlossary(Glossary):
         if got is None:
             got = self.__dict__["_by_id_map"] = {t.id: t for t in self.terms}
         return got
+
+    @_by_id.setter
+    def _by_id(self, value: dict[str, Term]) -> None:
+        self.__dict__["_by_id_map"] = value
 
     def __len__(self) -> int:
         return self._n
