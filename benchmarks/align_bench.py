@@ -80,7 +80,7 @@ def dev_table() -> list[dict[str, object]]:
     rows: list[dict[str, object]] = []
     for set_name, docs, key in (("MAC dev zh-en", mac(), "mac"), ("Text+Berg 1957 de-fr", textberg(), "tb1")):
         for use_bridge in (True, False):
-            mode = "mt" if use_bridge else ("lex" if key == "mac" else "plain")
+            mode = ("mt-lex" if key == "mac" else "mt") if use_bridge else ("lex" if key == "mac" else "plain")
             rows.append({"set": set_name, "system": "workbench (shipped weights, in-sample)", "bridge": use_bridge, **run(docs, use_bridge, None)})
             held = cv.get(mode, {})
             if f"{key}_f1_strict" in held:

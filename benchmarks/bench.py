@@ -1,63 +1,33 @@
-"""Speed and memory benchmark of the workbench against Argos Translate and raw CTranslate2.
+"""Benchmarks of the workbench beside machine translation, and the shared synthetic packages.
 
 Usage:
-    python benchmarks/bench.py            # full run (~10-15 min on 2 cores)
-    python benchmarks/bench.py --quick    # smaller corpus and subsets (~2-3 min)
-    python benchmarks/bench.py --only raw,workbench --sweep   # also sweep CTranslate2 settings
+    python benchmarks/bench.py            # re-runs, glossary matching (5 and 10 MB), alignment
+    python benchmarks/bench.py --quick    # smaller texts
+    python benchmarks/bench.py --only rerun,glossary
 
-What it does (everything offline; built once and cached in benchmarks/.cache/):
+Machine-translation speed (Argos translate() = A, raw CTranslate2 = B and B', workbench
+translate = C) is ``benchmarks/mt_speed.py``; it uses the packages built here.
+
+Built once and cached in benchmarks/.cache/:
 
 * A synthetic Argos package per source language (zh, vi) with the shape of a real
   one: Transformer base (6+6 layers, d_model 512, 8 heads, FFN 2048), a shared
-  vocabulary of 32,000 entries, int8, random weights. The SentencePiece model
-  (BPE) is learned from the seed documents (zh, vi and en) and the glossary's
-  English terms, Chinese cut into chunks of 1-4 characters and English repeated
-  to the sources' size, so it tokenises like a real vocabulary (about 10,500
-  pieces; see ``build_sentencepiece``); the CTranslate2 vocabulary is those pieces followed
-  by dummy pieces up to 32,000 (the output projection and softmax, the costliest
-  part of beam search, have the real size).
-* A corpus of about 1 MB of zh and vi text: the zh-Hans, zh-Hant and vi seed
-  documents repeated, every sentence of every copy after the first perturbed
-  (one or two characters or words swapped for others of the same document) so
-  no sentence is a duplicate the workbench could skip.
-* Decoding work is pinned: random weights rarely emit ``</s>``, so every
-  system is made to produce exactly ``--output-tokens`` tokens (default 14, as
-  in the issue's reference measurement) per sentence with
-  ``min_decoding_length == max_decoding_length``.
+  vocabulary of 32,000 entries, int8, random weights plus a length mechanism
+  (``length_model.py``) so that ``</s>`` comes by itself at ~1.33x the source length.
+  The SentencePiece model (BPE) is learned from the seed documents (zh, vi and en)
+  and the glossary's English terms, Chinese cut into chunks of 1-4 characters and
+  English repeated to the sources' size, so it tokenises like a real vocabulary
+  (about 11,000 pieces; see ``build_sentencepiece``); the CTranslate2 vocabulary is
+  those pieces followed by dummy pieces up to 32,000 (the output projection and
+  softmax, the costliest part of beam search, have the real size).
+* A corpus of zh and vi text: the zh-Hans, zh-Hant and vi seed documents repeated,
+  every sentence of every copy after the first perturbed (one or two characters or
+  words swapped for others of the same document) so no sentence is a duplicate.
 
-Measurements (each in its own subprocess, so "peak MB" is that measurement's
-own maximum resident set size, model included):
-
-(a) ``argostranslate.translate.translate()`` once per paragraph, Argos defaults
-    (inter_threads 1, intra_threads 0, max_batch_size 32 tokens, beam 4), on the
-    first ``--argos-sentences`` sentences. Patches, all for an offline and fair
-    run: its sentence splitter (MiniSBD, which downloads a model) is replaced
-    by a lookup returning the workbench's own sentences of that paragraph; its
-    ``ctranslate2.Translator`` is wrapped so ``translate_batch`` also gets
-    ``min/max_decoding_length``.
-(b) raw ``ctranslate2.Translator.translate_batch`` on pre-tokenised sentences:
-    the limit. Best configuration found on this machine (see ``--sweep``):
-    one call per language with the sentences sorted by length,
-    ``max_batch_size`` in tokens and ``inter_threads`` = cores.
-(c) ``workbench.translate.translate_documents`` (engine ``argos``) end to end
-    on a temporary project: reading, segmentation, glossary matching with the
-    shipped glossary.yaml, decoding, QA flags and writing the YAML files. The
-    packages are installed with ``workbench.models.install_file`` into an
-    isolated ``WORKBENCH_MODELS_DIR``; the engine gets
-    a benchmark-only subclass that decodes exactly ``--output-tokens`` per sentence
-    (``pin_output_length``; the product has no such hook). A model with random weights never
-    copies an injected glossary term, so every segment with a glossary hit would
-    fail verification and be decoded a second time as pieces (span assembly):
-    work a real model mostly does not do. Row (c) therefore counts a term as
-    applied when it was injected (``qa.hit_applied`` patched to True); row (c*)
-    is the unpatched run, whose extra decoding is that artifact.
-
-Also: re-run with nothing changed (seeds, copy and argos engines: must decode
-nothing, < 1 s), glossary matching (100k synthetic terms over 5 and 10 MB of
-text) and sentence alignment (20k x 20k, when the workbench has an aligner).
-
-Tokens/s counts source tokens (SentencePiece pieces) per second; the output is
-fixed at ``--output-tokens`` per sentence.
+Measurements (each in its own subprocess, so "peak MB" is that measurement's own
+maximum resident set size): re-run with nothing changed (seeds, copy and argos
+engines: must decode nothing, < 1 s), glossary matching (100k synthetic terms over 5
+and 10 MB of text) and sentence alignment (20k x 20k).
 """
 
 from __future__ import annotations
@@ -82,6 +52,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CACHE = Path(__file__).resolve().parent / ".cache"
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 #: Shape of a real Argos package (OpenNMT Transformer base).
 LAYERS = (6, 6)
@@ -89,7 +60,7 @@ D_MODEL = 512
 HEADS = 8
 FFN = 2048
 VOCAB = 32000
-BUILD_VERSION = "3"  # bump to rebuild the cached packages / corpus
+BUILD_VERSION = "4"  # bump to rebuild the cached packages / corpus
 LANG_CODES = {"zh-Hans": "zh", "zh-Hant": "zh", "vi": "vi"}  # zh-Hant is served by the zh package (OpenCC t2s)
 
 
@@ -241,10 +212,12 @@ def build_sentencepiece(path: Path) -> list[str]:
 
 
 def build_ctranslate2_model(model_dir: Path, vocabulary: list[str], seed: int = 7) -> None:
-    """Save a Transformer-base model with random weights (int8) and the shared ``vocabulary``."""
+    """Save a Transformer-base model with random weights (int8) and the shared ``vocabulary``,
+    with the length mechanism of length_model.py (``</s>`` by itself at ~1.33x the source length)."""
     from argos_fixture import build_ctranslate2_model as build
+    from length_model import add_length_mechanism
 
-    build(model_dir, vocabulary, seed, layers=LAYERS, heads=HEADS, d_model=D_MODEL, ffn=FFN, init_std=None)
+    build(model_dir, vocabulary, seed, layers=LAYERS, heads=HEADS, d_model=D_MODEL, ffn=FFN, init_std=None, edit=lambda spec: add_length_mechanism(spec, vocabulary))
 
 
 def build_packages() -> dict[str, Path]:
@@ -292,196 +265,11 @@ def install_packages(directory: Path) -> dict[str, Path]:
 # --------------------------------------------------------------------------- measurements (each run in a child process)
 
 
-def _tokenize(sentences: list[tuple[str, str]], models_dir: Path) -> tuple[Any, list[list[str]]]:
-    import sentencepiece as spm
-
-    sp = spm.SentencePieceProcessor(model_file=str(models_dir / "translate-zh_en-1_0" / "sentencepiece.model"))
-    return sp, [sp.encode(s, out_type=str) for _, s in sentences]
-
-
-def measure_raw(args: argparse.Namespace) -> dict[str, Any]:
-    """(b) raw CTranslate2: one translate_batch call per language on pre-tokenised sentences."""
-    import ctranslate2
-
-    models_dir = CACHE / "models"
-    install_packages(models_dir)
-    sentences = corpus_sentences(build_corpus(args.corpus_bytes))
-    if args.limit:
-        sentences = sentences[: args.limit]
-    if args.injected:  # the sources as the workbench decodes them: glossary hits replaced by their English terms
-        from workbench.translate import inject, load_glossary
-
-        glossary, _ = load_glossary(ROOT / "glossary.yaml")
-        sentences = [(lang, inject(s, glossary.find(s, lang))) for lang, s in sentences]
-    _, tokens = _tokenize(sentences, models_dir)
-    length = args.output_tokens
-    seconds = 0.0
-    for code in ("zh", "vi"):
-        batch = [t for (lang, _), t in zip(sentences, tokens) if LANG_CODES[lang] == code]
-        if not batch:
-            continue
-        translator = ctranslate2.Translator(
-            str(models_dir / f"translate-{code}_en-1_0" / "model"),
-            device="cpu",
-            compute_type="int8",
-            inter_threads=args.inter_threads,
-            intra_threads=args.intra_threads,
-        )
-        start = time.perf_counter()
-        results = translator.translate_batch(
-            batch,
-            max_batch_size=args.batch_size,
-            batch_type=args.batch_type,
-            beam_size=args.beam,
-            length_penalty=0.2,
-            replace_unknowns=True,
-            max_input_length=0,
-            min_decoding_length=length,
-            max_decoding_length=length,
-        )
-        seconds += time.perf_counter() - start
-        assert all(len(r.hypotheses[0]) == length for r in results)
-        del translator
-    return {"sentences": len(sentences), "tokens": sum(map(len, tokens)), "seconds": seconds}
-
-
-def measure_argos(args: argparse.Namespace) -> dict[str, Any]:
-    """(a) argostranslate.translate.translate() per paragraph, Argos's defaults, offline (see the module docstring)."""
-    models_dir = CACHE / "models"
-    install_packages(models_dir)
-    home = CACHE / "argos-home"  # Argos creates config/cache/data directories on import
-    for var, sub in (("XDG_DATA_HOME", "data"), ("XDG_CONFIG_HOME", "config"), ("XDG_CACHE_HOME", "cache")):
-        os.environ[var] = str(home / sub)
-    os.environ["ARGOS_PACKAGES_DIR"] = str(models_dir)
-    os.environ["ARGOS_CHUNK_TYPE"] = "MINISBD"  # the default; its splitter is replaced below
-    from workbench.ingest import discover, read_document
-    from workbench.segment import segment_document
-
-    # The first `limit` distinct sentences, grouped into their paragraphs.
-    corpus = build_corpus(args.corpus_bytes)
-    paragraphs: list[tuple[str, str, list[str]]] = []  # (argos code, paragraph text, its sentences)
-    seen: set[tuple[str, str]] = set()
-    count = 0
-    for path in discover([corpus]):
-        doc = read_document(path, None)
-        current: dict[int, list[str]] = {}
-        for s in segment_document(doc.text, doc.lang):
-            if not s.text or (doc.lang, s.text) in seen or count >= args.limit:
-                continue
-            seen.add((doc.lang, s.text))
-            current.setdefault(s.paragraph, []).append(s.text)
-            count += 1
-        joiner = "" if doc.lang.startswith("zh") else " "
-        paragraphs += [(LANG_CODES[doc.lang], joiner.join(v), v) for v in current.values()]
-        if count >= args.limit:
-            break
-    split = {text: sents for _, text, sents in paragraphs}
-
-    import ctranslate2
-    import argostranslate.sbd
-    import argostranslate.translate as at
-
-    class PinnedTranslator:
-        """ctranslate2.Translator whose translate_batch decodes exactly --output-tokens tokens."""
-
-        def __init__(self, *a: Any, **kw: Any) -> None:
-            self.real = ctranslate2.Translator(*a, **kw)
-
-        def translate_batch(self, source: Any, **kw: Any) -> Any:
-            kw.update(min_decoding_length=args.output_tokens, max_decoding_length=args.output_tokens)
-            return self.real.translate_batch(source, **kw)
-
-    class Shim:
-        Translator = PinnedTranslator
-
-    at.ctranslate2 = Shim  # type: ignore[assignment]
-    argostranslate.sbd.MiniSBDSentencizer.split_sentences = lambda self, text: split.get(text, [text])  # type: ignore[method-assign]
-    at.translate(paragraphs[0][1][:5], paragraphs[0][0], "en")  # load outside the timing, as (b) does
-    at.translate("xin chào", "vi", "en")
-    sp_sentences = [(code, s) for code, _, sents in paragraphs for s in sents]
-    _, tokens = _tokenize(sp_sentences, models_dir)
-    start = time.perf_counter()
-    for code, text, _ in paragraphs:
-        at.translate(text, code, "en")
-    seconds = time.perf_counter() - start
-    return {"sentences": count, "tokens": sum(map(len, tokens)), "seconds": seconds}
-
-
 def _project(tmp: Path, docs: Path) -> Path:
     project = tmp / "project"
     shutil.copytree(docs, project / "docs", ignore=shutil.ignore_patterns(".*"))
     shutil.copy(ROOT / "glossary.yaml", project / "glossary.yaml")
     return project
-
-
-def measure_workbench(args: argparse.Namespace) -> dict[str, Any]:
-    """(c) workbench translate_documents end to end (engine argos) on a temporary project."""
-    models_dir = CACHE / "models"
-    install_packages(models_dir)
-    os.environ["WORKBENCH_MODELS_DIR"] = str(models_dir)
-    corpus = ROOT / "seeds" if args.seeds else build_corpus(args.corpus_bytes)
-    from workbench import qa
-    from workbench.engines.argos import ArgosEngine
-    from workbench.translate import translate_documents
-
-    if not args.forced:
-        qa.hit_applied = lambda *a, **k: True  # type: ignore[assignment]  # a real model copies injected terms
-    decoded = [0, 0]  # engine calls, inputs
-    original = ArgosEngine.translate_batch
-
-    def counting(self: ArgosEngine, texts: list[str], progress: Any = None) -> list[str]:
-        decoded[0] += 1
-        decoded[1] += len(texts)
-        return original(self, texts, progress)
-
-    ArgosEngine.translate_batch = counting  # type: ignore[method-assign]
-    pin_output_length(args.output_tokens)
-    options: dict[str, object] = {}
-    for key in ("inter_threads", "intra_threads", "max_batch_tokens"):
-        if getattr(args, key, None):
-            options[key] = getattr(args, key)
-    with tempfile.TemporaryDirectory() as tmp:
-        project = _project(Path(tmp), corpus)
-        docs = [p for p in sorted((project / "docs").iterdir()) if not p.name.startswith("003_")] if args.seeds else [project / "docs"]
-        sentences = corpus_sentences(project / "docs") if not args.seeds else [x for x in corpus_sentences(project / "docs") if x[0] in LANG_CODES]
-        _, tokens = _tokenize(sentences, models_dir)
-        cwd = os.getcwd()
-        os.chdir(project)
-        try:
-            if args.profile:
-                import cProfile
-                import pstats
-
-                profiler = cProfile.Profile()
-                profiler.enable()
-            start = time.perf_counter()
-            result = translate_documents(docs, out_dir=project / "translations", engine="argos", glossary_path=project / "glossary.yaml", download=False, engine_options=options)
-            seconds = time.perf_counter() - start
-            if args.profile:
-                profiler.disable()
-                pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative").print_stats(35)
-        finally:
-            os.chdir(cwd)
-    translated = sum(d.translated for d in result.documents)
-    return {"sentences": len(sentences), "tokens": sum(map(len, tokens)), "seconds": seconds, "translated": translated, "engine_calls": decoded[0], "engine_inputs": decoded[1]}
-
-
-def pin_output_length(tokens: int) -> None:
-    """Benchmarks only: make the ``argos`` engine decode exactly ``tokens`` per sentence.
-
-    A random-weight model never emits ``</s>``; pinning the length on every path (a, b, c)
-    makes them do the same work. The product's engine has no such option."""
-    from workbench import engines
-    from workbench.engines.argos import ArgosEngine
-
-    class PinnedLength(ArgosEngine):
-        def max_decoding_length(self, source_length: int) -> int:
-            return tokens
-
-        def min_decoding_length(self, max_length: int) -> int:
-            return max_length
-
-    engines.register("argos")(PinnedLength)
 
 
 def measure_rerun(args: argparse.Namespace) -> dict[str, Any]:
@@ -506,8 +294,6 @@ def measure_rerun(args: argparse.Namespace) -> dict[str, Any]:
         cwd = os.getcwd()
         os.chdir(project)
         try:
-            if args.engine == "argos":
-                pin_output_length(args.output_tokens)
             opts: dict[str, object] = {}
             translate_documents([project / "docs"], out_dir=project / "translations", engine=args.engine, glossary_path=project / "glossary.yaml", download=False, engine_options=opts)
             calls[0] = 0
@@ -617,7 +403,7 @@ def measure_align(args: argparse.Namespace) -> dict[str, Any]:
     return {"sentences": 20000, "tokens": 0, "seconds": time.perf_counter() - start}
 
 
-MEASURES = {"argos": measure_argos, "raw": measure_raw, "workbench": measure_workbench, "rerun": measure_rerun, "glossary": measure_glossary, "align": measure_align}
+MEASURES = {"rerun": measure_rerun, "glossary": measure_glossary, "align": measure_align}
 
 
 def child(argv: list[str]) -> None:
@@ -626,7 +412,6 @@ def child(argv: list[str]) -> None:
     parser.add_argument("measure", choices=sorted(MEASURES))
     parser.add_argument("--corpus-bytes", type=int, default=1_000_000)
     parser.add_argument("--limit", type=int, default=0)
-    parser.add_argument("--output-tokens", type=int, default=14)
     parser.add_argument("--beam", type=int, default=4)
     parser.add_argument("--inter-threads", type=int, default=0)
     parser.add_argument("--intra-threads", type=int, default=0)
@@ -634,10 +419,6 @@ def child(argv: list[str]) -> None:
     parser.add_argument("--batch-type", default="tokens")
     parser.add_argument("--max-batch-tokens", type=int, default=0)
     parser.add_argument("--engine", default="argos")
-    parser.add_argument("--seeds", action="store_true")
-    parser.add_argument("--forced", action="store_true")
-    parser.add_argument("--injected", action="store_true")
-    parser.add_argument("--profile", action="store_true")
     parser.add_argument("--terms", type=int, default=100_000)
     parser.add_argument("--text-mb", type=float, default=10.0)
     args = parser.parse_args(argv)
@@ -697,24 +478,19 @@ def main() -> None:
         return
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="smaller corpus and subsets (~2-3 minutes)")
-    parser.add_argument("--output-tokens", type=int, default=14, help="tokens decoded per sentence (default 14)")
-    parser.add_argument("--only", default="", help="comma-separated subset of: argos,raw,injected,workbench,forced,rerun,glossary,align")
-    parser.add_argument("--sweep", action="store_true", help="also time raw CTranslate2 settings on a subset (threads, batch size and type)")
-    parser.add_argument("--profile", action="store_true", help="print a cProfile of (c) to stderr")
+    parser.add_argument("--only", default="", help="comma-separated subset of: rerun,glossary,align")
     args = parser.parse_args()
     corpus_bytes = 150_000 if args.quick else 1_000_000
-    argos_limit = 100 if args.quick else 200
     text_mb = (1.0, 2.0) if args.quick else (5.0, 10.0)
-    cores = os.cpu_count() or 1
-    only = set(args.only.split(",")) if args.only else {"argos", "raw", "injected", "workbench", "forced", "rerun", "glossary", "align"}
+    only = set(args.only.split(",")) if args.only else {"rerun", "glossary", "align"}
     calib_start = calibration()
-    common = ["--corpus-bytes", str(corpus_bytes), "--output-tokens", str(args.output_tokens)]
+    common = ["--corpus-bytes", str(corpus_bytes)]
 
     log("building the packages and the corpus (cached in benchmarks/.cache/)...")
     install_packages(CACHE / "models")
     corpus = build_corpus(corpus_bytes)
     n = len(corpus_sentences(corpus))
-    log(f"corpus: {sum(p.stat().st_size for p in corpus.iterdir()) / 1e6:.2f} MB, {n:,} distinct sentences; output fixed at {args.output_tokens} tokens, beam 4")
+    log(f"corpus: {sum(p.stat().st_size for p in corpus.iterdir()) / 1e6:.2f} MB, {n:,} distinct sentences")
 
     rows: list[tuple[str, dict[str, Any]]] = []
     results: dict[str, dict[str, Any]] = {}
@@ -724,24 +500,6 @@ def main() -> None:
         rows.append((name, r))
         log(row(name, r))
 
-    if args.sweep:
-        sub = ["--limit", "400"]
-        configs = [(1, 0, 32, "tokens"),  # (1, 0, 0, "examples"), one padded batch of everything: 3-9 sentences/s
-                   (1, cores, 512, "tokens"), (cores, 1, 256, "tokens"), (cores, 1, 512, "tokens"), (cores, 1, 1024, "tokens"), (cores, 1, 2048, "tokens"), (cores, 1, 16, "examples"), (cores, 1, 32, "examples"), (cores, 1, 64, "examples")]
-        for inter, intra, size, kind in configs:
-            r = run_child("raw", *common, *sub, "--inter-threads", str(inter), "--intra-threads", str(intra), "--batch-size", str(size), "--batch-type", kind)
-            record(f"sweep-{inter}-{intra}-{size}-{kind}", f"sweep: raw inter={inter} intra={intra} max_batch_size={size} {kind}", r)
-    if "argos" in only:
-        record("a", f"(a) argostranslate translate() per paragraph, first {argos_limit}", run_child("argos", *common, "--limit", str(argos_limit)))
-    if "raw" in only:
-        record("b", f"(b) raw CTranslate2 translate_batch (inter={cores} intra=1, 512 tokens)", run_child("raw", *common, "--inter-threads", str(cores), "--intra-threads", "1"))
-    if "injected" in only:
-        record("b'", "(b') raw CTranslate2 as (b), on the glossary-injected sources", run_child("raw", *common, "--inter-threads", str(cores), "--intra-threads", "1", "--injected"))
-    if "workbench" in only:
-        extra = ["--profile"] if args.profile else []
-        record("c", "(c) workbench translate, end to end", run_child("workbench", *common, *extra))
-    if "forced" in only:
-        record("c*", "(c*) workbench translate, seeds, random-weight span re-decoding", run_child("workbench", *common, "--seeds", "--forced"))
     if "rerun" in only:
         for engine in ("copy", "argos"):
             record(f"rerun-{engine}", f"re-run, nothing changed, seeds ({engine})", run_child("rerun", *common, "--engine", engine))
@@ -754,26 +512,11 @@ def main() -> None:
 
     print(f"\nMachine: {machine()}")
     print(f"CPU speed check (10M-iteration Python loop; ~0.5 s when the host is idle): {calib_start:.2f} s before, {calibration():.2f} s after")
-    print(f"Corpus: {n:,} distinct zh/vi sentences ({corpus_bytes / 1e6:.2f} MB target); beam 4; output fixed at {args.output_tokens} tokens per sentence; tokens/s = source tokens\n")
+    print(f"Corpus: {n:,} distinct zh/vi sentences ({corpus_bytes / 1e6:.2f} MB target)\n")
     print("| name | sentences | seconds | sentences/s | tokens/s | peak MB |")
     print("|---|---:|---:|---:|---:|---:|")
     for name, r in rows:
         print(row(name, r))
-    rate = {k: r["sentences"] / r["seconds"] for k, r in results.items() if "seconds" in r and r["seconds"]}
-    print()
-    if "c" in rate and "a" in rate:
-        print(f"c/a = {rate['c'] / rate['a']:.1f}x  (workbench vs Argos translate(), sentences/s)")
-    if "c" in rate and "b" in rate:
-        print(f"c/b = {rate['c'] / rate['b']:.2f}  (workbench vs raw CTranslate2; target >= 0.9)")
-    injected = rate.get("b'")
-    if "c" in rate and injected:
-        print(f"c/b' = {rate['c'] / injected:.2f}  (workbench vs raw CTranslate2 on the same injected sources: the workbench's own overhead)")
-    if "b" in rate and "a" in rate:
-        print(f"b/a = {rate['b'] / rate['a']:.1f}x  (raw CTranslate2 vs Argos translate())")
-    for key in ("c", "c*"):
-        if key in results:
-            r = results[key]
-            print(f"{key}: {r['translated']:,} segments translated, {r['engine_calls']} engine calls, {r['engine_inputs']:,} engine inputs")
     for engine in ("copy", "argos"):
         r = results.get(f"rerun-{engine}")
         if r:

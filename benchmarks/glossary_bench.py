@@ -3,12 +3,14 @@
     python benchmarks/glossary_bench.py            # all tables
     python benchmarks/glossary_bench.py --json     # one JSON object
 
-Data (all real, none of the owners' held-out sets):
+Data (all real, none of the owners' held-out sets; not in this repository: read from the cache
+``$WB_GLOSSARY_DATA``, default ``~/.cache/workbench-glossary``, which ``benchmarks/glossary_data.py``
+builds from the public sources — its docstring has the recipe and the provenance):
 
-* ``benchmarks/data/un_ga_sample/``: General Assembly resolution 55/100 and its recorded vote,
-  official Chinese and English, 14 aligned lines (see its README for provenance);
-* ``benchmarks/data/glossary_dev/``: UN resolutions and documents (OPUS UN, UNPC, MultiUN),
-  zh–en, and Wikinews sentences (ALT training split), zh–en and vi–en (see its README);
+* ``un_ga_sample/``: General Assembly resolution 55/100 and its recorded vote,
+  official Chinese and English, 14 aligned lines;
+* ``glossary_dev/``: UN resolutions and documents (OPUS UN, UNPC, MultiUN),
+  zh–en, and Wikinews sentences (ALT training split), zh–en and vi–en;
 * ``seeds/*.txt`` with the copy engine: what a reviewer sees in the stored drafts;
 * ``--extra ZH EN``: any further line-aligned zh/en files (e.g. a UN Parallel Corpus excerpt
   kept in a cache directory), added to the precision and QA tables.
@@ -39,7 +41,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
+import glossary_data  # noqa: E402
 from workbench import qa  # noqa: E402
 from workbench.glossary import Glossary  # noqa: E402
 from workbench.glossary.lexicon import lexicon  # noqa: E402
@@ -51,7 +55,8 @@ CARRIER = "会上讨论了{}的问题。"
 CARRIERS = (CARRIER, "{}", "我们注意到{}。", "他说{}很重要")
 
 
-DEV = ROOT / "benchmarks/data/glossary_dev"
+DEV = glossary_data.CACHE / "glossary_dev"
+UN_GA = glossary_data.CACHE / "un_ga_sample"
 #: language pair -> source language code of the matcher
 PAIRS = {"zh-en": "zh-Hans", "vi-en": "vi"}
 
@@ -62,7 +67,7 @@ def pairs(extra: list[tuple[Path, Path]]) -> list[tuple[str, str, str, str]]:
     Sets: ``un_ga_sample`` (line-aligned files), every ``glossary_dev/<pair>/*.tsv``
     (source<TAB>English), and ``--extra ZH EN`` line-aligned files."""
     out: list[tuple[str, str, str, str]] = []
-    aligned = [("un-ga-55/100", ROOT / "benchmarks/data/un_ga_sample/UN.en-zh.zh", ROOT / "benchmarks/data/un_ga_sample/UN.en-zh.en")]
+    aligned = [("un-ga-55/100", UN_GA / "UN.en-zh.zh", UN_GA / "UN.en-zh.en")]
     aligned += [("extra", z, e) for z, e in extra]
     for name, zh, en in aligned:
         zl = zh.read_text(encoding="utf-8").splitlines()
@@ -252,6 +257,8 @@ def main() -> None:
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--all-traps", action="store_true", help="every trap word, not 3 per variant, in 4 carrier sentences (slower)")
     args = ap.parse_args()
+    if lost := glossary_data.missing():
+        raise SystemExit(f"glossary dev data missing in {glossary_data.CACHE} ({lost[0]}{' and more' if len(lost) > 1 else ''}); get it with {glossary_data.HOW}")
     g = Glossary.load(args.glossary)
     start = time.perf_counter()
     data = pairs([tuple(x) for x in args.extra])  # type: ignore[misc]

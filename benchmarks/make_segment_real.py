@@ -1,4 +1,17 @@
-"""Build the real-text segmentation sets in tests/data/segment_real/ from UD treebanks.
+"""Build the real-text segmentation sets (a cache, never committed) from UD treebanks.
+
+Output: ``$WB_SEGMENT_REAL`` (default ``~/.cache/workbench-segment/segment_real``), read by
+tests/test_segment_real.py (which also looks in ``../shared/segment_real``) and by
+``benchmarks/segment_accuracy.py --data``. Recipe (the four public UD repositories, dev files only;
+the commits the published figures were built from)::
+
+    mkdir -p /tmp/ud && cd /tmp/ud
+    # for each REPO COMMIT FILE below: git --git-dir=<clone of UniversalDependencies/REPO> show COMMIT:FILE > FILE
+    #   UD_Vietnamese-VTB  e8fa54835582fb5d0c767f19f0992675726fa084  vi_vtb-ud-dev.conllu
+    #   UD_Chinese-GSDSimp eb3aed31ebb170897405ee5cd1db83a1a0b11864  zh_gsdsimp-ud-dev.conllu
+    #   UD_Chinese-GSD     200dbe8acf60ff0d194f2d30bf925c410eee762a  zh_gsd-ud-dev.conllu
+    #   UD_English-EWT     15d613d8447b3478787d4c278730a1e48a945efb  en_ewt-ud-dev.conllu
+    python benchmarks/make_segment_real.py /tmp/ud
 
 Every sentence and every boundary comes from a human-annotated Universal
 Dependencies treebank (train/dev files only, never test files):
@@ -23,7 +36,13 @@ A passage is a run of consecutive sentences (the treebank's order): vi and zh
 take 3 at a time, en takes the sentences of one paragraph (2-6 of them). The
 passage text is the sentences joined by "" (zh) or " " (vi, en). Each output
 line is {"text", "sentences", "source"}. Licence of all four treebanks:
-CC BY-SA 4.0 (see tests/data/segment_real/README.md).
+CC BY-SA 4.0 (Universal Dependencies; VTB: Nguyen et al.; GSD/GSDSimp: Google / UD Chinese
+team; EWT: Silveira et al. 2014 and the UD English team); the derived files carry the same licence.
+
+Sets: vi (VTB, news) 150 passages / 450 sentences, zh-Hans (GSDSimp, Wikipedia) 150 / 450,
+zh-Hant (GSD) 150 / 450, en (EWT, web text: blogs, e-mail, reviews, answers) 150 / 485. Known
+artefacts of the sources, kept: VTB lowercases some sentence starts, GSD has sentences without
+final punctuation, EWT is informal web text (hence the low English figure).
 
 Usage: python benchmarks/make_segment_real.py UD_DIR [--out DIR]
 where UD_DIR holds the four .conllu files (e.g. from
@@ -34,11 +53,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "tests" / "data" / "segment_real"
+OUT = Path(os.environ.get("WB_SEGMENT_REAL", "~/.cache/workbench-segment/segment_real")).expanduser()
 FILES = {
     "vi": "vi_vtb-ud-dev.conllu",
     "zh-Hans": "zh_gsdsimp-ud-dev.conllu",

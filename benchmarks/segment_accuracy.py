@@ -7,8 +7,8 @@ the multi-sentence ones). A segmenter that does not support a language, or is
 not installed, shows "n/a".
 
 With --data DIR, every <lang>.jsonl and <lang>_<name>.jsonl in DIR is
-measured (lang one of zh-Hans, zh-Hant, vi, en), e.g. tests/data/segment_real
-(UD dev files) or tests/data/segment_blind.
+measured (lang one of zh-Hans, zh-Hant, vi, en), e.g. ~/.cache/workbench-segment/segment_real
+(UD dev files, built by make_segment_real.py) or tests/data/segment_blind.
 
 Each line of a dev set is {"sentences": [...]} (the passage is the sentences
 joined by "" for Chinese and " " otherwise) or {"text": ..., "sentences": [...]}.

@@ -30,7 +30,7 @@ import tempfile
 import threading
 import zipfile
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Callable, Iterator
 
 import pytest
 
@@ -90,6 +90,7 @@ def build_ctranslate2_model(
     d_model: int = D_MODEL,
     ffn: int = FFN_DIM,
     init_std: float | None = 0.5,
+    edit: Callable[[Any], None] | None = None,
 ) -> None:
     """Save a Transformer with random weights and the given shared vocabulary to ``model_dir`` (int8).
 
@@ -97,6 +98,8 @@ def build_ctranslate2_model(
     defaults), the tokens CTranslate2 uses as unknown, decoder start and end.
     ``init_std=None`` scales weights by 1/sqrt(fan-in) with zero biases (the
     benchmark's realistic model); the tests' tiny model uses a fixed 0.5.
+    ``edit(spec)``, if given, runs on the filled spec before it is saved (the benchmark's
+    length mechanism).
     """
     import ctranslate2
     import numpy as np
@@ -140,6 +143,8 @@ def build_ctranslate2_model(
                 owner = getattr(owner, attr)[int(index)]
         setattr(owner, name.split("/")[-1], array)
 
+    if edit is not None:
+        edit(spec)
     spec.register_source_vocabulary(vocabulary)
     spec.register_target_vocabulary(vocabulary)
     spec.validate()

@@ -257,6 +257,45 @@ def test_document_mode_never_overwrites_a_hand_changed_draft(project: Path) -> N
     assert out.read_text(encoding="utf-8") == before
 
 
+# seed 000's page break (…各种机 | footnote | 制，以建立信任…), shortened; the English sentence is whole
+PAGE_ZH = (
+    "6. 认识到这些优势，联合国机构，特别是安全理事会，与区域组织密切合作。这些区域组织建立了促进建立信任措施的各种机\n\n"
+    "¹ 乌普萨拉冲突数据方案，2021年。\n\n"
+    "制，以建立信任，避免区域国家之间的紧张关系。非洲联盟一直在发挥核心作用。\n\n"
+    "7. 自成立以来，东盟竭尽全力促进信任。\n"
+)
+PAGE_EN = (
+    "6. Recognizing these advantages, United Nations bodies, in particular the Security Council, work closely with regional organizations. "
+    "These regional organizations have established various mechanisms for confidence-building measures, in order to build trust "
+    "and avoid tensions between the States of the region.\n\n"
+    "¹ Uppsala Conflict Data Program, 2021.\n\n"
+    "The African Union has played a central role.\n\n"
+    "7. Since its establishment, ASEAN has made every effort to promote trust.\n"
+)
+
+
+def test_document_mode_aligns_a_page_broken_sentence_as_one(project: Path) -> None:
+    """The two parts of a sentence broken by a page break are aligned as one sentence; the parts stay two
+    segments (marked continued/continues, the translation on the first), the footnote its own."""
+    (project / "pb.txt").write_text(PAGE_ZH, encoding="utf-8")
+    (project / "pb_en.txt").write_text(PAGE_EN, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["align", "pb.txt", "pb_en.txt", "--engine", "copy", "--json"])
+    assert result.exit_code == 0, result.output
+    from workbench.store import load
+
+    doc = load(project / "translations" / "pb.yaml")
+    assert doc is not None and doc.source_text() == PAGE_ZH
+    got = [(s.source[:6], s.target[:24], s.continued, s.continues) for s in doc.segments if s.source]
+    assert got == [
+        ("认识到这些优", "Recognizing these advant", False, False),
+        ("这些区域组织", "These regional organizat", True, False),
+        ("乌普萨拉冲突", "Uppsala Conflict Data Pr", False, False),
+        ("制，以建立信", "", False, True),
+        ("非洲联盟一直", "The African Union has pl", False, False),
+        ("自成立以来，", "Since its establishment,", False, False),
+    ]
+
+
 def test_links_carry_the_confidence_and_read_back() -> None:
     from workbench.align import Bead, format_links
 

@@ -41,7 +41,7 @@ def _batches(engine, texts: list[str]) -> set[frozenset[tuple[str, ...]]]:  # ty
             if tuple(piece) not in seen:
                 seen.add(tuple(piece))
                 units.append(piece)
-    return {frozenset(tuple(units[u]) for u in batch) for batch in engine._batches(units)}
+    return {frozenset(tuple(units[u]) for u in batch) for batch in engine._groups(units)}
 
 
 @pytest.mark.parametrize("lang", ["zh-Hans", "zh-Hant"])

@@ -133,3 +133,35 @@ def test_models_cli_install_from_file_and_index(project: Path, tmp_path: Path, t
     installed = json.loads(result.stdout)["installed"]
     assert [(p["name"], p["from"], p["to"]) for p in installed] == [("translate-zh_en", "zh", "en")]
     assert "/zh.argosmodel" in srv.served
+
+
+@pytest.mark.parametrize("engine", ["argos", "auto"])
+def test_the_model_starts_loading_before_the_glossary_is_read(project: Path, argos_models_dir: Path, monkeypatch: pytest.MonkeyPatch, engine: str) -> None:
+    events: list[str] = []
+    engines: set[int] = set()
+    real_preload, real_load = ArgosEngine.preload, Glossary.load
+    monkeypatch.setattr(ArgosEngine, "preload", lambda self: (events.append("preload"), engines.add(id(self)), real_preload(self))[2])
+    monkeypatch.setattr(Glossary, "load", classmethod(lambda cls, path: (events.append("glossary"), real_load.__func__(cls, path))[1]))
+    result = CliRunner().invoke(cli, ["translate", "seeds/000_093349a39d32f8f2.txt", "--engine", engine, "--no-download"])
+    assert result.exit_code == 0, result.output
+    assert events[:2] == ["preload", "glossary"]
+    assert len(engines) == 1  # the engine that preloaded is the one that translates
+
+
+@pytest.mark.parametrize("engine", ["copy", "argos"])
+def test_a_translate_run_imports_no_review_export_or_interchange_code(project: Path, argos_models_dir: Path, engine: str) -> None:
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, runpy\n"
+        f"sys.argv = ['workbench', 'translate', 'seeds/000_093349a39d32f8f2.txt', '--engine', '{engine}', '--no-download']\n"
+        "try:\n    runpy.run_module('workbench', run_name='__main__')\nexcept SystemExit as exc:\n    assert not exc.code, exc.code\n"
+        "print(' '.join(sys.modules))"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=dict(os.environ, WORKBENCH_MODELS_DIR=str(argos_models_dir)))
+    assert proc.returncode == 0, proc.stderr
+    loaded = set(proc.stdout.split())
+    unwanted = ("translate", "ruamel", "sacrebleu", "lxml", "docx", "scipy", "rapidfuzz", "urllib.request", "workbench.review", "workbench.export", "workbench.server", "workbench.align", "workbench.evaluate")
+    assert sorted(m for m in loaded if m.split(".")[0] in unwanted or m in unwanted or any(m.startswith(u + ".") for u in unwanted)) == []

@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from lxml import etree
 from translate.storage import factory, tmx, xliff
 
+import schemas
 from workbench import export, files, review, store
 from workbench.cli import cli
 
@@ -47,15 +48,20 @@ def _segments(stem: str) -> list[store.Segment]:
     return [s for s in doc.segments if s.source]
 
 
-SCHEMA_DIR = ROOT / "tests" / "data"
-
-
 def _xliff_schema() -> etree.XMLSchema:
-    return etree.XMLSchema(etree.parse(str(SCHEMA_DIR / "xliff" / "xliff-core-1.2-strict.xsd")))
+    """The OASIS XLIFF 1.2 strict schema (see tests/schemas.py for where it is found); skips when missing."""
+    schema = schemas.xliff_schema()
+    if schema is None:
+        pytest.skip(f"XLIFF 1.2 schema not found (xliff-core-1.2-strict.xsd + xml.xsd): {schemas.HOW}")
+    return schema
 
 
 def _tmx_dtd() -> etree.DTD:
-    return etree.DTD(str(SCHEMA_DIR / "tmx" / "tmx14.dtd"))
+    """The TMX 1.4 DTD (see tests/schemas.py); skips when missing."""
+    dtd = schemas.tmx_dtd()
+    if dtd is None:
+        pytest.skip(f"TMX 1.4 DTD not found (tmx14.dtd): {schemas.HOW}")
+    return dtd
 
 
 TMX_DATE = re.compile(r"^\d{8}T\d{6}Z$")

@@ -36,7 +36,7 @@ CLEAN = [
     ("Hà Nội, ngày 30/1", "vi", "Hanoi, 30 January"),
     ("Có 2.000 người.", "vi", "There were 2,000 people."),
     ("亚信会议共有成员国27个", "zh-Hans", "CICA has 27 member States"),
-    # real UN sentences (benchmarks/data/glossary_dev): 一 before a classifier is the article, 两年期 a word
+    # after real UN sentences (glossary_dev, see benchmarks/glossary_data.py): 一 before a classifier is the article, 两年期 a word
     ("议程建立了一个框架。", "zh-Hans", "The agenda establishes the framework."),
     ("应在缔约国代表中选出一名主席、八名副主席和一名报告员。", "zh-Hans", "A President, eight Vice-Presidents and a Rapporteur shall be elected from among the representatives of the States Parties."),
     ("2006-2007两年期拟议方案预算", "zh-Hans", "Proposed programme budget for the biennium 2006-2007"),

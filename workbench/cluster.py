@@ -695,7 +695,7 @@ def plan_shards(engine: Any, texts: list[str], size: int) -> list[list[str]]:
 def _batch_groups(engine: Any, distinct: list[str]) -> list[list[str]] | None:
     """``distinct`` grouped by the batches of ``engine.translate_batch(distinct)`` (batches tied
     by a cut input are one group), shortest first; None for an engine without Argos batching."""
-    batches_of = getattr(engine, "_batches", None)
+    batches_of = getattr(engine, "_groups", None)  # the groups its one call queues (CTranslate2 batches within each)
     package = getattr(engine, "package", None)
     if batches_of is None or package is None or not hasattr(engine, "prepare"):
         return None

@@ -44,16 +44,13 @@ message that says how to fix the problem.
 from __future__ import annotations
 
 import hashlib
-import http.client
 import json
 import os
 import re
 import shutil
 import tempfile
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 import zipfile
 import zlib
 import dataclasses
@@ -327,6 +324,9 @@ def fetch_index(url: str | None = None, timeout: float = 5.0) -> list[AvailableP
     see ``cached_index``. Raises ``ModelError`` quickly when the index cannot be
     reached or parsed; never falls back to Argos's own (recursive) code.
     """
+    import urllib.error
+    import urllib.request
+
     url = url or index_url_default()
     try:
         with urllib.request.urlopen(url, timeout=timeout) as response:
@@ -380,12 +380,15 @@ def remote_size(pkg: AvailablePackage, timeout: float = 5.0) -> int | None:
     never raises."""
     if pkg.size is not None:
         return pkg.size
+    import urllib.error
+    import urllib.request
+
     for link in pkg.links:
         if urllib.parse.urlsplit(link).scheme.lower() not in _SCHEMES:
             continue  # never look at local files or other schemes
         try:
             request = urllib.request.Request(link, method="HEAD")
-            with _OPENER.open(request, timeout=timeout) as response:
+            with _opener().open(request, timeout=timeout) as response:
                 length = response.headers.get("Content-Length")
             if length and length.isdigit():
                 return int(length)
@@ -404,16 +407,25 @@ def with_size(pkg: AvailablePackage, timeout: float = 5.0) -> AvailablePackage:
 # --------------------------------------------------------------------------- download
 
 
-class _HttpOnlyRedirects(urllib.request.HTTPRedirectHandler):
-    """Follow a redirect only to another http(s) URL (never ``file:``, ``ftp:``...)."""
-
-    def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[no-untyped-def]
-        if urllib.parse.urlsplit(newurl).scheme.lower() not in _SCHEMES:
-            raise urllib.error.URLError(f"redirected to {newurl.split(':', 1)[0]}: link, only https/http are followed")
-        return super().redirect_request(req, fp, code, msg, headers, newurl)
+_OPENERS: list = []  # type: ignore[type-arg]
 
 
-_OPENER = urllib.request.build_opener(_HttpOnlyRedirects)
+def _opener():  # type: ignore[no-untyped-def]
+    """The URL opener that follows a redirect only to another http(s) URL (never ``file:``,
+    ``ftp:``...); built on first use, so that a run that downloads nothing never imports
+    urllib.request (and http.client, email, ssl: ~80 ms of start-up)."""
+    if not _OPENERS:
+        import urllib.error
+        import urllib.request
+
+        class _HttpOnlyRedirects(urllib.request.HTTPRedirectHandler):
+            def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[no-untyped-def]
+                if urllib.parse.urlsplit(newurl).scheme.lower() not in _SCHEMES:
+                    raise urllib.error.URLError(f"redirected to {newurl.split(':', 1)[0]}: link, only https/http are followed")
+                return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+        _OPENERS.append(urllib.request.build_opener(_HttpOnlyRedirects))
+    return _OPENERS[0]
 
 
 def download_limit(pkg: AvailablePackage) -> int:
@@ -445,6 +457,9 @@ def download(
     sha256 must be the index's when it gives one. The finished file is renamed into place as
     ``<name>-<version>.argosmodel``. ``timeout`` is per network operation.
     """
+    import http.client
+    import urllib.error
+
     dest_dir = Path(dest_dir)
     try:
         dest_dir.mkdir(parents=True, exist_ok=True)
@@ -464,7 +479,7 @@ def download(
         tmp = Path(tmp_name)
         try:
             digest = hashlib.sha256()
-            with os.fdopen(fd, "wb") as out, _OPENER.open(link, timeout=timeout) as response:
+            with os.fdopen(fd, "wb") as out, _opener().open(link, timeout=timeout) as response:
                 length = response.headers.get("Content-Length")
                 declared = int(length) if length and length.isdigit() and len(length) < 20 else None
                 if declared is not None and declared > limit:

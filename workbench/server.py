@@ -19,8 +19,8 @@ API (all JSON):
 * ``GET /api/doc/<stem>/history?id=ID`` -> ``{"history": […], "notes": […]}``
 * ``GET /api/search?q=TEXT&in=both|source|target`` -> concordance across documents
 * ``GET /api/glossary?id=ID&stem=STEM`` -> the glossary terms of a segment's source
-* ``POST /api/doc/<stem>/<action>`` (edit, approve, revert, split, merge, undo, note, reattach,
-  dismiss, replace) with ``{"digest": ..., "id": ..., ...}`` -> what changed: ``digest``,
+* ``POST /api/doc/<stem>/<action>`` (edit, approve, revert, split, merge, move — ``direction``
+  up or down —, undo, note, reattach, dismiss, replace) with ``{"digest": ..., "id": ..., ...}`` -> what changed: ``digest``,
   ``counts``, ``segments`` (the changed segments only), ``removed`` (ids gone) and, when the
   segments were split or merged, ``order`` (every id in order). 409 ``{"error", "stale": true}``
   when the file changed since ``digest``; 409 ``{"error", "confirm": true}`` when the change would
@@ -47,7 +47,7 @@ from workbench.index import open_index, served_files
 
 LOOPBACK_NAMES = ("127.0.0.1", "localhost")
 STATIC = {"/": ("index.html", "text/html; charset=utf-8"), "/index.html": ("index.html", "text/html; charset=utf-8"), "/app.js": ("app.js", "text/javascript; charset=utf-8"), "/style.css": ("style.css", "text/css; charset=utf-8")}
-ACTIONS = ("edit", "approve", "revert", "split", "merge", "undo", "note", "reattach", "discard", "replace")
+ACTIONS = ("edit", "approve", "revert", "split", "merge", "move", "undo", "note", "reattach", "discard", "replace")
 MAX_BODY = 1_000_000
 MAX_MATCH_IDS = 20
 #: Seconds a connection may sit idle (or dribble a request) before the server closes it.
@@ -143,6 +143,7 @@ def make_server(
         review.path_of(out_dir, d)  # fail now, with the fix, if a DOC has no translations file
     if glossary is None and glossary_path is not None:
         review.load_glossary(glossary_path)  # a bad --glossary fails now
+    import workbench.translate  # noqa: F401  (every save rechecks glossary hits with it: loaded now, not on the first save)
     try:
         return ReviewServer(out_dir, docs, port, glossary, glossary_path, reviewer)
     except OSError as exc:
@@ -167,16 +168,27 @@ def doc_list(srv: ReviewServer) -> list[dict[str, Any]]:
 
 
 _PAGE_OMITS = ("history", "terms", "fingerprint", "origin", "gap")
+#: Keys the page reads as empty when absent (left out: a 5,000-segment payload is megabytes).
+_PAGE_EMPTY = ("prefix", "suffix", "note", "dismissed", "notes", "flag_levels")
 
 
 def seg_view(seg: store.Segment, doc: store.StoredDocument, glossary: Glossary, hits: list[Any] | None = None) -> dict[str, Any]:
     """A segment as the page sees it: no history (asked for separately) nor what only files need
-    (terms, fingerprint, origin, gap), but whether undo can act."""
-    view = review.segment_view(seg, doc, glossary, hits)
+    (terms, fingerprint, origin, gap), the machine draft only when it differs from the English,
+    whether revert and undo can act; the glossary panel asks for term details separately."""
+    if hits is None:
+        hits = review.hits_for(seg, doc, glossary)
+    view = review.segment_view(seg, doc, None, hits)
     for key in _PAGE_OMITS:
         view.pop(key, None)
+    mt = view.pop("mt", None)
+    if mt is not None and mt != seg.target:
+        view["mt"] = mt
+    view["revertable"] = mt is not None and not (seg.status == "draft" and seg.target == mt)
     view["undo"] = review._last_undoable(seg) is not None
-    view.setdefault("notes", [])
+    for key in _PAGE_EMPTY:
+        if not view.get(key):
+            view.pop(key, None)
     return view
 
 
@@ -207,8 +219,7 @@ def doc_payload(out_dir: Path, stem: str, glossary: Glossary, opened: review.Ope
 
 def change_payload(change: review.Change, glossary: Glossary, structural: bool) -> dict[str, Any]:
     doc = change.doc
-    wanted = set(change.segments)
-    by_id = {s.id: s for s in doc.segments if s.id in wanted}
+    by_id = change.changed
     summary = change.summary
     out: dict[str, Any] = {
         "stem": change.stem,
@@ -500,6 +511,8 @@ class Handler(BaseHTTPRequestHandler):
             return review.split(out, stem, text("id"), number("source_at"), number("target_at"), expected_digest=digest, glossary=gl, force=force, who=who)
         if action == "merge":
             return review.merge(out, stem, text("id"), expected_digest=digest, glossary=gl, force=force, who=who)
+        if action == "move":
+            return review.move_sentence(out, stem, text("id"), text("direction"), expected_digest=digest, glossary=gl, force=force, who=who)
         if action == "undo":
             return review.undo(out, stem, text("id"), expected_digest=digest, glossary=gl, force=force, who=who)
         if action == "note":

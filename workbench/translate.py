@@ -574,14 +574,19 @@ def translate_documents(
     engine_options)`` gives the engine to use); the store is written here as always."""
     from filelock import FileLock, Timeout
 
+    chosen_scopes = None if scopes is None else glossary_model.parse_scopes(scopes)  # bad names fail before anything is read
     hidden: list[Path] = []
     files = discover(paths, hidden)
+    docs = []
+    early: dict[str, Engine | None] = {}  # models start loading as soon as a document needs them
+    for p in files:
+        docs.append(read_document(p, lang, encoding))
+        if docs[-1].lang not in early:
+            early[docs[-1].lang] = _preloaded(docs[-1].lang, engine, engine_options)
     glossary, notices = load_glossary(glossary_path)
-    chosen_scopes = None if scopes is None else glossary_model.parse_scopes(scopes)  # bad names fail before anything is read
     notices += [f"skipped {h}: a name starting with a dot is a hidden file, not a document; rename it without the dot to translate it" for h in hidden]
     for n in notices:
         notify(n)
-    docs = [read_document(p, lang, encoding) for p in files]
     out_dir.mkdir(parents=True, exist_ok=True)
     lock = FileLock(str(out_dir / ".workbench.lock"), timeout=0)
     try:
@@ -589,12 +594,25 @@ def translate_documents(
     except Timeout:
         raise LockError(f"another workbench run is writing {out_dir}/ (lock {out_dir / '.workbench.lock'}); wait for it to finish and run again") from None
     try:
-        return _run(docs, glossary, out_dir, engine, download, index_url, engine_options, notify, progress, download_progress, notices, chosen_scopes, executor)
+        return _run(docs, glossary, out_dir, engine, download, index_url, engine_options, notify, progress, download_progress, notices, chosen_scopes, executor, early)
     finally:
         lock.release()
 
 
-def _run(docs, glossary, out_dir, engine_name, download, index_url, engine_options, notify, progress, download_progress, notices, scopes=None, executor=None) -> RunResult:  # type: ignore[no-untyped-def]
+def _preloaded(lang: str, requested: str, engine_options: dict[str, object] | None) -> Engine | None:
+    """The installed Argos engine ``choose_engine`` will pick for ``lang``, its model already
+    loading in the background (None when there is none to load: copy, en, no package)."""
+    if lang == TARGET_LANG or requested not in ("auto", "argos"):
+        return None
+    try:
+        engine = engines.create("argos", source_lang=lang, **dict(engine_options or {}))
+    except EngineError:
+        return None  # choose_engine says why (or falls back), in order
+    getattr(engine, "preload", lambda: None)()
+    return engine
+
+
+def _run(docs, glossary, out_dir, engine_name, download, index_url, engine_options, notify, progress, download_progress, notices, scopes=None, executor=None, early=None) -> RunResult:  # type: ignore[no-untyped-def]
     def note(msg: str) -> None:
         notices.append(msg)
         notify(msg)
@@ -608,7 +626,7 @@ def _run(docs, glossary, out_dir, engine_name, download, index_url, engine_optio
     # a document whose source, glossary and engine are the ones its file was made with is not
     # read, planned or written again (a nothing-changed re-run reads no YAML).
     from workbench.index import open_index
-    from workbench.review import memory as reviewed_memory
+    from workbench.reviewed import memory as reviewed_memory
 
     idx = open_index(out_dir)
     entries = {e.stem: e for e in idx.documents()}
@@ -643,7 +661,8 @@ def _run(docs, glossary, out_dir, engine_name, download, index_url, engine_optio
     index = IndexOnce(index_url)
     chosen: dict[str, Engine] = {}
     for lang in dict.fromkeys(d.lang for d in docs):
-        chosen[lang] = choose_engine(
+        preloaded = (early or {}).get(lang)
+        chosen[lang] = preloaded if preloaded is not None else choose_engine(
             lang, engine_name, download=download, index=index, engine_options=engine_options, notify=note, download_progress=download_progress
         )
     if executor is not None:  # decoding elsewhere (workbench.cluster): same engines, same store writes
@@ -749,7 +768,7 @@ def _write(plan: _Plan, old: store.StoredDocument | None, glossary: Glossary, jo
         machine_translated=plan.engine.is_mt or plan.doc.lang == TARGET_LANG,
     )
     digest = plan.digest
-    from workbench.review import file_lock
+    from workbench.reviewed import file_lock
 
     for _attempt in range(10):
         new = _merge(plan, old, glossary, jobs, result, memory)

@@ -15,6 +15,12 @@ A bead pairs consecutive source sentences with consecutive target sentences (0-1
   Chinese source and an English target, CC-CEDICT glosses of the source against the
   target's words (``lexicon``). Cosines are calibrated per document (the median of the
   mostly wrong candidate pairs maps to 0, the typical best pair of a row to 1);
+* per channel, the **margin** (the bead's cosine minus the mean cosine of its source
+  with the target blocks just before and after, and of its target with the source
+  blocks around: Bertalign's neighbour margin, which tells a bead from its one-sentence
+  shifts), the **part** (the least similar single sentence of a merged bead) and the
+  **corners** of an n:m bead (first source with last target and the reverse: what a
+  split into smaller beads loses);
 * **length agreement**, Gale-Church in log space, with the character ratio of the two
   documents;
 * the **bead type**, and the length of a sentence left without a counterpart.
@@ -77,7 +83,9 @@ class AlignParams:
 
 
 def _mode(bridged: bool, lex: bool) -> str:
-    return "mt" if bridged else ("lex" if lex else "plain")
+    if bridged:
+        return "mt-lex" if lex else "mt"
+    return "lex" if lex else "plain"
 
 
 def build_inputs(

@@ -59,7 +59,7 @@ def align_documents(
     from workbench import __version__, store
     from workbench.ingest import read_document
     from workbench.qa import flags_for, term_uses
-    from workbench.segment import SEGMENTER_VERSION, segment_document
+    from workbench.segment import SEGMENTER_VERSION, segment_document, sentence_units
     from workbench.translate import TARGET_LANG, _Job, _origin, choose_engine, load_glossary, run_jobs
     from workbench.errors import StoreError
 
@@ -83,29 +83,35 @@ def align_documents(
         raise InputError(f"{source}: no sentences to align")
     if not tgt_sents:
         raise InputError(f"{translation}: no sentences to align")
-    src_hits = glossary.find_all([s.text for s in src_sents], src_doc.lang)
-    tgt_hits = glossary.find_all([s.text for s in tgt_sents], tgt_doc.lang)
+    # A sentence broken across a page break (parts marked continued/continues, footnotes between) is aligned
+    # as one unit; its parts stay their own segments (the document is rebuilt from segments in order).
+    src_units = sentence_units(src_sents, src_doc.lang)
+    tgt_units = sentence_units(tgt_sents, tgt_doc.lang)
+    src_texts = [t for _, t in src_units]
+    tgt_texts = [t for _, t in tgt_units]
+    src_hits = glossary.find_all(src_texts, src_doc.lang)
+    tgt_hits = glossary.find_all(tgt_texts, tgt_doc.lang)
     # The bridge: MT of the source into the translation's language (engines translate into English).
     eng = None
     bridge: list[str] | None = None
     if src_doc.lang == tgt_doc.lang:
-        bridge = [s.text for s in src_sents]
+        bridge = list(src_texts)
     elif tgt_doc.lang == TARGET_LANG:
         from workbench.translate import IndexOnce
 
         eng = choose_engine(src_doc.lang, engine, download=download, index=IndexOnce(index_url), notify=notify)
         if eng.is_mt:
             jobs: dict[str, _Job] = {}
-            for s, h in zip(src_sents, src_hits):
-                jobs.setdefault(s.text, _Job(text=s.text, hits=h))
+            for t, h in zip(src_texts, src_hits):
+                jobs.setdefault(t, _Job(text=t, hits=h))
             run_jobs(eng, list(jobs.values()), glossary=glossary)
-            bridge = [jobs[s.text].result or "" for s in src_sents]
+            bridge = [jobs[t].result or "" for t in src_texts]
     else:
         notify(f"no machine translation into {tgt_doc.lang}; aligning on length, numbers and glossary terms only")
     anchors = lambda hits: [h.term_id or h.surface for h in hits]  # noqa: E731
     beads = _align.align_sentences(
-        [s.text for s in src_sents],
-        [s.text for s in tgt_sents],
+        src_texts,
+        tgt_texts,
         bridge,
         src_anchors=[anchors(h) for h in src_hits],
         tgt_anchors=[anchors(h) for h in tgt_hits],
@@ -146,34 +152,46 @@ def align_documents(
             segments.append(store.Segment(id=sid, source="", target="", prefix=lab.prefix, suffix=lab.suffix, gap=src_doc.text[pos : lab.start], paragraph=lab.paragraph))
             pos = lab.end
 
+    # Each bead becomes one segment per run of consecutive source sentences (more than one only when a
+    # page-broken sentence's parts have footnotes between them); emitted in document order.
+    pieces: list[tuple[int, list[int], int, int, int]] = []  # (first sentence, run, bead, part number, parts)
     for n, b in enumerate(beads):
         kind = f"{len(b.src)}-{len(b.tgt)}"
         counts[kind] = counts.get(kind, 0) + 1
         if not b.src:
             continue
-        first, last = src_sents[b.src[0]], src_sents[b.src[-1]]
+        confs.append(b.confidence)
+        runs = _runs(sorted(i for u in b.src for i in src_units[u][0]))
+        pieces += [(run[0], run, n, q, len(runs)) for q, run in enumerate(runs)]
+    for _first, run, n, q, parts in sorted(pieces):
+        b = beads[n]
+        first, last = src_sents[run[0]], src_sents[run[-1]]
         emit_labels(first.start)
         start = first.start + len(first.prefix)
         end = last.end - len(last.suffix)
         text = src_doc.text[start:end]
         gap = src_doc.text[pos : first.start]
         pos = last.end
-        tgt_ids = sorted(set(b.tgt) | set(extra.get(n, [])))
-        target = joiner.join(tgt_sents[j].text for j in tgt_ids)
-        mt = joiner.join(bridge[i] for i in b.src) if mt_is_real and bridge is not None else None
-        hits = glossary.find(text, src_doc.lang)
-        uses = term_uses(hits, target, "kept", glossary) if tgt_doc.lang == TARGET_LANG else []
-        flags = flags_for(text, target, uses, source_lang=src_doc.lang, is_mt=True) if tgt_doc.lang == TARGET_LANG else []
-        if extra.get(n):
-            flags.append("align-extra-target")
-        if not b.tgt:
-            flags.append("align-unaligned")
-        confs.append(b.confidence)
+        if q == 0:  # the bead's target, MT and checks go with its first part
+            tgt_ids = sorted(set(b.tgt) | set(extra.get(n, [])))
+            target = joiner.join(tgt_texts[j] for j in tgt_ids)
+            mt = joiner.join(bridge[i] for i in b.src) if mt_is_real and bridge is not None else None
+            whole = joiner.join(src_texts[u] for u in b.src) if parts > 1 else text
+            hits = glossary.find(whole, src_doc.lang)
+            uses = term_uses(hits, target, "kept", glossary) if tgt_doc.lang == TARGET_LANG else []
+            flags = flags_for(whole, target, uses, source_lang=src_doc.lang, is_mt=True) if tgt_doc.lang == TARGET_LANG else []
+            if extra.get(n):
+                flags.append("align-extra-target")
+            if not b.tgt:
+                flags.append("align-unaligned")
+        else:  # a later part of a page-broken sentence: its translation is in the first part
+            target, mt, uses, flags = "", None, [], []
         sid = store.segment_id(first.prefix, text, last.suffix, taken)
         segments.append(
             store.Segment(
                 id=sid, source=text, target=target, status="draft", mt=mt, prefix=first.prefix, suffix=last.suffix,
                 gap=gap, paragraph=first.paragraph, origin=origin, fingerprint="", terms=uses, flags=flags, confidence=round(b.confidence, 3),
+                continued=q < parts - 1, continues=q > 0,
             )
         )
     emit_labels(len(src_doc.text) + 1)
@@ -231,6 +249,17 @@ def align_documents(
         mean_confidence=round(sum(confs) / len(confs), 3) if confs else 0.0,
         written=written,
     )
+
+
+def _runs(idx: list[int]) -> list[list[int]]:
+    """Sorted indices cut into runs of consecutive numbers ([3, 4, 7] -> [[3, 4], [7]])."""
+    out: list[list[int]] = []
+    for i in idx:
+        if out and i == out[-1][-1] + 1:
+            out[-1].append(i)
+        else:
+            out.append([i])
+    return out
 
 
 def would_lose(old: "store.StoredDocument", new: list["store.Segment"]) -> int:

@@ -1,7 +1,9 @@
 """The learned bead score: a linear function of named bead features, one weight set per mode.
 
-Modes: ``mt`` (a machine-translation bridge of the source is compared with the target;
-for Chinese sources the lexicon channel is added), ``lex`` (no MT, Chinese into English:
+Modes: ``mt`` (a machine-translation bridge of the source is compared with the target),
+``mt-lex`` (the same for a Chinese source and a non-Chinese target, with the lexicon
+channel added; its own weights, since literary zh-en merges far more than other pairs;
+falls back to ``mt``'s when a weights file lacks it), ``lex`` (no MT, Chinese into English:
 CC-CEDICT glosses), ``plain`` (no MT, no lexicon: the source's own characters, numbers
 and anchors against the target's). Weights are fitted by ``benchmarks/fit_align.py`` on
 real hand-aligned development data (a structured perceptron: the search's best path
@@ -28,7 +30,7 @@ CHANNELS = ("char", "lex")
 def feature_names() -> list[str]:
     names = [f"type_{t}" for t in TYPE_NAMES]
     for c in CHANNELS:
-        names += [f"sim_{c}", f"sim_{c}_many", f"part_{c}"]
+        names += [f"sim_{c}", f"sim_{c}_many", f"part_{c}", f"corner_{c}", f"marg_{c}"]
     return names + ["len", "len_many"]
 
 
@@ -76,7 +78,8 @@ def load(mode: str, path: str = str(WEIGHTS_FILE)) -> Model:
     p = Path(path)
     if p.exists():
         data = json.loads(p.read_text(encoding="utf-8"))
-        m = data.get("modes", {}).get(mode)
+        modes = data.get("modes", {})
+        m = modes.get(mode) or (modes.get("mt") if mode == "mt-lex" else None)
         if m:
             a, b = m.get("confidence", [1.0, 0.0])
             return Model({k: float(v) for k, v in m["weights"].items()}, float(m.get("bias", 0.0)), mode, str(m.get("trained_on", "")), float(a), float(b))

@@ -2,7 +2,9 @@
 
 A bead pairs ``k`` consecutive source sentences with ``l`` consecutive target sentences.
 Its features (``model.FEATURES``) are, per similarity channel, the calibrated cosine of
-the two concatenations, a length-agreement score and the bead type; its score is the
+the two concatenations, its margin over the neighbouring blocks, the least similar
+single sentence (part) and the corners of n:m beads, a length-agreement score and the
+bead type; its score is the
 learned linear function of them (``model``). The best
 sequence of beads is found by dynamic programming over a band of the sentence matrix:
 the whole matrix for short documents, else a band around the path of a coarse pass over
@@ -93,6 +95,7 @@ class _Band:
             self.C.append(C)
             self.NA.append(_norms(ch.src, kmax))
             self.NB.append(_norms(ch.tgt, lmax))
+        self.margins = True
         self.LA = np.concatenate([[0.0], np.cumsum(X.src_len)])
         self.LB = np.concatenate([[0.0], np.cumsum(X.tgt_len)])
 
@@ -122,6 +125,8 @@ class _Band:
         I, J = np.broadcast_arrays(np.asarray(I), np.asarray(J))
         if k > self.n or l > self.m:  # no such bead fits
             self.last_parts = [None] * len(self.C)
+            self.last_corners = [None] * len(self.C)
+            self.last_margins = [None] * len(self.C)
             zero = np.zeros(I.shape)
             return [zero] * len(self.C), zero, zero, np.zeros(I.shape, bool)
         valid = (I >= k) & (J >= l) & (I <= self.n) & (J <= self.m)
@@ -129,9 +134,12 @@ class _Band:
         Jc = np.where(valid, J, l)
         coss = []
         self.last_parts = []
+        self.last_corners = []
+        self.last_margins = []
         for c in range(len(self.C)):
             dot = np.zeros(I.shape, np.float64)
             part = None
+            corner = None
             if k and l:
                 C = self.C[c]
                 row_dots = []
@@ -162,11 +170,51 @@ class _Band:
                                 q = np.clip(t - g, 0, self.Wg - 1)
                                 col += C[s, q + 1] - C[s, q]
                             part = np.minimum(part, col / (np.sqrt(self.NB[c][1][t + 1] + 1e-9) * na))
+                if k > 1 and l > 1:
+                    # corners: first source with last target and last source with first target, the
+                    # products any split of the bead into smaller beads loses (2-2: the anti-diagonal)
+                    corner = np.zeros(I.shape, np.float64)
+                    for s_off, t_off in ((k, 1), (1, l)):
+                        s = Ic - s_off
+                        q = np.clip(Jc - t_off - self.glo[s], 0, self.Wg - 1)
+                        corner += C[s, q + 1] - C[s, q]
+                    corner = corner / np.sqrt(self.NA[c][k][Ic] * self.NB[c][l][Jc] + 1e-9)
             coss.append(dot / np.sqrt(self.NA[c][k][Ic] * self.NB[c][l][Jc] + 1e-9) if k and l else dot)
             self.last_parts.append(part)
+            self.last_corners.append(corner)
+            self.last_margins.append(self._neighbours(c, k, l, Ic, Jc) if k and l and self.margins else None)
         ls = self.LA[Ic] - self.LA[Ic - k]
         lt = self.LB[Jc] - self.LB[Jc - l]
         return coss, ls, lt, valid
+
+
+    def _block_cos(self, c: int, i1: np.ndarray, k: int, j1: np.ndarray, l: int) -> tuple[np.ndarray, np.ndarray]:
+        """(cosine, available) of source sentences i1-k..i1-1 against target sentences j1-l..j1-1."""
+        C = self.C[c]
+        ok = (i1 >= k) & (i1 <= self.n) & (j1 >= l) & (j1 <= self.m)
+        ic = np.where(ok, i1, k)
+        jc = np.where(ok, j1, l)
+        dot = np.zeros(i1.shape, np.float64)
+        for s_off in range(1, k + 1):
+            s = ic - s_off
+            a = jc - l - self.glo[s]
+            b = jc - self.glo[s]
+            ok &= (a >= 0) & (b <= self.Wg)
+            dot += C[s, np.clip(b, 0, self.Wg)] - C[s, np.clip(a, 0, self.Wg)]
+        cos = dot / np.sqrt(self.NA[c][k][ic] * self.NB[c][l][jc] + 1e-9)
+        return np.where(ok, cos, 0.0), ok
+
+    def _neighbours(self, c: int, k: int, l: int, I: np.ndarray, J: np.ndarray) -> np.ndarray:
+        """Mean cosine of the bead's source with the target blocks just before and after its target, and of its
+        target with the source blocks around its source (Bertalign's margin: how much better the bead is than its
+        neighbours)."""
+        total = np.zeros(I.shape, np.float64)
+        count = np.zeros(I.shape, np.float64)
+        for di, dj in ((0, -l), (0, l), (-k, 0), (k, 0)):
+            cos, ok = self._block_cos(c, I + di, k, J + dj, l)
+            total += cos
+            count += ok
+        return np.where(count > 0, total / np.maximum(count, 1.0), np.nan)
 
 
 def _norms(V: _Vecs, kmax: int) -> list[np.ndarray]:
@@ -223,7 +271,9 @@ class Scorer:
     def feature_dict(self, k: int, l: int, coss: list[np.ndarray], ls: np.ndarray, lt: np.ndarray) -> dict[str, np.ndarray]:
         """Named features of k-l beads (call right after ``band.features``, whose part similarities it reads)."""
         parts = [None if p is None else (p - c0) / s for p, c0, s in zip(self.band.last_parts, self.c0, self.scale)] if k and l else []
-        return bead_feature_dict(k, l, [(c - c0) / s for c, c0, s in zip(coss, self.c0, self.scale)], self.channels, ls, lt, self.ratio, parts)
+        corners = [None if q is None else q / s for q, s in zip(self.band.last_corners, self.scale)] if k and l else []
+        margins = [None if q is None else np.where(np.isnan(q), 0.0, (c - q) / s) for q, c, s in zip(self.band.last_margins, coss, self.scale)] if k and l else []
+        return bead_feature_dict(k, l, [(c - c0) / s for c, c0, s in zip(coss, self.c0, self.scale)], self.channels, ls, lt, self.ratio, parts, corners, margins)
 
     def score(self, k: int, l: int, coss: list[np.ndarray], ls: np.ndarray, lt: np.ndarray) -> np.ndarray:
         return self.model.logit(self.feature_dict(k, l, coss, ls, lt), np.shape(ls))
@@ -245,7 +295,10 @@ class Scorer:
         return out
 
 
-def bead_feature_dict(k: int, l: int, sims: list[np.ndarray], channels: Sequence[str], ls: np.ndarray, lt: np.ndarray, ratio: float, parts: Sequence[np.ndarray | None] = ()) -> dict[str, np.ndarray]:
+def bead_feature_dict(
+    k: int, l: int, sims: list[np.ndarray], channels: Sequence[str], ls: np.ndarray, lt: np.ndarray, ratio: float,
+    parts: Sequence[np.ndarray | None] = (), corners: Sequence[np.ndarray | None] = (), margins: Sequence[np.ndarray | None] = (),
+) -> dict[str, np.ndarray]:
     """The model's named features of k-l beads, from calibrated similarities and character lengths."""
     f: dict[str, np.ndarray | float] = {f"type_{k}-{l}": 1.0}
     if k and l:
@@ -258,6 +311,12 @@ def bead_feature_dict(k: int, l: int, sims: list[np.ndarray], channels: Sequence
         for name, part in zip(channels, parts):
             if part is not None:
                 f[f"part_{name}"] = np.clip(part, -2.0, 2.0)
+        for name, margin in zip(channels, margins):
+            if margin is not None:
+                f[f"marg_{name}"] = np.clip(margin, -2.0, 2.0)
+        for name, corner in zip(channels, corners):
+            if corner is not None:
+                f[f"corner_{name}"] = np.clip(corner, -2.0, 2.0)
         # Gale-Church in log space: target length against ratio x source length
         z = np.log((lt + 10.0) / (ratio * ls + 10.0)) / 0.3
         f["len"] = -0.5 * np.minimum(z * z, 16.0)

@@ -316,6 +316,31 @@ def merge_cmd(doc: str, segment_id: str, digest: str | None, force: bool, out_di
     _done(rv.merge(out_dir, doc, segment_id, expected_digest=digest, glossary=_glossary(glossary_path), force=force, who=reviewer), "merged into", as_json)
 
 
+@review.command("move")
+@click.argument("doc")
+@click.argument("segment_id")
+@click.argument("direction", type=click.Choice(["up", "down"]))
+@_DIGEST
+@_FORCE
+@_TRANSLATIONS
+@_GLOSSARY
+@_REVIEWER
+@handle_errors
+def move_cmd(doc: str, segment_id: str, direction: str, digest: str | None, force: bool, out_dir: Path, glossary_path: Path | None, reviewer: str | None) -> None:
+    """Move one sentence of SEGMENT_ID's English to the neighbouring segment (alignment review).
+
+    down: its last sentence starts the next segment's English; up: its first sentence ends the
+    previous one's. Both become edited; `review undo` on either puts the sentence back.
+
+    \b
+    Example:
+        workbench review move 000_093349a39d32f8f2 sc9c6862e down
+    """
+    from workbench import review as rv
+
+    _done(rv.move_sentence(out_dir, doc, segment_id, direction, expected_digest=digest, glossary=_glossary(glossary_path), force=force, who=reviewer), f"moved a sentence {direction}:")
+
+
 @review.command("memory")
 @click.argument("text", required=False)
 @click.option("--threshold", type=click.FloatRange(0.0, 1.0), default=0.75, show_default=True, help="Lowest similarity for a fuzzy match.")

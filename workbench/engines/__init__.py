@@ -78,7 +78,7 @@ def names() -> list[str]:
 
 def create(name: str, **kwargs: object) -> Engine:
     """Build the engine ``name`` for ``source_lang=...`` (and engine options)."""
-    _load_builtin()
+    _load_builtin(name)
     try:
         factory = _REGISTRY[name]
     except KeyError:
@@ -86,6 +86,10 @@ def create(name: str, **kwargs: object) -> Engine:
     return factory(**kwargs)
 
 
-def _load_builtin() -> None:
-    # Imported lazily so that `workbench segment` never pays for ctranslate2.
-    from workbench.engines import argos, copy  # noqa: F401
+def _load_builtin(name: str | None = None) -> None:
+    # Imported lazily so that `workbench segment` never pays for ctranslate2, and the copy
+    # engine never for the Argos one (nor its model registry).
+    if name == "copy":
+        from workbench.engines import copy  # noqa: F401
+        return
+    from workbench.engines import argos, copy  # noqa: F401, F811

@@ -13,11 +13,13 @@ How a batch is translated:
    decoding; identical inputs are translated once; an input longer than
    ``max_input_tokens`` (400) is cut at punctuation into pieces translated
    separately and joined with spaces (CTranslate2 would silently truncate it).
-3. Sort by token length and cut into batches of one length bucket each, at most
-   ``max_batch_tokens`` padded source tokens and ``chunk_size`` sentences. The
-   batches run as synchronous ``translate_batch`` calls from ``inter_threads``
-   Python threads (CTranslate2 releases the GIL); ``progress`` is called as
-   they finish, in order.
+3. Group by length bucket (one decoding cap per group), longest bucket first, at
+   most ``chunk_size`` sentences per group, and queue every group at once as an
+   asynchronous ``translate_batch`` call with ``max_batch_size=max_batch_tokens,
+   batch_type="tokens"``: CTranslate2 sorts and cuts each group into token batches
+   and its ``inter_threads`` workers take them in order, so no core waits on Python
+   between batches and the batches left for the end are the short ones.
+   ``progress`` is called as groups finish, in order.
 4. The decoding length is capped per sentence at
    ``int(length_bucket(source tokens) * max_length_ratio) + max_length_extra``:
    a real translation into English is rarely more than twice as long in
@@ -37,23 +39,18 @@ long UN sentences ("... of the United Nations ... of the United Nations"), and
 the length cap already bounds the damage of a loop. Pass
 ``no_repeat_ngram_size=4`` to trade that for loop suppression.
 
-Speed (measured with ``benchmarks/bench.py``: 2-core AMD EPYC, a
-Transformer-base-shaped int8 model with a 32k vocabulary, beam 4, output fixed
-at 14 tokens; see benchmarks/README.md): ``inter_threads=2, intra_threads=1``
-decoded ~33 sentences/s against ~23 for (1, 2) and ~9 for CTranslate2's
-default (1, 0) on the same 400 sentences; batches of 256-1024 padded source
-tokens were within the machine's noise of each other (128 and >= 2048 were
-10-20% slower), hence ``max_batch_tokens=512``. One ``translate_batch`` call
-with ``max_batch_size=512, batch_type="tokens"`` and our own batches submitted
-from ``inter_threads`` Python threads ran at the same speed; we keep our own
-batches because the decoding cap must be per length bucket (a single call has
-one cap). Batches are submitted longest first, so the batch that may run alone
-at the end is a short one. Engines with the same package and settings share the
-loaded model (``zh-Hans`` and ``zh-Hant`` both use the ``zh`` package).
-The engine decodes at ~0.98x one raw ``translate_batch`` call with the best
-settings on the same sentences; ``workbench translate`` end to end is ~7x
-Argos's own ``translate()`` and as fast as raw CTranslate2 on the same
-(glossary-injected) sources.
+Speed (``benchmarks/mt_speed.py``: 2-core AMD EPYC, a Transformer-base int8 model with
+a 32k vocabulary whose random weights end each sentence by themselves at ~1.33x the
+source length, beam 4): ``inter_threads=2, intra_threads=1`` decoded faster than
+(1, 2) and much faster than CTranslate2's default (1, 0); batches of 256-1024 padded
+source tokens were within the machine's noise of each other, hence
+``max_batch_tokens=512``. The earlier scheme (our own 512-token batches submitted
+synchronously from ``inter_threads`` Python threads) was measured ~10% slower than one
+raw ``translate_batch`` call on the same sources; with the asynchronous groups above,
+``workbench translate`` on 3,200 sentences spent 0.99x the CPU time of that one raw call
+(start-up, glossary, QA and writing included) with 100% identical output. Engines with the same
+package and settings share the loaded model (``zh-Hans`` and ``zh-Hant`` both use
+the ``zh`` package).
 
 Devices: ``device="auto"`` (the default) uses a CUDA GPU when CTranslate2 sees one
 (``ctranslate2.get_cuda_device_count()``; the PyPI wheel includes CUDA), else the CPU.
@@ -67,7 +64,6 @@ from __future__ import annotations
 
 import os
 import threading
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -345,11 +341,6 @@ class ArgosEngine:
         """
         return int(length_bucket(source_length) * self.max_length_ratio) + self.max_length_extra
 
-    def min_decoding_length(self, max_length: int) -> int:
-        """The least number of target tokens decoded (1; benchmarks override it to make every
-        system do the same work with a random-weight model)."""
-        return 1
-
     def translate_batch(self, texts: list[str], progress: Progress | None = None) -> list[str]:
         """Translate every text, in order; one output per input (``""`` for blank inputs).
 
@@ -386,21 +377,21 @@ class ArgosEngine:
             progress(remaining.count(0))
 
         outputs = [""] * len(units)
-        # Longest batches first: the last ones to finish, while a thread may sit idle, are the shortest.
-        batches = self._batches(units)[::-1]
         prefix = [self.package.target_prefix] if self.package.target_prefix else []
         try:
-            with ThreadPoolExecutor(max_workers=max(1, self.inter_threads)) as pool:
-                futures = [pool.submit(self._translate_tokens, [units[u] for u in batch], prefix) for batch in batches]
-                for batch, future in zip(batches, futures):
-                    finished = 0
-                    for u, hyp in zip(batch, future.result()):
-                        outputs[u] = sp.decode(hyp).strip()
-                        for i in users[u]:
-                            remaining[i] -= 1
-                            finished += remaining[i] == 0
-                    if progress and finished:
-                        progress(finished)
+            # Every group is queued at once (asynchronous calls): CTranslate2 cuts each into
+            # token batches and its ``inter_threads`` workers take them in order, longest first,
+            # so no core waits for Python between batches and the last to finish are short.
+            pending = [(group, self._submit([units[u] for u in group], prefix)) for group in self._groups(units)]
+            for group, results in pending:
+                finished = 0
+                for u, result in zip(group, results):
+                    outputs[u] = sp.decode(_strip_prefix(list(result.result().hypotheses[0]), prefix)).strip()
+                    for i in users[u]:
+                        remaining[i] -= 1
+                        finished += remaining[i] == 0
+                if progress and finished:
+                    progress(finished)
         except (RuntimeError, ValueError) as exc:
             message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             raise EngineError(
@@ -408,48 +399,41 @@ class ArgosEngine:
             ) from None
         return [" ".join(outputs[u] for u in ids if outputs[u]) for ids in parts]
 
-    def _batches(self, units: list[list[str]]) -> list[list[int]]:
-        """Group unit indices into batches: sorted by length, one length bucket per batch
-        (so one decoding cap), at most ``max_batch_tokens`` padded source tokens and
-        ``chunk_size`` sentences each (at least one sentence)."""
-        batches: list[list[int]] = []
-        for u in sorted(range(len(units)), key=lambda u: len(units[u])):
-            n = len(units[u])
-            if batches:
-                last = batches[-1]
-                if (
-                    length_bucket(len(units[last[0]])) == length_bucket(n)
-                    and len(last) < self.chunk_size
-                    and (len(last) + 1) * n <= self.max_batch_tokens
-                ):
-                    last.append(u)
-                    continue
-            batches.append([u])
-        return batches
+    def _groups(self, units: list[list[str]]) -> list[list[int]]:
+        """Unit indices grouped by length bucket (one decoding cap per group), longest
+        bucket first, each group sorted longest first and cut at ``chunk_size`` sentences."""
+        by_bucket: dict[int, list[int]] = {}
+        for u in sorted(range(len(units)), key=lambda u: -len(units[u])):
+            by_bucket.setdefault(length_bucket(len(units[u])), []).append(u)
+        groups = []
+        for bucket in sorted(by_bucket, reverse=True):
+            members = by_bucket[bucket]
+            groups += [members[k : k + self.chunk_size] for k in range(0, len(members), self.chunk_size)]
+        return groups
 
-    def _translate_tokens(self, batch: list[list[str]], prefix: list[str]) -> list[list[str]]:
-        """Translate one batch of token lists (same length bucket); return output pieces."""
-        max_length = self.max_decoding_length(len(batch[0])) + len(prefix)
-        results = self._translator.translate_batch(
+    def _submit(self, batch: list[list[str]], prefix: list[str]) -> list[Any]:
+        """Queue one group of token lists (same length bucket) for translation; CTranslate2
+        cuts it into batches of at most ``max_batch_tokens`` tokens. Returns async results."""
+        max_length = self.max_decoding_length(max(map(len, batch))) + len(prefix)
+        return self._translator.translate_batch(
             batch,
             target_prefix=[prefix] * len(batch) if prefix else None,
+            max_batch_size=self.max_batch_tokens,
+            batch_type="tokens",
+            asynchronous=True,
             beam_size=self.beam_size,
             num_hypotheses=1,
             length_penalty=self.length_penalty,
             repetition_penalty=self.repetition_penalty,
             no_repeat_ngram_size=self.no_repeat_ngram_size,
             max_decoding_length=max_length,
-            min_decoding_length=self.min_decoding_length(max_length),
             max_input_length=0,  # split_long already bounds the input
             replace_unknowns=True,
         )
-        out = []
-        for result in results:
-            hyp = list(result.hypotheses[0])
-            if prefix and hyp[: len(prefix)] == prefix:
-                hyp = hyp[len(prefix) :]
-            out.append(hyp)
-        return out
+
+
+def _strip_prefix(hyp: list[str], prefix: list[str]) -> list[str]:
+    return hyp[len(prefix) :] if prefix and hyp[: len(prefix)] == prefix else hyp
 
 
 #: SentencePiece pieces after which a long input may be cut.

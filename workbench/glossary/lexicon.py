@@ -36,6 +36,7 @@ import re
 import threading
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 __all__ = ["Lexicon", "lexicon", "MARGIN"]
 
@@ -150,7 +151,8 @@ class Lexicon:
         :meth:`doubt` (斯里兰卡民主社会主义共和国 for 斯里兰卡) that strictly contain it and are not
         glossary variants themselves. A few hundred words: computed once per glossary."""
         if self._long is None:
-            self._long = tuple(w for w in self.logp if len(w) > CONTEXT + 1 and all(_is_han(c) for c in w))
+            words = self.logp.longer_than(CONTEXT + 1) if isinstance(self.logp, _LazyWords) else (w for w in self.logp if len(w) > CONTEXT + 1)
+            self._long = tuple(w for w in words if all(_is_han(c) for c in w))
         out: dict[str, list[str]] = {}
         for w in self._long:
             if w in glossary_keys:
@@ -176,11 +178,13 @@ _LEXICON: Lexicon | None = None
 
 
 def _jieba_dict() -> Path | None:
-    try:
-        import jieba  # noqa: F401  (only its dictionary file is used)
-    except ImportError:  # pragma: no cover - a declared dependency
+    # only its dictionary file is used: found without importing jieba (which imports pkg_resources, ~0.2 s)
+    from importlib.util import find_spec
+
+    spec = find_spec("jieba")
+    if spec is None or not spec.submodule_search_locations:  # pragma: no cover - a declared dependency
         return None
-    p = Path(jieba.__file__).parent / "dict.txt"
+    p = Path(list(spec.submodule_search_locations)[0]) / "dict.txt"
     return p if p.exists() else None
 
 
@@ -261,25 +265,154 @@ def _write_cache(path: Path, lex: "Lexicon") -> None:
         pass
 
 
+#: Look-ups a lexicon answers from its on-disk table before it loads the whole word list: a
+#: command that checks a sentence or two (translating one new sentence, a review save) never
+#: pays the ~0.15 s of loading 378,000 words; a whole document soon passes this and loads them.
+LAZY_LOOKUPS = 20_000
+
+
+class _LazyWords:
+    """Folded word -> log probability answered from the SQLite copy of the cache (no load), until
+    :data:`LAZY_LOOKUPS` look-ups; then the lexicon swaps in the whole dictionary (``full``)."""
+
+    def __init__(self, db: Path, full: Any) -> None:
+        import sqlite3
+
+        self._conn = sqlite3.connect(f"file:{db}?mode=ro&immutable=1", uri=True, check_same_thread=False)
+        self._full = full
+        self._n = 0
+        self._memo: dict[str, float | None] = {}
+        self._lock = threading.Lock()
+        self._loaded: dict[str, float] | None = None
+        self.owner: Lexicon | None = None
+
+    def _lookup(self, word: str) -> float | None:
+        memo = self._memo
+        if word in memo:
+            return memo[word]
+        self._n += 1
+        if self._n > LAZY_LOOKUPS and self.owner is not None:
+            return self._swap().get(word)
+        with self._lock:
+            row = self._conn.execute("SELECT lp FROM words WHERE w = ?", (word,)).fetchone()
+        lp = None if row is None else float(row[0])
+        memo[word] = lp
+        return lp
+
+    def _swap(self) -> dict[str, float]:
+        with self._lock:
+            if self._loaded is None:
+                self._loaded = self._full()
+        if self.owner is not None:
+            self.owner.logp = self._loaded
+        return self._loaded
+
+    def get(self, word: str, default: Any = None) -> Any:
+        lp = self._lookup(word)
+        return default if lp is None else lp
+
+    def __contains__(self, word: object) -> bool:
+        return isinstance(word, str) and self._lookup(word) is not None
+
+    def __len__(self) -> int:
+        return len(self._swap())
+
+    def __iter__(self) -> Any:
+        return iter(self._swap())
+
+    def longer_than(self, n: int) -> list[str]:
+        """The words of more than ``n`` characters, from the SQLite copy (no load of the whole list)."""
+        with self._lock:
+            return [w for (w,) in self._conn.execute("SELECT w FROM words WHERE length(w) > ?", (n,))]
+
+    def __eq__(self, other: object) -> bool:
+        return self._swap() == (other._swap() if isinstance(other, _LazyWords) else other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def _db_path(cache: Path) -> Path:
+    return cache.with_suffix(".sqlite3")
+
+
+def _write_db(db: Path, lex: "Lexicon") -> None:
+    """The word list as an SQLite table beside the marshal cache (written once, atomically)."""
+    import os
+    import sqlite3
+    import tempfile
+
+    try:
+        db.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{db.name}.", suffix=".tmp", dir=db.parent)
+        os.close(fd)
+        try:
+            conn = sqlite3.connect(tmp)
+            conn.execute("CREATE TABLE words (w TEXT PRIMARY KEY, lp REAL) WITHOUT ROWID")
+            conn.execute("CREATE TABLE meta (log_total REAL)")
+            conn.execute("INSERT INTO meta VALUES (?)", (lex.log_total,))
+            conn.executemany("INSERT INTO words VALUES (?, ?)", dict(lex.logp).items())
+            conn.commit()
+            conn.close()
+            os.replace(tmp, db)
+        except BaseException:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+            raise
+    except (OSError, sqlite3.Error):  # a read-only home: the marshal cache still works
+        pass
+
+
+def _lazy(cache: Path) -> Lexicon | None:
+    """The lexicon answered from the SQLite table beside ``cache`` (None when it is missing)."""
+    import sqlite3
+
+    db = _db_path(cache)
+    if not db.is_file():
+        return None
+    try:
+        words = _LazyWords(db, lambda: (_read_cache(cache) or (0.0, {}))[1] or _build().logp)
+        row = words._conn.execute("SELECT log_total FROM meta").fetchone()
+    except sqlite3.Error:
+        return None
+    if row is None:
+        return None
+    lex = Lexicon({}, logp=(float(row[0]), words))  # type: ignore[arg-type]
+    words.owner = lex
+    return lex
+
+
+def _build() -> Lexicon:
+    from workbench.glossary.normalize import _match_keys
+
+    raw = _raw_words()
+    words = list(raw)
+    folded: dict[str, int] = {}
+    for word, key in zip(words, _match_keys(words, "zh")):
+        folded[key] = max(folded.get(key, 0), raw[word])
+    return Lexicon(folded)
+
+
 def lexicon() -> Lexicon:
-    """The shared lexicon, built once per process on first use (cached on disk between runs)."""
+    """The shared lexicon, built once per process on first use (cached on disk between runs:
+    a marshal of the word list, and an SQLite copy it is first answered from)."""
     global _LEXICON
     if _LEXICON is None:
         with _LOCK:
             if _LEXICON is None:
                 cache = _cache_path()
+                lazy = _lazy(cache) if cache is not None else None
+                if lazy is not None:
+                    _LEXICON = lazy
+                    return _LEXICON
                 cached = _read_cache(cache) if cache is not None else None
                 if cached is not None:
                     _LEXICON = Lexicon({}, logp=cached)
                 else:
-                    from workbench.glossary.normalize import _match_keys
-
-                    raw = _raw_words()
-                    words = list(raw)
-                    folded: dict[str, int] = {}
-                    for word, key in zip(words, _match_keys(words, "zh")):
-                        folded[key] = max(folded.get(key, 0), raw[word])
-                    _LEXICON = Lexicon(folded)
+                    _LEXICON = _build()
                     if cache is not None:
                         _write_cache(cache, _LEXICON)
+                if cache is not None:
+                    _write_db(_db_path(cache), _LEXICON)
     return _LEXICON

@@ -93,8 +93,9 @@
     renderDocs();
   }
 
-  async function openDoc(stem, keepSelection) {
-    const { status, data } = await api("/api/doc/" + encodeURIComponent(stem));
+  // pending: the request for this document already sent (the page asks for it while the list loads)
+  async function openDoc(stem, keepSelection, pending) {
+    const { status, data } = await (pending || api("/api/doc/" + encodeURIComponent(stem)));
     if (status !== 200) { banner(data.error || "cannot open " + stem); return; }
     state.doc = data;
     state.byId = new Map(data.segments.map((s) => [s.id, s]));
@@ -185,14 +186,13 @@
     if (doc) { doc.counts = d.counts; doc.orphans = (d.orphans || []).length; renderDocs(); }
     const f = filters();
     const inPlace = !data.order && !(data.removed || []).length && (data.segments || []).every((s) => passes(s, f) === state.pos.has(s.id));
-    if (inPlace) {
+    if (inPlace) {  // the same rows pass the filters: replace the changed ones where they are
       for (const seg of data.segments || []) {
         const i = state.pos.get(seg.id);
         if (i == null) continue;
         state.view[i] = seg;
         replaceRow(seg.id);
       }
-      computeView();
       renderHeader();
       renderOrphans();
       renderPanel();
@@ -277,20 +277,13 @@
 
   function offsetOf(i) { let y = 0; for (let k = 0; k < i; k++) y += height(state.view[k]); return y; }
 
-  // The rows to render: the current range while it still covers the viewport (so moving or
-  // scrolling a little re-renders nothing), else the viewport with OVERSCAN px either side.
-  function windowRange(force) {
+  // The rows to render: the viewport with OVERSCAN px either side. renderWindow builds only the
+  // rows entering that range, so a move of one row builds about one row.
+  function windowRange() {
     if (!virtual()) return [0, state.view.length];
     const sc = $("scroller");
-    if (!force) {
-      const [s0, e0] = state.range;
-      let y = 0, k = 0;
-      while (k < s0 && k < state.view.length) { y += height(state.view[k]); k++; }
-      const rangeTop = y;
-      while (k < e0 && k < state.view.length) { y += height(state.view[k]); k++; }
-      if (e0 > s0 && rangeTop <= sc.scrollTop && y >= sc.scrollTop + sc.clientHeight) return [s0, e0];
-    }
-    const top = sc.scrollTop - OVERSCAN, bottom = sc.scrollTop + sc.clientHeight + OVERSCAN;
+    // (never more than the window's height: before the stylesheet applies, the scroller is as tall as its rows)
+    const top = sc.scrollTop - OVERSCAN, bottom = sc.scrollTop + Math.min(sc.clientHeight, window.innerHeight) + OVERSCAN;
     let y = 0, start = 0;
     while (start < state.view.length && y + height(state.view[start]) < top) { y += height(state.view[start]); start++; }
     let end = start;
@@ -312,6 +305,7 @@
 
   function renderAll(keepScroll) {
     if (!state.doc) return;
+    state.headHeight = 0;
     computeView();
     renderHeader();
     if (state.selected && !state.pos.has(state.selected)) {
@@ -329,29 +323,46 @@
     renderPanel();
   }
 
+  // Rows outside the new range are removed and only the rows entering it are built (moving
+  // with j/k or scrolling a little builds a few rows, never the whole window again).
   function renderWindow(force) {
-    const [start, end] = windowRange(force);
-    if (!force && start === state.range[0] && end === state.range[1]) return;
-    state.range = [start, end];
+    const [start, end] = windowRange();
+    const [s0, e0] = state.range;
+    if (!force && start === s0 && end === e0) return;
     const tbody = $("rows");
-    const frag = document.createDocumentFragment();
-    const topPad = virtual() ? offsetOf(start) : 0;
-    let bottomPad = 0;
-    if (virtual()) for (let k = end; k < state.view.length; k++) bottomPad += height(state.view[k]);
-    frag.append(spacer(topPad, "top"));
-    let lastPara = start > 0 ? state.view[start - 1].paragraph : null;
-    for (let i = start; i < end; i++) {
-      const seg = state.view[i];
-      frag.append(renderRow(seg, lastPara !== null && seg.paragraph !== lastPara, i));
-      lastPara = seg.paragraph;
-    }
-    frag.append(spacer(bottomPad, "bottom"));
+    const rows = tbody.querySelectorAll("tr.seg");
+    const overlap = !force && virtual() && start < e0 && end > s0 && rows.length === e0 - s0;
+    state.range = [start, end];
     const focusedId = document.activeElement && document.activeElement.closest ? (document.activeElement.closest("tr.seg") || {}).dataset : null;
-    tbody.replaceChildren(frag);
-    // measure what was rendered, so the spacers match the real heights
-    if (virtual()) for (const row of tbody.querySelectorAll("tr.seg")) state.heights.set(row.dataset.id, row.offsetHeight);
+    const built = [];
+    const build = (i) => { const seg = state.view[i]; const prev = i > 0 ? state.view[i - 1] : null; const r = renderRow(seg, prev !== null && seg.paragraph !== prev.paragraph, i); built.push(r); return r; };
+    if (overlap) {
+      for (let k = 0; k < rows.length; k++) { const i = s0 + k; if (i < start || i >= end) rows[k].remove(); }
+      const top = tbody.querySelector('tr.spacer[data-pad="top"]'), bottom = tbody.querySelector('tr.spacer[data-pad="bottom"]');
+      const head = document.createDocumentFragment();
+      for (let i = start; i < s0; i++) head.append(build(i));
+      top.after(head);
+      const tail = document.createDocumentFragment();
+      for (let i = Math.max(e0, start); i < end; i++) tail.append(build(i));
+      bottom.before(tail);
+      top.firstChild.style.height = offsetOf(start) + "px";
+      let pad = 0;
+      for (let k = end; k < state.view.length; k++) pad += height(state.view[k]);
+      bottom.firstChild.style.height = pad + "px";
+    } else {
+      const frag = document.createDocumentFragment();
+      const topPad = virtual() ? offsetOf(start) : 0;
+      let bottomPad = 0;
+      if (virtual()) for (let k = end; k < state.view.length; k++) bottomPad += height(state.view[k]);
+      frag.append(spacer(topPad, "top"));
+      for (let i = start; i < end; i++) frag.append(build(i));
+      frag.append(spacer(bottomPad, "bottom"));
+      tbody.replaceChildren(frag);
+    }
+    // measure what was built, so the spacers match the real heights
+    if (virtual()) for (const row of built) state.heights.set(row.dataset.id, row.offsetHeight);
     markSelected();
-    if (focusedId && focusedId.id) { const r = rowEl(focusedId.id); if (r && !state.editing) r.focus({ preventScroll: true }); }
+    if (focusedId && focusedId.id) { const r = rowEl(focusedId.id); if (r && !state.editing && document.activeElement !== r) r.focus({ preventScroll: true }); }
   }
 
   function spacer(h, which) {
@@ -420,11 +431,13 @@
     if ((seg.notes || []).length || seg.note) st.append(el("div", { class: "note-count", text: `✎ ${(seg.notes || []).length + (seg.note ? 1 : 0)} note(s)` }));
     const actions = el("div", { class: "actions" });
     const buttons = [["edit", "Edit"], ["approve", "Approve"], ["revert", "Revert"], ["undo", "Undo"], ["split", "Split"], ["merge", "Merge ↓"]];
+    if (seg.confidence != null) buttons.push(["move-up", "Sentence ↑"], ["move-down", "Sentence ↓"]);  // alignment review
     for (const [action, label] of buttons) {
-      if (action === "revert" && (seg.mt == null || (seg.status === "draft" && seg.target === seg.mt))) continue;
+      if (action === "revert" && !seg.revertable) continue;
       if (action === "approve" && seg.status === "approved") continue;
       if (action === "undo" && !seg.undo) continue;
-      const b = el("button", { type: "button", "data-action": action, text: label, "aria-label": `${label} segment ${seg.id}${action === "merge" ? " with the next" : ""}`, tabindex: seg.id === state.selected ? "0" : "-1" });
+      const name = action === "move-up" ? `Move the first English sentence of segment ${seg.id} to the previous segment` : action === "move-down" ? `Move the last English sentence of segment ${seg.id} to the next segment` : `${label} segment ${seg.id}${action === "merge" ? " with the next" : ""}`;
+      const b = el("button", { type: "button", "data-action": action, text: label, "aria-label": name, tabindex: seg.id === state.selected ? "0" : "-1" });
       b.addEventListener("click", (ev) => { ev.stopPropagation(); select(seg.id); act(action); });
       b.addEventListener("keydown", (ev) => { if (ev.key === "Enter" || ev.key === " ") ev.stopPropagation(); });
       actions.append(b);
@@ -467,10 +480,14 @@
 
   // ------------------------------------------------------------------ memory matches, on demand
 
+  // Saves go first: look-ups (memory matches, the glossary panel) wait while one is in flight.
+  const busy = () => state.saving || state.queue.length > 0;
+
   let matchTimer = null;
   function fetchMatches() {
     clearTimeout(matchTimer);
     matchTimer = setTimeout(async () => {
+      if (busy()) { fetchMatches(); return; }
       const d = state.doc;
       if (!d || !state.selected) return;
       const i = state.pos.get(state.selected);
@@ -500,6 +517,7 @@
     if (seg.note) notes.append(el("li", { text: seg.note }));
     for (const n of seg.notes || []) notes.append(el("li", {}, el("span", { class: "note-by", text: `${n.by || ""} ${n.at || ""}: ` }), document.createTextNode(n.text || "")));
     if (!notes.children.length) notes.append(el("li", { class: "muted", text: "No notes." }));
+    if (busy()) { clearTimeout(panelTimer); panelTimer = setTimeout(renderPanel, 80); return; }
     const stem = state.doc.stem, id = seg.id;
     const { status, data } = await api("/api/doc/" + encodeURIComponent(stem) + "/glossary?id=" + encodeURIComponent(id));
     if (status !== 200 || state.selected !== id) return;
@@ -572,11 +590,21 @@
       else if (bottom > sc.scrollTop + sc.clientHeight) sc.scrollTop = bottom - sc.clientHeight;
       return;
     }
-    const head = $("thead-row").offsetHeight;
+    // the header's height, measured once per render (reading it per key press would force a layout)
+    if (!state.headHeight) state.headHeight = $("thead-row").offsetHeight;
+    const head = state.headHeight;
     const y = offsetOf(i), h = height(state.view[i]);
     if (y < sc.scrollTop) sc.scrollTop = y;
     else if (y + h + head > sc.scrollTop + sc.clientHeight) sc.scrollTop = y + h + head - sc.clientHeight;
-    renderWindow(false);
+    // a key press only moves the selection: the rows entering the window are built in the next
+    // animation frame, unless the selected row is not rendered at all (a jump)
+    if (!rowEl(state.selected)) renderWindow(false);
+    else scheduleWindow();
+  }
+
+  let windowFrame = 0;
+  function scheduleWindow() {
+    if (!windowFrame) windowFrame = window.requestAnimationFrame(() => { windowFrame = 0; renderWindow(false); });
   }
 
   let panelTimer = null;
@@ -584,8 +612,7 @@
     if (state.selected === id) return;
     state.selected = id;
     markSelected();
-    scrollToSelected();
-    markSelected();
+    scrollToSelected();  // (a jump renders the window, which marks the selection again)
     if (focus) { const r = rowEl(id); if (r) r.focus({ preventScroll: true }); }
     fetchMatches();
     clearTimeout(panelTimer);
@@ -649,6 +676,7 @@
     else if (action === "revert") enqueue("revert", { id: seg.id }).then(focusRow);
     else if (action === "merge") enqueue("merge", { id: seg.id }).then(focusRow);
     else if (action === "undo") enqueue("undo", { id: seg.id }).then(focusRow);
+    else if (action === "move-up" || action === "move-down") enqueue("move", { id: seg.id, direction: action === "move-up" ? "up" : "down" }).then(focusRow);
   }
 
   function insertTerm(area, n) {
@@ -673,7 +701,7 @@
     }
     if (t instanceof HTMLInputElement || t instanceof HTMLSelectElement || t instanceof HTMLTextAreaElement || ev.ctrlKey || ev.metaKey || ev.altKey) return;
     if (t instanceof HTMLButtonElement && (ev.key === "Enter" || ev.key === " ")) return;  // a button does its own thing
-    const keys = { j: () => move(1), ArrowDown: () => move(1), k: () => move(-1), ArrowUp: () => move(-1), a: () => act("approve"), e: () => act("edit"), Enter: () => act("edit"), r: () => act("revert"), s: () => act("split"), m: () => act("merge"), u: () => act("undo"), h: () => showHistory(), n: () => $("note-text").focus(), "/": () => $("filter-text").focus(), Escape: () => { if (state.editing) cancelEdit(true); } };
+    const keys = { j: () => move(1), ArrowDown: () => move(1), k: () => move(-1), ArrowUp: () => move(-1), a: () => act("approve"), e: () => act("edit"), Enter: () => act("edit"), r: () => act("revert"), s: () => act("split"), m: () => act("merge"), u: () => act("undo"), "[": () => act("move-up"), "]": () => act("move-down"), h: () => showHistory(), n: () => $("note-text").focus(), "/": () => $("filter-text").focus(), Escape: () => { if (state.editing) cancelEdit(true); } };
     const f = keys[ev.key];
     if (f && state.doc) { ev.preventDefault(); f(); }
   });
@@ -760,7 +788,7 @@
   for (const id of ["filter-status", "filter-flag", "sort"]) $(id).addEventListener("change", () => renderAll());
   let filterTimer = null;
   $("filter-text").addEventListener("input", () => { clearTimeout(filterTimer); filterTimer = setTimeout(() => renderAll(), 120); });
-  $("scroller").addEventListener("scroll", () => { if (virtual()) window.requestAnimationFrame(() => renderWindow(false)); }, { passive: true });
+  $("scroller").addEventListener("scroll", () => { if (virtual()) scheduleWindow(); }, { passive: true });
   $("banner-close").addEventListener("click", clearBanner);
   $("banner-reload").addEventListener("click", () => { clearBanner(); if (state.doc) openDoc(state.doc.stem, true); });
   $("approve-clean").addEventListener("click", () => {
@@ -770,17 +798,21 @@
   $("replace-go").addEventListener("click", () => replacePreview(false));
   $("replace-apply").addEventListener("click", () => replacePreview(true));
   $("history-show").addEventListener("click", showHistory);
+  window.addEventListener("resize", () => { state.headHeight = 0; });
   window.addEventListener("hashchange", () => { const s = decodeURIComponent(location.hash.slice(1)); if (s && (!state.doc || s !== state.doc.stem)) openDoc(s); });
   window.addEventListener("beforeunload", (ev) => { if (state.queue.length || state.saving || (state.editing && state.editing.text != null)) { ev.preventDefault(); ev.returnValue = ""; } });
   // the glossary file may change while the page is open: the server re-reads it; refresh the panel now and then
   setInterval(() => { if (document.visibilityState === "visible" && state.doc && !state.editing) renderPanel(); }, 15000);
 
   (async function start() {
-    await loadDocs();
     const want = decodeURIComponent(location.hash.slice(1));
+    const early = want ? api("/api/doc/" + encodeURIComponent(want)) : null;  // in parallel with the list
+    await loadDocs();
+    // rows are laid out once the stylesheet applies (the document may arrive before it)
+    if (document.readyState !== "complete") await new Promise((r) => window.addEventListener("load", r, { once: true }));
     const ok = state.docs.filter((d) => !d.error);
     const stem = ok.some((d) => d.stem === want) ? want : (ok[0] && ok[0].stem);
-    if (stem) await openDoc(stem);
+    if (stem) await openDoc(stem, false, stem === want ? early : null);
     else $("doc-title").textContent = state.docs.length ? "No document can be read: see the errors in the list" : "No translations yet: run `workbench translate` first";
     performance.mark("wb-ready");
     document.body.dataset.ready = "1";
