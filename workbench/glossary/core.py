@@ -46,6 +46,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
+import pickle
 import re
 import threading
 import unicodedata
@@ -57,9 +58,10 @@ from typing import Any, Iterable
 from dataclasses import fields
 
 import yaml
-from ahocorasick_rs import AhoCorasick, MatchKind
+from daachorse import MATCH_KIND_LEFTMOST_LONGEST, CharwiseDoubleArrayAhoCorasick
 
 from workbench.errors import GlossaryError
+from workbench.glossary import cache
 from workbench.yaml_guard import MAX_DEPTH, NoAliasLoader, StrictLoader, shown, too_deep
 from workbench.glossary.model import Candidate, Hit, Term, _check_duplicate_keys, _entry_lines, _label, _parse_entry, _where
 from workbench.glossary.normalize import _FAMILIES, LANG_FAMILIES, _is_word_char, _match_keys, _nfc_with_map, match_key
@@ -67,7 +69,7 @@ from workbench.glossary.text import find_nontranslatables
 
 
 class _Automaton:
-    """The leftmost-longest Aho-Corasick automaton (ahocorasick_rs, in Rust) of one language family.
+    """The leftmost-longest Aho-Corasick automaton (daachorse, in Rust) of one language family.
 
     ``values[i]`` is ``(term_index, needs_left_boundary, needs_right_boundary)``
     of pattern ``i``; ``longest`` is the length of the longest pattern.
@@ -75,20 +77,26 @@ class _Automaton:
 
     __slots__ = ("_rows", "fast", "longest", "plain", "values")
 
-    def __init__(self, keys: dict[str, int]) -> None:
-        wc = _WORD_CACHE
-        self.values = [(ti, wc[k[0]], wc[k[-1]]) for k, ti in keys.items()]
-        #: Pattern needs no word-boundary check (e.g. Han at both ends).
-        self.plain = [not (bl or br) for _, bl, br in self.values]
+    def __init__(self, keys: dict[str, int], fast: CharwiseDoubleArrayAhoCorasick | None = None, pre: tuple | None = None) -> None:
+        #: ``plain[i]``: pattern ``i`` needs no word-boundary check (e.g. Han at both ends).
+        self.values, self.plain, self.longest = pre if pre is not None else _pattern_info(keys)
         self._rows: list[tuple[str, str, str]] | None = None
-        self.longest = max(map(len, keys), default=0)
-        self.fast = AhoCorasick(list(keys), matchkind=MatchKind.LeftmostLongest) if keys else None
+        if fast is None and keys:
+            fast = CharwiseDoubleArrayAhoCorasick(list(keys), MATCH_KIND_LEFTMOST_LONGEST)
+        self.fast = fast
 
     def rows(self, info: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
         """Per pattern: the (en, term id, kind) of its term, from the glossary's ``info``."""
         if self._rows is None:
             self._rows = [info[ti] for ti, _, _ in self.values]
         return self._rows
+
+
+def _pattern_info(keys: dict[str, int]) -> tuple[list[tuple[int, bool, bool]], list[bool], int]:
+    """(values, plain, longest) of an automaton over ``keys`` (see :class:`_Automaton`)."""
+    wc = _WORD_CACHE
+    values = [(ti, wc[k[0]], wc[k[-1]]) for k, ti in keys.items()]
+    return values, [not (bl or br) for _, bl, br in values], max(map(len, keys), default=0)
 
 
 class _WordCache(dict):
@@ -114,21 +122,31 @@ def _en_keys(t: Term) -> tuple[str, ...]:
 
 def _term_dict(t: Term) -> dict[str, Any]:
     """A term's content for the hash (everything but its line number)."""
-    d = {f.name: getattr(t, f.name) for f in fields(t) if f.name not in ("line", "variants")}
+    d = {name: getattr(t, name) for name in _HASHED_FIELDS}
     d["zh"], d["vi"] = list(t.variants["zh"]), list(t.variants["vi"])
     return d
+
+
+_HASHED_FIELDS = tuple(f.name for f in fields(Term) if f.name not in ("line", "variants"))
+
+
+def _canon(t: Term) -> dict[str, Any]:
+    """:func:`_term_dict` with every list sorted (the hash does not depend on their order)."""
+    return {k: ((sorted(v) if len(v) > 1 else list(v)) if isinstance(v, (tuple, list)) else v) for k, v in _term_dict(t).items()}
 
 
 class Glossary:
     """A validated glossary with cached per-language matchers."""
 
-    def __init__(self, terms: Iterable[Term], path: Path | None = None, *, word_check: bool = True) -> None:
+    def __init__(self, terms: Iterable[Term], path: Path | None = None, *, word_check: bool = True, _keys: dict[str, dict[str, int]] | None = None) -> None:
         #: Judge Chinese hits with the word lexicon (off: plain leftmost-longest string matching).
         self.word_check = word_check
         self.terms: tuple[Term, ...] = tuple(terms)
         self.path: Path | None = path
         self._by_id: dict[str, Term] = {t.id: t for t in self.terms}
-        self._keys: dict[str, dict[str, int]] = self._index()
+        self._keys: dict[str, dict[str, int]] = self._index() if _keys is None else _keys
+        #: The on-disk cache key of the file this glossary was loaded from (see :mod:`.cache`).
+        self._cache_key: str | None = None
         self._automata: dict[str, _Automaton] = {}
         self._lock = threading.Lock()
         self._hash: str | None = None
@@ -155,7 +173,12 @@ class Glossary:
             raise GlossaryError(f"glossary file not found: {name}; create it or pass the right path")
         try:
             # a regular file only, bounded (never /dev/zero or a FIFO); newlines as read_text gives them
-            text = read_file_bytes(p).decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+            raw = read_file_bytes(p)
+            cache_key = cache.key_for(raw)
+            cached = cache.load(cache_key)
+            if cached is not None:  # this very file was parsed and validated before
+                return _CachedGlossary(cached, p, cache_key)
+            text = raw.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
         except InputError as e:
             raise GlossaryError(f"glossary {e}") from None
         except UnicodeDecodeError as e:
@@ -207,7 +230,11 @@ class Glossary:
         lines = _entry_lines(root)
         # Duplicate keys inside an entry are silently collapsed by YAML: refuse.
         _check_duplicate_keys(root, name)
-        return cls._build(terms, p, lines, name)
+        g = cls._build(terms, p, lines, name)
+        g.hash  # noqa: B018 - computed now, so that it is cached with the glossary
+        g._cache_key = cache_key
+        g._save_cache()
+        return g
 
     @classmethod
     def from_entries(cls, entries: list[dict], path: str | Path | None = None, *, word_check: bool = True) -> "Glossary":
@@ -291,12 +318,32 @@ class Glossary:
         """``sha256:`` + 12 hex digits over the terms' content (order-independent)."""
         if self._hash is None:
             canon = sorted(
-                ({k: (sorted(v) if isinstance(v, (tuple, list)) else v) for k, v in _term_dict(t).items()} for t in self.terms),
+                map(_canon, self.terms),
                 key=lambda d: d["id"],
             )
             blob = json.dumps(canon, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
             self._hash = "sha256:" + hashlib.sha256(blob.encode("utf-8")).hexdigest()[:12]
+            if self._cache_key is not None:  # cached without its hash (a one-entry edit): keep it now
+                cache.save(self._cache_key, self._cache_payload())
         return self._hash
+
+    def _cache_payload(self) -> dict[str, Any]:
+        """What :class:`_CachedGlossary` needs at once; the term records stay pickled until used."""
+        return {
+            "n": len(self.terms), "info": self._info, "hash": self._hash,
+            "ctx": {f: self._contexts(f) for f in _FAMILIES},
+            "terms": pickle.dumps(self.terms, protocol=pickle.HIGHEST_PROTOCOL),
+        }
+
+    def _save_cache(self) -> None:
+        """Store this glossary under its cache key: the payload and each family's match keys."""
+        key = self._cache_key
+        if key is None or cache.cache_dir() is None:
+            return
+        cache.save(key, self._cache_payload())
+        for fam in _FAMILIES:
+            keys = self._keys[fam]
+            cache.save_family(key, fam, keys, _pattern_info(keys))
 
     # -- matching --------------------------------------------------------
 
@@ -306,8 +353,25 @@ class Glossary:
             with self._lock:
                 a = self._automata.get(family)
                 if a is None:
-                    a = _Automaton(self._keys[family])
+                    a = self._cached_automaton(family)
                     self._automata[family] = a
+        return a
+
+    def _cached_automaton(self, family: str) -> _Automaton:
+        """The family's automaton, from the on-disk cache when this glossary came from a file."""
+        ck = self._cache_key
+        pre = cache.load_pattern_info(ck, family) if ck is not None else None
+        blob = cache.load_automaton(ck, family) if pre is not None else None
+        if blob is not None:  # no need for the family's match keys at all
+            try:
+                return _Automaton({}, CharwiseDoubleArrayAhoCorasick.deserialize(blob), pre)  # type: ignore[arg-type]
+            except Exception:  # noqa: BLE001 - a corrupt cache file: build it again
+                pass
+        keys = self._keys[family]
+        if ck is None or not keys:
+            return _Automaton(keys)
+        a = _Automaton(keys)
+        cache.save_automaton(ck, family, a.fast.serialize())  # type: ignore[union-attr]
         return a
 
     def find(self, text: str, lang: str) -> list[Hit]:
@@ -346,7 +410,7 @@ class Glossary:
         if family is None:
             raise GlossaryError(f"unknown language {lang!r}; use one of zh-Hans, zh-Hant, zh, vi, en")
         results = [find_nontranslatables(t) for t in texts]
-        if not self.terms or not texts:
+        if not self._info or not texts:
             return results
         auto = self._automaton(family)
         if auto.fast is None:
@@ -422,7 +486,7 @@ class Glossary:
         append = hits.append
         nts: list[tuple[int, int]] = []
         failed = False
-        for pi, s, e in auto.fast.find_matches_as_indexes(key):
+        for s, e, pi in auto.fast.find(key):
             if s > hi:  # the match is in a later text: close text i, move to the match's text
                 if hits:
                     close(i, hits, lo, hi)
@@ -458,7 +522,7 @@ class Glossary:
             from workbench.glossary.lexicon import CONTEXT, lexicon
 
             lex = lexicon()
-            gkeys = self._keys["zh"]
+            gkeys = self._zh_keys()
         ctx_n = CONTEXT if lex is not None else 0
         memo: dict[tuple[str, int, int], str | None] = self.__dict__.setdefault("_doubt_memo", {})
         longs: dict[str, tuple[str, ...]] = {}
@@ -498,6 +562,10 @@ class Glossary:
 
         return judge
 
+    def _zh_keys(self) -> Any:
+        """The folded zh variants, for ``in`` tests (the lexicon's "a longer glossary variant")."""
+        return self._keys["zh"]
+
     def _contexts(self, family: str) -> dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]]:
         """term id -> folded (not_after, not_before, not_in) for the terms that declare contexts."""
         cache = self.__dict__.setdefault("_ctx_cache", {})
@@ -513,6 +581,107 @@ class Glossary:
 
 
 _UNSEEN = object()
+
+
+class _CachedGlossary(Glossary):
+    """A glossary loaded from the cache (:mod:`.cache`): what matching needs is there at once;
+    the term records and each language family's match keys are unpickled when first used."""
+
+    def __init__(self, payload: dict[str, Any], path: Path, key: str) -> None:
+        super().__init__((), path, _keys={})  # every attribute a Glossary has; then what the cache holds
+        self._cache_key = key
+        self._hash = payload["hash"]
+        self._info = payload["info"]
+        self._n = payload["n"]
+        self._ctx = payload["ctx"]
+        self._blob: bytes | None = payload["terms"]
+        self._keys = _FamilyKeys(self)
+        self.__dict__["_by_id_map"] = None
+
+    @property  # type: ignore[override]
+    def terms(self) -> tuple[Term, ...]:
+        if self.__dict__.get("_blob") is not None:
+            self.__dict__["_terms"] = pickle.loads(self._blob)  # type: ignore[arg-type]  # our own cache
+            self._blob = None
+        return self.__dict__["_terms"]
+
+    @terms.setter
+    def terms(self, value: tuple[Term, ...]) -> None:
+        self.__dict__["_terms"] = value
+
+    @property  # type: ignore[override]
+    def _by_id(self) -> dict[str, Term]:
+        got = self.__dict__.get("_by_id_map")
+        if got is None:
+            got = self.__dict__["_by_id_map"] = {t.id: t for t in self.terms}
+        return got
+
+    @_by_id.setter
+    def _by_id(self, value: dict[str, Term]) -> None:
+        self.__dict__["_by_id_map"] = value
+
+    def __len__(self) -> int:
+        return self._n
+
+    def _contexts(self, family: str) -> dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]]:
+        return self._ctx[family]
+
+    def _zh_keys(self) -> Any:
+        if dict.__contains__(self._keys, "zh"):
+            return self._keys["zh"]
+        return _KeysOf(self._automaton("zh"))
+
+    def _cache_payload(self) -> dict[str, Any]:
+        if self._blob is not None:
+            return {"n": self._n, "info": self._info, "hash": self._hash, "ctx": self._ctx, "terms": self._blob}
+        return super()._cache_payload()
+
+
+class _KeysOf:
+    """``w in keys`` of an automaton's patterns: the longest match at the start of ``w`` is ``w``."""
+
+    __slots__ = ("find",)
+
+    def __init__(self, auto: _Automaton) -> None:
+        self.find = auto.fast.find if auto.fast is not None else None
+
+    def __contains__(self, w: object) -> bool:
+        if self.find is None or not isinstance(w, str) or not w:
+            return False
+        m = self.find(w)
+        return bool(m) and m[0][0] == 0 and m[0][1] == len(w)
+
+
+class _FamilyKeys(dict):
+    """family -> match key -> term index of a :class:`_CachedGlossary`, loaded per family on first use."""
+
+    def __init__(self, g: _CachedGlossary) -> None:
+        super().__init__()
+        self._g = g
+
+    def __missing__(self, family: str) -> dict[str, int]:
+        if family not in _FAMILIES:
+            raise KeyError(family)
+        g = self._g
+        got = cache.load_family(g._cache_key, family)  # type: ignore[arg-type]
+        if got is None:  # the family's file is gone or damaged: index the terms again
+            for fam, keys in Glossary._index(g).items():
+                dict.__setitem__(self, fam, keys)
+            return dict.__getitem__(self, family)
+        dict.__setitem__(self, family, got)
+        return got
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(_FAMILIES)
+
+    def keys(self):  # type: ignore[no-untyped-def]
+        return list(_FAMILIES)
+
+    def values(self):  # type: ignore[no-untyped-def]
+        return [self[f] for f in _FAMILIES]
+
+    def items(self):  # type: ignore[no-untyped-def]
+        return [(f, self[f]) for f in _FAMILIES]
 
 
 def _inside_long(words: tuple[str, ...], key: str, s: int, e: int, lo: int, hi: int) -> str | None:
@@ -562,7 +731,7 @@ def _resolve(
     replaced by the longest valid shorter match at its start, if any, else the
     search goes on one character later.  Linear in ``hi - pos``.
     """
-    find = auto.fast.find_matches_as_indexes  # type: ignore[union-attr]
+    find = auto.fast.find  # type: ignore[union-attr]
     values = auto.values
     wc = _WORD_CACHE
     longest = auto.longest
@@ -582,7 +751,7 @@ def _resolve(
         end = min(hi, pos + width)
         limit = hi if end == hi else end - longest  # matches starting before this are final
         nxt = limit
-        for pi, s, e in find(key[pos:end]):
+        for s, e, pi in find(key[pos:end]):
             s += pos
             e += pos
             if s >= limit:
@@ -596,9 +765,9 @@ def _resolve(
             if not left:  # a shorter match at s may be valid: the longest one that ends before e
                 while e - 1 > s:
                     sub = find(key[s : e - 1])
-                    if not sub or sub[0][1]:
+                    if not sub or sub[0][0]:
                         break
-                    pi, _, e = sub[0]
+                    _, e, pi = sub[0]
                     e += s
                     if check(pi, s, e)[0]:
                         out.append((s - lo, e - lo, values[pi][0]))

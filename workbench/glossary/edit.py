@@ -36,6 +36,7 @@ from typing import Any
 
 from workbench import store
 from workbench.errors import GlossaryError, LockError
+from workbench.glossary import splice
 from workbench.glossary.core import Glossary
 from workbench.glossary.model import Term, _clean_variant, _slug
 from workbench.glossary.normalize import match_key
@@ -136,6 +137,35 @@ def _find_conflict(entries: list[tuple[dict[str, Any], str]]) -> str | None:
     return None
 
 
+def _conflict(g: Glossary, e: dict[str, Any], label: str, path: Path, skip: int | None = None) -> str | None:
+    """:func:`_find_conflict` of the glossary's entries (but entry ``skip``) and ``e``, from the
+    glossary's own match-key index: the same answer without folding every variant again."""
+    special = [i for i, t in enumerate(g.terms) if t.case_sensitive and i != skip]  # their English is not in the index
+    for fam in ("zh", "vi", "en"):
+        index = g._keys[fam]  # noqa: SLF001 - the same folded keys _find_conflict computes
+        extra: dict[str, int] = {}
+        for i in special:
+            for v in g.terms[i].variants["en"]:
+                extra.setdefault(match_key(_clean_variant(v), fam), i)
+        for v in _forms(e, fam):
+            k = match_key(_clean_variant(v), fam)
+            owners = [x for x in (index.get(k), extra.get(k)) if x is not None and x != skip]
+            if not owners:
+                continue
+            ti = min(owners)
+            other_t = g.terms[ti]
+            other = term_to_entry(other_t)
+            if _slug(other["en"]) == _slug(e["en"]):
+                continue
+            prev = next((x for x in _forms(other, fam) if match_key(_clean_variant(x), fam) == k), v)
+            return (
+                f"conflict: {v!r} would map to {e['en']!r} ({label}) but {prev!r} already maps to "
+                f"{other['en']!r} ({path} line {other_t.line}); a source variant can map to one English term only — "
+                f"remove it from one entry first (workbench glossary edit {_slug(other['en'])} --remove-{_fam_opt(other, prev)} {prev!r})"
+            )
+    return None
+
+
 def _fam_opt(e: dict[str, Any], v: str) -> str:
     if v in e.get("zh", []):
         return "zh"
@@ -171,12 +201,21 @@ class _Span:
 class _GlossaryText:
     """``glossary.yaml`` as text plus the line spans of its ``terms`` entries."""
 
-    def __init__(self, path: Path, text: str, glossary: Glossary) -> None:
+    def __init__(self, path: Path, text: str, glossary: Glossary, fast: bool = False) -> None:
         self.path = path
         self.text = text
         self.glossary = glossary
         self.lines = text.splitlines(keepends=True)
         self.newline = "\r\n" if self.lines and self.lines[0].endswith("\r\n") else "\n"
+        #: Entries located from the glossary's line numbers (no ruamel parse of the whole file).
+        self.layout = splice.locate(self.lines, glossary) if fast and splice.plain_breaks(text) else None
+        if self.layout is not None:
+            lay = self.layout
+            self.data = self.terms = None
+            self.seq_indent, self.offset = lay.seq_indent, lay.offset
+            self.spans = [_Span(*sp) for sp in lay.spans]
+            self.terms_end, self.terms_line = lay.terms_end, lay.terms_line
+            return
         y = _yaml()
         try:
             self.data = y.load(text)
@@ -238,13 +277,19 @@ class _GlossaryText:
         doc = CommentedMap([("terms", seq)])
         buf = io.StringIO()
         y.dump(doc, buf)
-        out = buf.getvalue().split("\n", 1)[1]
+        out = buf.getvalue().split("\n", 1)[1].replace("\r\n", "\n")  # a CRLF file's comments keep their \r
         if self.newline != "\n":
             out = out.replace("\n", self.newline)
         return out
 
     def entry_map(self, index: int) -> Any:
-        return self.terms[index]
+        if self.layout is None:
+            return self.terms[index]
+        sp = self.spans[index]  # parse this entry's lines only
+        try:
+            return _yaml().load("".join(self.lines[sp.start : sp.body_end]))[0]
+        except Exception as exc:  # pragma: no cover - Glossary.load parsed it
+            raise GlossaryError(f"{self.path}: cannot parse the entry at line {sp.start + 1} for editing: {' '.join(str(exc).split())}") from None
 
     def new_map(self, entry: dict[str, Any]) -> Any:
         from ruamel.yaml.comments import CommentedMap
@@ -265,6 +310,8 @@ class _GlossaryText:
     def _flow_lists(self) -> bool:
         from ruamel.yaml.comments import CommentedSeq
 
+        if self.layout is not None:
+            return splice.flow_lists(self.lines, self.layout)
         flow = block = 0
         for e in self.terms or []:
             for v in e.values() if hasattr(e, "values") else []:
@@ -558,14 +605,19 @@ def add_term(path: Path, entry: dict[str, Any], *, after: str | None = None, dry
             raise GlossaryError(
                 f"{path}: {t.en!r} is already in the glossary (line {t.line}); use `workbench glossary edit {t.id} --add-zh ... --add-vi ...` to add variants"
             )
-    existing = [(term_to_entry(t), f"{path} line {t.line}") for t in g.terms]
-    problem = _find_conflict([*existing, (e, "new entry")])
+    problem = _conflict(g, e, "new entry", path)
     if problem:
         raise GlossaryError(f"{problem}; nothing was written")
-    doc = _GlossaryText(path, text, g)
+    doc = _GlossaryText(path, text, g, fast=True)
     after_i = resolve_term(g, after)[0] if after else None
-    new_text = doc.inserted(doc.render(doc.new_map(e)), after_i)
-    new = _validate_text(new_text, path)
+    rendered = doc.render(doc.new_map(e))
+    new_text = doc.inserted(rendered, after_i)
+    if doc.layout is None:
+        new = _validate_text(new_text, path)
+    else:
+        i = len(doc.spans) - 1 if after_i is None else after_i
+        line = doc.spans[i].body_end + (1 if doc._blank_between() else 0) + 1
+        new = splice.changed_glossary(g, path, new_text, text.count("\n"), "add", i + 1, rendered, line)
     return _finish(Change("add", path, g, new, tid, new_text), original, dry_run)
 
 
@@ -588,7 +640,7 @@ def edit_term(
     text, g = _read(path)
     original = text.encode("utf-8")
     index, term = resolve_term(g, name)
-    doc = _GlossaryText(path, text, g)
+    doc = _GlossaryText(path, text, g, fast=True)
     m = doc.entry_map(index)
     _strip_trailing_comments(m)
     e = term_to_entry(term)
@@ -626,12 +678,15 @@ def edit_term(
             e[key] = val
     if not e["zh"] and not e["vi"]:
         raise GlossaryError(f"{term.en!r} would have no zh or vi variants left; remove the term instead (workbench glossary remove {term.id})")
-    entries = [(term_to_entry(t), f"{path} line {t.line}") for i, t in enumerate(g.terms) if i != index]
-    problem = _find_conflict([*entries, (e, f"{term.en!r} as edited")])
+    problem = _conflict(g, e, f"{term.en!r} as edited", path, skip=index)
     if problem:
         raise GlossaryError(f"{problem}; nothing was written")
-    new_text = doc.replaced(index, doc.render(m))
-    new = _validate_text(new_text, path)
+    rendered = doc.render(m)
+    new_text = doc.replaced(index, rendered)
+    if doc.layout is None:
+        new = _validate_text(new_text, path)
+    else:
+        new = splice.changed_glossary(g, path, new_text, text.count("\n"), "edit", index, rendered, doc.spans[index].start + 1)
     return _finish(Change("edit", path, g, new, _slug(e["en"]), new_text), original, dry_run)
 
 
@@ -697,9 +752,12 @@ def remove_term(path: Path, name: str, *, dry_run: bool = False) -> Change:
     text, g = _read(path)
     original = text.encode("utf-8")
     index, term = resolve_term(g, name)
-    doc = _GlossaryText(path, text, g)
+    doc = _GlossaryText(path, text, g, fast=True)
     new_text = doc.removed(index)
-    new = _validate_text(new_text, path)
+    if doc.layout is None or len(doc.spans) < 2:
+        new = _validate_text(new_text, path)
+    else:
+        new = splice.changed_glossary(g, path, new_text, text.count("\n"), "remove", index, None, None)
     return _finish(Change("remove", path, g, new, term.id, new_text), original, dry_run)
 
 
@@ -723,7 +781,7 @@ def validate(path: Path) -> Validation:
         if t.domain and t.domain not in KNOWN_DOMAINS:
             warnings.append(f"line {t.line}: {t.en!r} has domain {t.domain!r}, not one of the schema's ({', '.join(KNOWN_DOMAINS)})")
     # the editor must be able to locate every entry (otherwise add/edit/remove would refuse)
-    doc = _GlossaryText(path, text, g)
+    doc = _GlossaryText(path, text, g, fast=True)
     if doc.terms is not None and len(doc.spans) != len(g.terms):  # pragma: no cover - defensive
         warnings.append("the entries could not all be located for editing")
     by_domain = Counter(t.domain or "(none)" for t in g.terms)
