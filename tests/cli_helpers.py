@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator
+
 from click.testing import CliRunner, Result
 
 from workbench.cli import cli
@@ -24,3 +28,21 @@ def refused(result: Result, code: int | None, *fragments: str) -> str:
     for fragment in fragments:
         assert fragment in lines[0], (fragment, lines[0])
     return lines[0]
+
+
+@contextmanager
+def serving(out: Path, **options: Any) -> Iterator[Any]:
+    """The review server on an ephemeral loopback port, in a thread, shut down afterwards."""
+    import threading
+
+    from workbench.server import make_server
+
+    srv = make_server(out, port=0, **options)
+    thread = threading.Thread(target=srv.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield srv
+    finally:
+        srv.shutdown()
+        srv.server_close()
+        thread.join(5)

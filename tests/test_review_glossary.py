@@ -3,7 +3,6 @@ as `glossary add`), the page seeing glossary changes without a restart, CC-CEDIC
 
 from __future__ import annotations
 
-import threading
 import time
 from pathlib import Path
 from typing import Iterator
@@ -13,9 +12,10 @@ import pytest
 from click.testing import CliRunner
 
 from test_review_history import _req
+from cli_helpers import serving
 from workbench import store
 from workbench.cli import cli
-from workbench.server import ReviewServer, make_server
+from workbench.server import ReviewServer
 
 ZH = "000_093349a39d32f8f2"
 OUT = Path("translations")
@@ -23,13 +23,8 @@ OUT = Path("translations")
 
 @pytest.fixture
 def live(project: Path) -> Iterator[ReviewServer]:
-    srv = make_server(OUT, port=0, glossary_path=Path("glossary.yaml"))
-    thread = threading.Thread(target=srv.serve_forever, daemon=True)
-    thread.start()
-    yield srv
-    srv.shutdown()
-    srv.server_close()
-    thread.join(5)
+    with serving(OUT, glossary_path=Path("glossary.yaml")) as srv:
+        yield srv
 
 
 def _first(stem: str = ZH) -> store.Segment:

@@ -5,17 +5,17 @@ from __future__ import annotations
 
 import http.client
 import json
-import threading
 from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
 from click.testing import CliRunner
 
+from cli_helpers import serving
 from workbench import review, store
 from workbench.cli import cli
 from workbench.errors import InputError
-from workbench.server import ReviewServer, make_server
+from workbench.server import ReviewServer
 from workbench.translate import translate_documents
 
 ZH = "000_093349a39d32f8f2"
@@ -237,13 +237,8 @@ def test_dismissing_an_orphan_drops_it(project: Path) -> None:
 
 @pytest.fixture
 def server(project: Path) -> Iterator[ReviewServer]:
-    srv = make_server(OUT, port=0, reviewer="erin")
-    thread = threading.Thread(target=srv.serve_forever, daemon=True)
-    thread.start()
-    yield srv
-    srv.shutdown()
-    srv.server_close()
-    thread.join(5)
+    with serving(OUT, reviewer="erin") as srv:
+        yield srv
 
 
 def _req(srv: ReviewServer, method: str, path: str, body: Any = None) -> tuple[int, Any]:

@@ -5,16 +5,15 @@ from __future__ import annotations
 
 import http.client
 import json
-import threading
 from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
 
-from cli_helpers import refused, run_cli
+from cli_helpers import refused, run_cli, serving
 from workbench import review, store
 from workbench.errors import InputError
-from workbench.server import ReviewServer, make_server
+from workbench.server import ReviewServer
 
 ZH = "000_093349a39d32f8f2"
 OUT = Path("translations")
@@ -119,13 +118,8 @@ def test_cli_move_and_its_refusals(project: Path) -> None:
 
 @pytest.fixture
 def server(project: Path) -> Iterator[ReviewServer]:
-    srv = make_server(OUT, port=0, reviewer="erin")
-    thread = threading.Thread(target=srv.serve_forever, daemon=True)
-    thread.start()
-    yield srv
-    srv.shutdown()
-    srv.server_close()
-    thread.join(5)
+    with serving(OUT, reviewer="erin") as srv:
+        yield srv
 
 
 def _post(srv: ReviewServer, path: str, body: Any) -> tuple[int, Any]:

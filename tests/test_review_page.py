@@ -8,12 +8,12 @@ import json
 import os
 import shutil
 import tempfile
-import threading
 from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
 
+from cli_helpers import serving
 from workbench import review, store
 from workbench.server import ReviewServer, make_server
 
@@ -38,13 +38,8 @@ def _browser_missing() -> str | None:
 
 @pytest.fixture
 def server(project: Path) -> Iterator[ReviewServer]:
-    srv = make_server(OUT, port=0)
-    thread = threading.Thread(target=srv.serve_forever, daemon=True)
-    thread.start()
-    yield srv
-    srv.shutdown()
-    srv.server_close()
-    thread.join(5)
+    with serving(OUT) as srv:
+        yield srv
 
 
 @pytest.fixture(scope="module")
