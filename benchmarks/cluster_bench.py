@@ -8,9 +8,9 @@ Usage:
 What it does (offline; the model and corpus are bench.py's, cached in benchmarks/.cache/):
 
 * The synthetic Argos package of ``bench.py``: Transformer base (6+6 layers, d_model 512,
-  8 heads, FFN 2048), 32,000-entry vocabulary, int8, random weights; every sentence is
-  decoded to exactly ``--output-tokens`` (14) tokens with beam 4, on the driver and in
-  every Ray worker (a ``worker_process_setup_hook`` applies ``bench.pin_output_length``).
+  8 heads, FFN 2048), 32,000-entry vocabulary, int8, random weights edited so that each
+  sentence ends by itself (``benchmarks/length_model.py``, as ``mt_speed.py``), beam 4; nothing
+  pins the output length, on the driver or in the Ray workers.
 * The corpus of ``bench.py``: the zh-Hans, zh-Hant and vi seed documents repeated with
   every sentence of each copy perturbed, so nothing is a duplicate.
 * ``translate_documents`` end to end (read, segment, glossary, decode, write the store) on
@@ -43,18 +43,6 @@ sys.path.insert(0, str(HERE))
 import bench  # noqa: E402  (its builders and cache)
 
 UN_SENTENCES = 11_000_000
-
-
-def _worker_setup(tokens: int = 14) -> Any:
-    """A setup hook for Ray workers: bench.pin_output_length in every worker process."""
-
-    def setup() -> None:
-        sys.path.insert(0, str(HERE))
-        import bench as b
-
-        b.pin_output_length(tokens)
-
-    return setup
 
 
 def _fresh_project(base: Path, corpus: Path, name: str) -> Path:
@@ -96,7 +84,6 @@ def main() -> None:
     parser.add_argument("--corpus-bytes", type=int, default=100_000, help="corpus size (bench.py's builder; default 100,000)")
     parser.add_argument("--shard-size", type=int, default=64, help="sentences per shard (default 64)")
     parser.add_argument("--rounds", type=int, default=1, help="interleaved rounds of the three configurations")
-    parser.add_argument("--output-tokens", type=int, default=14)
     args = parser.parse_args()
 
     import ray
@@ -107,11 +94,9 @@ def main() -> None:
     bench.install_packages(models_dir)
     os.environ["WORKBENCH_MODELS_DIR"] = str(models_dir)
     corpus = bench.build_corpus(args.corpus_bytes)
-    bench.pin_output_length(args.output_tokens)
     qa.hit_applied = lambda *a, **k: True  # type: ignore[assignment]  # as bench.py (c): a real model copies injected terms
     sentences = len([s for s in bench.corpus_sentences(corpus) if s[0] in bench.LANG_CODES])
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, logging_level="ERROR", _node_ip_address="127.0.0.1",
-             runtime_env={"worker_process_setup_hook": _worker_setup(args.output_tokens)})
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, logging_level="ERROR", _node_ip_address="127.0.0.1")
     configs = [("plain (1 process, 2 threads)", None), ("Ray, 1 actor x 1 CPU", 1), ("Ray, 2 actors x 1 CPU", 2)]
     runs: dict[str, list[dict[str, Any]]] = {name: [] for name, _ in configs}
     with tempfile.TemporaryDirectory() as tmp:
@@ -122,7 +107,7 @@ def main() -> None:
     ray.shutdown()
 
     print(f"Machine: {bench.machine() if hasattr(bench, 'machine') else platform.processor()}; os.cpu_count()={os.cpu_count()}; load average at end {os.getloadavg()[0]:.1f}")
-    print(f"Model: synthetic Transformer base int8 (bench.py), beam 4, {args.output_tokens} output tokens per sentence; corpus {sentences:,} distinct zh/vi sentences; shards of {args.shard_size}\n")
+    print(f"Model: synthetic Transformer base int8 (bench.py), beam 4, sentences end by themselves; corpus {sentences:,} distinct zh/vi sentences; shards of {args.shard_size}\n")
     print(f"{'configuration':34} {'round':>5} {'seconds':>8} {'sent/s':>8} {'busiest':>8}  per-actor decoding sent/s")
     rates: dict[str, list[float]] = {}
     busy: dict[str, list[float]] = {}  # seconds the busiest actor spent decoding (the decoding phase's length)
