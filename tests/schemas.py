@@ -54,6 +54,13 @@ def xliff_xsd_path() -> Path | None:
     return None
 
 
+def tbx_dir() -> Path:
+    """The folder holding the TBX schemas (``$WORKBENCH_TBX_SCHEMAS``, else ``$WORKBENCH_SCHEMAS``,
+    ``../shared/tbx-schemas``, ``../shared/schemas``): no Debian package ships them."""
+    candidates = [os.environ.get("WORKBENCH_TBX_SCHEMAS"), *_DIRS, str(ROOT.parent / "shared" / "tbx-schemas")]
+    return next((Path(d) for d in candidates if d and Path(d).is_dir()), Path("/nonexistent"))
+
+
 def missing() -> list[str]:
     """Names of the schema files not found (empty when all are there)."""
     out = [] if tmx_dtd_bytes() else ["tmx14.dtd"]

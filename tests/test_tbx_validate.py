@@ -1,8 +1,8 @@
 """The TBX export against the public schemas and TBXChecker.
 
-The schemas are not in this repository: they are read from ``$WORKBENCH_TBX_SCHEMAS``, else
-``tests/data/tbx/``, else ``../shared/tbx-schemas/`` (the files, and where each comes from, are
-listed in SCHEMA_FILES below); a test whose schema is missing is skipped and says which file.
+The schemas are not in this repository: ``schemas.tbx_dir()`` finds them (``$WORKBENCH_TBX_SCHEMAS``,
+``$WORKBENCH_SCHEMAS``, ``../shared/tbx-schemas/``, ``../shared/schemas/``; the files, and where each
+comes from, are listed in SCHEMA_FILES below); a test whose schema is missing is skipped and says which file.
 TBX-Basic 2008: the ISO 30042:2008 core structure DTD and LISA's TBX-Basic DTD (lxml), LISA's
 integrated TBX-Basic RNG (lxml and jing), and the XCS constraints (languages, data categories,
 picklists, levels: what TBXChecker checks beyond the DTD), which always run.
@@ -24,6 +24,7 @@ import pytest
 from click.testing import CliRunner
 from lxml import etree
 
+import schemas
 from workbench.cli import cli
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,8 +36,7 @@ SCHEMA_FILES = {
     "TBXcoreStructV03.rng": "LTAC-Global/TBX_Core_RNG @ 14eb02ba5e16",
     "TBX-Basic_DCA.sch": "LTAC-Global/TBX-Basic_dialect DCA/ @ 317fb299eac5 (v1.2.1)",
 }
-_CANDIDATES = [os.environ.get("WORKBENCH_TBX_SCHEMAS"), ROOT / "tests" / "data" / "tbx", ROOT.parent / "shared" / "tbx-schemas"]
-SCHEMAS = next((Path(d) for d in _CANDIDATES if d and Path(d).is_dir()), Path("/nonexistent"))
+SCHEMAS = schemas.tbx_dir()
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 JING = shutil.which("jing")
 
