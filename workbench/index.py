@@ -313,15 +313,22 @@ class Index:
                 self._conn.execute("ROLLBACK")
                 raise
 
-    def saved(self, stem: str, doc: store.StoredDocument, path: Path, text: str | None, touched: Iterable[str] | None = None, *, sha: str | None = None, summary: dict[str, Any] | None = None) -> None:
+    def saved(
+        self, stem: str, doc: store.StoredDocument, path: Path, text: str | None, touched: Iterable[str] | None = None, *,
+        sha: str | None = None, summary: dict[str, Any] | None = None, stat: tuple[int, int] | None = None,
+    ) -> None:
         """A writer just saved ``doc`` (as ``text``, or bytes whose sha256 is ``sha``) into ``path``:
-        record it without reading the file again."""
-        try:
-            st = path.stat()
-        except OSError:
-            return
+        record it without reading the file again. ``stat``: the file's (size, mtime_ns) right after
+        that write (else it is read now: give it when recording later, so that a file changed
+        since by someone else does not look indexed)."""
+        if stat is None:
+            try:
+                st = path.stat()
+            except OSError:
+                return
+            stat = (st.st_size, st.st_mtime_ns)
         digest = sha if sha is not None else hashlib.sha256((text or "").encode("utf-8")).hexdigest()
-        self.put(stem, doc, st.st_size, st.st_mtime_ns, digest, touched, summary)
+        self.put(stem, doc, stat[0], stat[1], digest, touched, summary)
 
     def cached_doc(self, stem: str, sha: str, name: str) -> store.StoredDocument | None:
         """The parsed document whose file had this sha256, from the index's JSON copy (no YAML parse)."""

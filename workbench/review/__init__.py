@@ -49,7 +49,7 @@ from workbench.review.actions import (
     split,
     undo,
 )
-from workbench.review.apply import HISTORY_LIMIT, STRUCTURAL, Change, ConfirmError, reviewer
+from workbench.review.apply import HISTORY_LIMIT, STRUCTURAL, Change, ConfirmError, index_later, reviewer
 from workbench.review.opening import (
     LOCK_DIR,
     LOCK_TIMEOUT,
@@ -77,7 +77,7 @@ from workbench.review.actions import _last_undoable  # noqa: F401  (the page ask
 __all__ = [
     "HISTORY_LIMIT", "LOCK_DIR", "LOCK_TIMEOUT", "STRUCTURAL", "Change", "ConfirmError", "Opened", "add_note", "approve",
     "check_text", "discard_orphan", "dismiss_flag", "edit", "engine_is_mt", "file_lock", "find_segment", "flag_kinds",
-    "fuzzy", "hits_and_candidates", "hits_for", "load_glossary", "lock_path", "memory", "memory_entries", "memory_errors",
+    "fuzzy", "hits_and_candidates", "hits_for", "index_later", "load_glossary", "lock_path", "memory", "memory_entries", "memory_errors",
     "merge", "move_sentence", "open_doc", "open_path", "path_of", "prime", "reattach", "recheck", "replace_all", "revert",
     "reviewer", "segment_view", "select", "split", "stem_of", "target_spans", "undo", "view_doc",
 ]
