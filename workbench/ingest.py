@@ -70,6 +70,10 @@ class Document:
         return document_name(self.path)
 
 
+#: Our own tags, any case: what langcodes maps them to (themselves).
+_OURS = {"zh-hans": "zh-Hans", "zh-hant": "zh-Hant", "vi": "vi", "en": "en"}
+
+
 def normalize_lang(lang: str) -> str:
     """Map a user's language tag to ours (zh-Hans, zh-Hant, vi, en), or raise InputError listing the choices.
 
@@ -78,12 +82,15 @@ def normalize_lang(lang: str) -> str:
     region's likely script, CLDR's likely subtags); ``vi_VN`` -> vi; ``en-GB`` -> en. Argos Translate's
     ``zt`` (Traditional Chinese) is accepted too. Other languages and scripts (``yue``, ``zh-Latn``) are refused.
     """
-    import langcodes
-
     raw = (lang or "").strip()
     tag = raw.replace("_", "-").split(".", 1)[0].split("@", 1)[0]  # POSIX locales: zh_CN.UTF-8, vi_VN@euro
     if tag.lower() == "zt":
         return "zh-Hant"
+    ours = _OURS.get(tag.lower())
+    if ours is not None:  # already one of ours (every stored document's tag): no langcodes import (~0.15 s)
+        return ours
+    import langcodes
+
     try:
         parsed = langcodes.Language.get(tag)
     except (langcodes.LanguageTagError, ValueError):
