@@ -58,7 +58,7 @@ def test_markup_in_segments_is_sent_as_json_text_and_inserted_as_text(srv: Revie
     assert "script-src 'self'" in res.getheader("Content-Security-Policy", "")
     conn.close()
     # the page builds its DOM with textContent only: no HTML parsing of anything it receives
-    js = (ROOT / "workbench" / "web" / "app.js").read_text(encoding="utf-8")
+    js = "\n".join((ROOT / "workbench" / "web" / name).read_text(encoding="utf-8") for name in ("app.js", "tools.js"))
     for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "new Function", "setAttribute(\"on"):
         assert sink not in js, sink
     assert "textContent" in js

@@ -34,6 +34,10 @@ TAGS = [
     ("en-GB", "en"),
     ("en_US", "en"),
     ("EN", "en"),
+    ("ZH-HANS", "zh-Hans"),  # our own tags, any case (answered without langcodes)
+    ("zh-hant", "zh-Hant"),
+    (" vi ", "vi"),
+    ("en", "en"),
 ]
 UNSUPPORTED = ["fr", "yue", "zh-Latn", "en-Cyrl", "", "not a tag", "ja-JP"]
 

@@ -6,7 +6,7 @@
 Standard library only (``http.server``). Bound to 127.0.0.1, never another address;
 requests whose ``Host`` is not ``127.0.0.1:PORT`` or ``localhost:PORT`` are refused
 with 403 (DNS rebinding), as are POSTs from another origin or without a JSON body.
-Only three static files are served, by name; every other path is 404.
+Only the page's four static files are served, by name; every other path is 404.
 
 API (all JSON):
 
@@ -46,7 +46,7 @@ from workbench.glossary import Glossary
 from workbench.index import open_index, served_files
 
 LOOPBACK_NAMES = ("127.0.0.1", "localhost")
-STATIC = {"/": ("index.html", "text/html; charset=utf-8"), "/index.html": ("index.html", "text/html; charset=utf-8"), "/app.js": ("app.js", "text/javascript; charset=utf-8"), "/style.css": ("style.css", "text/css; charset=utf-8")}
+STATIC = {"/": ("index.html", "text/html; charset=utf-8"), "/index.html": ("index.html", "text/html; charset=utf-8"), "/app.js": ("app.js", "text/javascript; charset=utf-8"), "/tools.js": ("tools.js", "text/javascript; charset=utf-8"), "/style.css": ("style.css", "text/css; charset=utf-8")}
 ACTIONS = ("edit", "approve", "revert", "split", "merge", "move", "undo", "note", "reattach", "discard", "replace")
 MAX_BODY = 1_000_000
 MAX_MATCH_IDS = 20
