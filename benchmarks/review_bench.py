@@ -80,7 +80,11 @@ def write_source(path: Path, sentences: list[str], per_para: int = 4) -> None:
 
 def run(cmd: list[str], cwd: Path) -> float:
     t = time.perf_counter()
-    env = dict(os.environ, PYTHONPATH=TREE) if TREE else None
+    # as an installed package runs: with its bytecode cached (PYTHONDONTWRITEBYTECODE would make
+    # every run compile workbench's sources again, ~0.2 s)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    if TREE:
+        env["PYTHONPATH"] = TREE
     done = subprocess.run([sys.executable, "-m", "workbench", *cmd], cwd=cwd, capture_output=True, text=True, check=False, env=env)
     dt = time.perf_counter() - t
     if done.returncode != 0:
@@ -286,6 +290,7 @@ def cli_figures(project: Path) -> dict[str, float]:
     shutil.copytree(project, work / "p", symlinks=True)
     p = work / "p"
     try:
+        run(["--version"], p)  # writes the bytecode a first run would
         out = {"status_s": min(run(["status"], p) for _ in range(3))}
         out["rerun_nothing_changed_s"] = min(run(["translate", "docs", "--engine", "copy", "--no-download"], p) for _ in range(2))
         times = []
@@ -352,7 +357,7 @@ def main() -> None:
           f"a query {m['median_ms']:.1f} ms median, {m['p95_ms']:.1f} ms p95 (target ≤ 50 ms); {m['found']:.0%} of queries matched")
     if not args.skip_cli:
         c = cli_figures(names["proj5mb"])
-        print(f"\n5 MB project ({c['yaml_mb']:.0f} MB of YAML), CLI in a subprocess (best of 2-3)")
+        print(f"\n5 MB project ({c['yaml_mb']:.0f} MB of YAML), CLI in a subprocess (best of 2-3; bytecode cached, as an installed package has it)")
         print(f"{'status':34} {c['status_s']:>7.2f}s   (target ≤ 1 s)")
         print(f"{'translate one new sentence':34} {c['translate_one_new_sentence_s']:>7.2f}s   (target ≤ 1 s)")
         print(f"{'re-run, nothing changed':34} {c['rerun_nothing_changed_s']:>7.2f}s   (target ≤ 2 s)")

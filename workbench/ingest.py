@@ -200,8 +200,10 @@ def _opencc(config: str):  # type: ignore[no-untyped-def]
 def _chinese_script(han: str) -> str:
     """'zh-Hant' if more characters are Traditional-only than Simplified-only."""
     to_simp = _opencc("t2s").convert(han)
-    to_trad = _opencc("s2t").convert(han)
     trad_only = sum(1 for a, b in zip(han, to_simp) if a != b) if len(to_simp) == len(han) else 0
+    if not trad_only:  # no Traditional-only character: Simplified, whatever s2t says (its tables take ~0.1 s to load)
+        return "zh-Hans"
+    to_trad = _opencc("s2t").convert(han)
     simp_only = sum(1 for a, b in zip(han, to_trad) if a != b) if len(to_trad) == len(han) else 0
     return "zh-Hant" if trad_only > simp_only else "zh-Hans"
 

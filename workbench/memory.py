@@ -141,9 +141,15 @@ class _Base:
         owner = owner_of_char[:-1]
         ok = (codes[:-1] != 0) & (codes[1:] != 0)  # no bigram across two entries
         keys, owner = keys[ok], owner[ok]
-        order = np.argsort(keys, kind="stable")
-        self.keys = keys[order]
-        self.owner = owner[order]
+        bits = max(1, int(len(folded)).bit_length())
+        if bits <= 22:  # key (< 2**41) and owner packed in one int64: a plain sort, ~20x faster than argsort
+            packed = np.sort((keys << bits) | owner.astype(np.int64))
+            self.keys = packed >> bits
+            self.owner = (packed & ((1 << bits) - 1)).astype(np.int32)
+        else:
+            order = np.argsort(keys, kind="stable")
+            self.keys = keys[order]
+            self.owner = owner[order]
         self.lengths = lengths.astype(np.int32)
 
     def candidates(self, query: str, n: int) -> list[int]:
