@@ -19,7 +19,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Sequence
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -118,16 +118,32 @@ def _codes(text: str) -> np.ndarray:
     return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
 
 
+class _Rows(Sequence[MemoryEntry]):
+    """The index's rows (:meth:`Index.reviewed`) as entries, each made when asked for (a 100,000-entry
+    memory builds no 100,000 objects; a query looks at a few dozen)."""
+
+    def __init__(self, rows: list[tuple[Any, ...]]) -> None:
+        self.rows = rows
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __getitem__(self, i: int) -> MemoryEntry:  # type: ignore[override]
+        stem, sid, source, target, status, _fold, lang, document = self.rows[i]
+        return MemoryEntry(source, target, status, lang, document, stem, sid)
+
+
 class _Base:
     """Bigram arrays over a fixed list of entries."""
 
-    def __init__(self, entries: list[MemoryEntry], folded: list[str]) -> None:
+    def __init__(self, entries: Sequence[MemoryEntry], folded: list[str], stems: list[str] | None = None) -> None:
         self.entries = entries
         self.folded = folded
         self.alive = np.ones(len(entries), dtype=bool)
-        names = sorted({e.stem for e in entries})
+        stems = stems if stems is not None else [e.stem for e in entries]
+        names = sorted(set(stems))
         self.stem_ids = {name: i for i, name in enumerate(names)}
-        self.stem_of = np.fromiter((self.stem_ids[e.stem] for e in entries), dtype=np.int32, count=len(entries))
+        self.stem_of = np.fromiter((self.stem_ids[s] for s in stems), dtype=np.int32, count=len(stems))
         if not entries:
             self.keys = np.zeros(0, dtype=np.int64)
             self.owner = np.zeros(0, dtype=np.int32)
@@ -222,9 +238,10 @@ class Memory:
                 self._rebuild(versions)
 
     def _rebuild(self, versions: dict[str, int]) -> None:
-        entries, folded = self._entries(self.index.reviewed())
-        self._base = _Base(entries, folded)
-        self._base_stems = {e.stem for e in entries} | set(versions)
+        rows = self.index.reviewed()
+        stems = [r[0] for r in rows]
+        self._base = _Base(_Rows(rows), [r[5].replace(_SEP, " ") for r in rows], stems)
+        self._base_stems = set(stems) | set(versions)
         self._extra = {}
         self._versions = versions
 
