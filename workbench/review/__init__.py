@@ -14,7 +14,9 @@ touched segments' glossary terms and QA flags, appends to each touched segment's
 (old and new English and status, who — ``who``, else $WORKBENCH_REVIEWER, else the OS user —
 and when), saves atomically and durably (re-dumping only the touched segments; the others'
 YAML is the file's own text) and updates the project
-index — all under a short per-file lock ``translations/.locks/<stem>.lock``.
+index — all under a short per-file lock ``translations/.locks/<stem>.lock``. Inside
+:func:`index_later` the index update is handed back to run later instead (the review server
+replies once the file is saved, then updates the index under the document's lock).
 
 Nothing a person did is lost: :func:`undo` restores the version before the last change (a
 split is joined again, a merge split again); changes that replace an edited or approved
