@@ -29,6 +29,7 @@ from workbench.index import Index, fold, open_index
 
 THRESHOLD = 0.75
 CANDIDATES = 64  # entries scored per query, from the bigram counts
+COMMON_MIN_ENTRIES = 10_000  # from this size on, bigrams in over a quarter of the entries are not counted
 _SEP = "\x00"
 
 
@@ -179,18 +180,26 @@ class _Base:
         spans = [(a, b) for a, b in zip(lo.tolist(), hi.tolist()) if b > a]
         if not spans:
             return []
+        total = len(self.entries)
+        if total >= COMMON_MIN_ENTRIES:
+            # bigrams in more than a quarter of a big memory (boilerplate: 安全, 理事, （第) tell
+            # entries apart little and cost the most to count: left out while enough others remain
+            rare = [(a, b) for a, b in spans if b - a <= total // 4]
+            if len(rare) >= max(2, len(spans) // 2):
+                spans = rare
         owners = np.concatenate([self.owner[a:b] for a, b in spans])
-        counts = np.bincount(owners, minlength=len(self.entries)).astype(np.float64)
-        counts[~self.alive] = 0
+        counts = np.bincount(owners, minlength=total)
+        hit = np.flatnonzero(counts)
+        if not self.alive.all():
+            hit = hit[self.alive[hit]]
+        if not len(hit):
+            return []
         # Dice-like upper bound on similarity from shared bigrams, so long entries sharing many
         # common bigrams do not crowd out the close ones.
-        denom = self.lengths.astype(np.float64) + len(query)
-        score = 2.0 * counts / np.maximum(denom, 1)
-        k = min(n, int(np.count_nonzero(counts)))
-        if k == 0:
-            return []
+        score = 2.0 * counts[hit] / np.maximum(self.lengths[hit] + len(query), 1)
+        k = min(n, len(hit))
         best = np.argpartition(-score, k - 1)[:k]
-        return best[np.argsort(-score[best], kind="stable")].tolist()
+        return hit[best[np.argsort(-score[best], kind="stable")]].tolist()
 
 
 class Memory:
