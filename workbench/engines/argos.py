@@ -63,6 +63,7 @@ background thread, so that a run reads, segments and matches its documents meanw
 from __future__ import annotations
 
 import os
+import sys
 import threading
 from pathlib import Path
 from typing import Any
@@ -100,8 +101,25 @@ def default_threads(cpu_count: int | None = None) -> tuple[int, int]:
 DEVICES = ("auto", "cpu", "cuda")
 
 
+#: Device files a CUDA driver makes (Linux; WSL 2 has /dev/dxg): without any, CTranslate2 sees no GPU.
+_CUDA_DEVICE_FILES = ("/dev/nvidiactl", "/dev/nvidia0", "/proc/driver/nvidia/version", "/dev/dxg")
+
+
+def cuda_possible(platform: str | None = None, exists: Any = os.path.exists) -> bool:
+    """Could CTranslate2 see a CUDA device here? False on macOS and on a Linux without NVIDIA
+    device files, so that the question does not import CTranslate2 (and numpy) on the main thread."""
+    platform = platform or sys.platform
+    if platform == "darwin":
+        return False
+    if platform.startswith("linux"):
+        return any(exists(f) for f in _CUDA_DEVICE_FILES)
+    return True  # elsewhere: ask CTranslate2
+
+
 def cuda_devices() -> int:
     """How many CUDA devices CTranslate2 sees (0 without a GPU or a CUDA runtime)."""
+    if not cuda_possible():
+        return 0
     try:
         import ctranslate2
 
