@@ -72,7 +72,7 @@ class Document:
 
 #: The usual spellings, answered without importing langcodes (the same answers it gives).
 _COMMON_TAGS: dict[str, str] = {
-    "zt": "zh-Hant", "zh": "zh-Hans", "zh-hans": "zh-Hans", "zh-hant": "zh-Hant", "zh-cn": "zh-Hans", "zh-sg": "zh-Hans",
+    "zh": "zh-Hans", "zh-hans": "zh-Hans", "zh-hant": "zh-Hant", "zh-cn": "zh-Hans", "zh-sg": "zh-Hans",
     "zh-tw": "zh-Hant", "zh-hk": "zh-Hant", "zh-mo": "zh-Hant", "vi": "vi", "vi-vn": "vi", "en": "en", "en-us": "en", "en-gb": "en",
 }
 
@@ -87,6 +87,8 @@ def normalize_lang(lang: str) -> str:
     """
     raw = (lang or "").strip()
     tag = raw.replace("_", "-").split(".", 1)[0].split("@", 1)[0]  # POSIX locales: zh_CN.UTF-8, vi_VN@euro
+    if tag.lower() == "zt":
+        return "zh-Hant"
     common = _COMMON_TAGS.get(tag.lower())
     if common is not None:  # what langcodes says of these (tests/test_lang_tags.py checks), without its ~60 ms import
         return common
