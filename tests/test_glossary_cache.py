@@ -203,3 +203,19 @@ def test_the_index_conflict_check_says_what_the_full_one_says(cache_home, entry,
     expected = ga._find_conflict([*entries, (e, label)])
     assert (expected is not None) == conflict
     assert ga._conflict(g, e, label, path, skip=i) == expected
+
+
+def test_long_word_containers_are_cached_beside_the_glossary(cache_home, tmp_path, monkeypatch):
+    from workbench.glossary import lexicon as lx
+
+    path = tmp_path / "glossary.yaml"
+    path.write_bytes((ROOT / "glossary.yaml").read_bytes())
+    lex = lx.lexicon()
+    monkeypatch.setattr(lex, "stamp", lex.stamp or "built-here")  # a lexicon built in this process has none
+    first = Glossary.load(path)
+    fresh = first._containers(lex, first._zh_keys())
+    assert fresh == lex.containers(first._zh_keys()) and fresh
+    assert list(cache_home.glob("*.extra"))
+    monkeypatch.setattr(type(lex), "containers", lambda self, keys: pytest.fail("computed again"))
+    again = Glossary.load(path)
+    assert again._containers(lex, again._zh_keys()) == fresh

@@ -58,6 +58,10 @@ def translate(docs: tuple[Path, ...], engine: str, glossary_path: Path | None, o
     The Argos defaults (threads, batch size) are the fastest measured on
     2 cores; see README, Performance.
     """
+    if engine in ("auto", "argos") and cluster is None:
+        from workbench.engines.argos import prewarm
+
+        prewarm()  # CTranslate2's import overlaps the workbench's own
     from workbench.translate import translate_documents
 
     options: dict[str, object] = {"device": device} if device != "auto" else {}

@@ -131,6 +131,18 @@ def save_automaton(key: str, family: str, blob: bytes) -> None:
         _write(p, blob)
 
 
+def load_extra(key: str, name: str) -> Any:
+    """A derived table kept beside a glossary's entry (``name``: what it is and what it was made
+    from, e.g. the lexicon's stamp), or None."""
+    return _load_pickle(_path(key, f".{name}.extra"))
+
+
+def save_extra(key: str, name: str, data: Any) -> None:
+    p = _path(key, f".{name}.extra")
+    if p is not None:
+        _write(p, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
+
+
 def _write(p: Path, data: bytes) -> None:
     from workbench.errors import FileAccessError
     from workbench.files import atomic_write_bytes

@@ -527,7 +527,7 @@ class Glossary:
         memo: dict[tuple[str, int, int], str | None] = self.__dict__.setdefault("_doubt_memo", {})
         longs: dict[str, tuple[str, ...]] = {}
         if lex is not None:
-            longs = self.__dict__.get("_long_words") or self.__dict__.setdefault("_long_words", lex.containers(gkeys))
+            longs = self.__dict__.get("_long_words") or self.__dict__.setdefault("_long_words", self._containers(lex, gkeys))
 
         def judge(i: int, hits: list[Hit], lo: int, hi: int, texts: Sequence[str], maps: list, candidates: list | None) -> list[Hit]:
             kept: list[Hit] = []
@@ -561,6 +561,19 @@ class Glossary:
             return kept
 
         return judge
+
+    def _containers(self, lex: Any, gkeys: Any) -> dict[str, tuple[str, ...]]:
+        """``lex.containers(gkeys)``, kept in the on-disk cache beside this glossary's entry (it
+        scans ~20,000 long lexicon words: ~50 ms that a one-sentence run need not pay)."""
+        ck, stamp = self._cache_key, getattr(lex, "stamp", None)
+        name = f"zh.long-{stamp}" if stamp else None
+        got = cache.load_extra(ck, name) if ck is not None and name else None
+        if isinstance(got, dict):
+            return got
+        got = lex.containers(gkeys)
+        if ck is not None and name:
+            cache.save_extra(ck, name, got)
+        return got
 
     def _zh_keys(self) -> Any:
         """The folded zh variants, for ``in`` tests (the lexicon's "a longer glossary variant")."""

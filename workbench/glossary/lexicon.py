@@ -73,6 +73,9 @@ class Lexicon:
         self.term_logp = math.log(TERM_FREQ) - self.log_total
         self._cache: dict[tuple[str, str, str], str | None] = {}
         self._long: tuple[str, ...] | None = None  # words longer than the doubt window
+        #: Names this word list and the code that reads it (the on-disk cache's name), for caches
+        #: of tables derived from it; None when it was built without one.
+        self.stamp: str | None = None
 
     def __len__(self) -> int:
         return len(self.logp)
@@ -267,8 +270,9 @@ def _write_cache(path: Path, lex: "Lexicon") -> None:
 
 #: Look-ups a lexicon answers from its on-disk table before it loads the whole word list: a
 #: command that checks a sentence or two (translating one new sentence, a review save) never
-#: pays the ~0.15 s of loading 378,000 words; a whole document soon passes this and loads them.
-LAZY_LOOKUPS = 20_000
+#: pays the ~0.15 s of loading 378,000 words. One look-up in the table takes ~1.5 us, so the
+#: whole list pays off only after ~100,000 of them (a few thousand sentences).
+LAZY_LOOKUPS = 100_000
 
 
 class _LazyWords:
@@ -364,6 +368,11 @@ def _write_db(db: Path, lex: "Lexicon") -> None:
         pass
 
 
+def _stamp(cache: Path) -> str:
+    """The cache file's name (version and source sizes) with the window sizes :meth:`Lexicon.containers` uses."""
+    return f"{cache.stem}-c{CONTEXT}-w{MAX_WORD}"
+
+
 def _lazy(cache: Path) -> Lexicon | None:
     """The lexicon answered from the SQLite table beside ``cache`` (None when it is missing)."""
     import sqlite3
@@ -380,6 +389,7 @@ def _lazy(cache: Path) -> Lexicon | None:
         return None
     lex = Lexicon({}, logp=(float(row[0]), words))  # type: ignore[arg-type]
     words.owner = lex
+    lex.stamp = _stamp(cache)
     return lex
 
 
@@ -409,6 +419,7 @@ def lexicon() -> Lexicon:
                 cached = _read_cache(cache) if cache is not None else None
                 if cached is not None:
                     _LEXICON = Lexicon({}, logp=cached)
+                    _LEXICON.stamp = _stamp(cache)
                 else:
                     _LEXICON = _build()
                     if cache is not None:

@@ -106,7 +106,7 @@ _DASHES_RE = re.compile(f"[{_DASH_CHARS}]")
 _LUT: Any = None  # numpy code point -> match-key code point map (zh), see _zh_fold_large
 _LUT_SYNCED = 0  # how many _T2S_CACHE entries _LUT holds
 _LEARNED: Any = None  # numpy bool per code point: already given to _learn_chars
-_LARGE = 1_000  # texts longer than this are folded with numpy
+_LARGE = 200_000  # texts longer than this are folded with numpy (importing it and building the table take ~0.1 s: a dict lookup per character is cheaper below this)
 
 
 def _zh_fold_large(text: str) -> str:
