@@ -400,26 +400,38 @@ class ArgosEngine:
         return [" ".join(outputs[u] for u in ids if outputs[u]) for ids in parts]
 
     def _groups(self, units: list[list[str]]) -> list[list[int]]:
-        """Unit indices grouped by length bucket (one decoding cap per group), longest
-        bucket first, each group sorted longest first and cut at ``chunk_size`` sentences."""
+        """The batches to decode: unit indices by length bucket (one decoding cap per batch),
+        longest bucket first, each bucket sorted longest first (ties in input order) and cut
+        into batches of ``batch_capacity(bucket)`` sentences.
+
+        Every batch but a bucket's last is full, so any union of whole batches, listed in
+        input order, is cut into the same batches again: the cluster's shards
+        (``workbench.cluster.plan_shards``) decode exactly the batches of one call on all
+        sentences, hence the same arithmetic and the same translations (a beam search's
+        choice can depend, in the last bits, on the other sentences of its batch)."""
         by_bucket: dict[int, list[int]] = {}
         for u in sorted(range(len(units)), key=lambda u: -len(units[u])):
             by_bucket.setdefault(length_bucket(len(units[u])), []).append(u)
         groups = []
         for bucket in sorted(by_bucket, reverse=True):
-            members = by_bucket[bucket]
-            groups += [members[k : k + self.chunk_size] for k in range(0, len(members), self.chunk_size)]
+            members, size = by_bucket[bucket], self.batch_capacity(bucket)
+            groups += [members[k : k + size] for k in range(0, len(members), size)]
         return groups
 
+    def batch_capacity(self, bucket: int) -> int:
+        """Sentences per batch for a length bucket: ``max_batch_tokens`` padded source tokens,
+        at most ``chunk_size`` sentences, at least one."""
+        return max(1, min(self.chunk_size, self.max_batch_tokens // max(1, bucket)))
+
     def _submit(self, batch: list[list[str]], prefix: list[str]) -> list[Any]:
-        """Queue one group of token lists (same length bucket) for translation; CTranslate2
-        cuts it into batches of at most ``max_batch_tokens`` tokens. Returns async results."""
+        """Queue one batch of token lists (same length bucket) for translation, as one
+        CTranslate2 batch (it does not cut it again). Returns async results."""
         max_length = self.max_decoding_length(max(map(len, batch))) + len(prefix)
         return self._translator.translate_batch(
             batch,
             target_prefix=[prefix] * len(batch) if prefix else None,
-            max_batch_size=self.max_batch_tokens,
-            batch_type="tokens",
+            max_batch_size=len(batch),
+            batch_type="examples",
             asynchronous=True,
             beam_size=self.beam_size,
             num_hypotheses=1,
