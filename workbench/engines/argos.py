@@ -13,21 +13,25 @@ How a batch is translated:
    decoding; identical inputs are translated once; an input longer than
    ``max_input_tokens`` (400) is cut at punctuation into pieces translated
    separately and joined with spaces (CTranslate2 would silently truncate it).
-3. Group by length bucket (one decoding cap per group), longest bucket first, at
-   most ``chunk_size`` sentences per group, and queue every group at once as an
-   asynchronous ``translate_batch`` call with ``max_batch_size=max_batch_tokens,
-   batch_type="tokens"``: CTranslate2 sorts and cuts each group into token batches
-   and its ``inter_threads`` workers take them in order, so no core waits on Python
-   between batches and the batches left for the end are the short ones.
-   ``progress`` is called as groups finish, in order.
+3. Group by length bucket (one decoding cap per group), longest bucket first, and
+   cut each group (sorted longest first) into batches of ``max_batch_tokens // bucket``
+   sentences (at most ``chunk_size``): explicit batches, so that a shard of whole
+   batches decoded elsewhere (``workbench.cluster``) gives the same batches and the
+   same translations. Every batch is queued at once as an asynchronous
+   ``translate_batch`` call that CTranslate2 does not cut again; its ``inter_threads``
+   workers take them in order, so no core waits on Python between batches and the
+   batches left for the end are the short ones. ``progress`` is called as batches
+   finish, in order.
 4. The decoding length is capped per sentence at
    ``int(length_bucket(source tokens) * max_length_ratio) + max_length_extra``:
    a real translation into English is rarely more than twice as long in
    SentencePiece tokens, while a model stuck in a repetition loop (a known Argos
    zh -> en failure) or one that never emits ``</s>`` would otherwise run to
    CTranslate2's default of 256 tokens. Because the cap depends only on the
-   sentence's own (bucketed) length, a sentence's translation does not depend
-   on which other sentences share its batch; caching stays reproducible.
+   sentence's own (bucketed) length, it does not depend on which other
+   sentences share its batch (the arithmetic can, in its last bits, and so a
+   beam search's choice: 4 of 120 sentences of the benchmark model changed when
+   decoded in other batches, hence the explicit batches of step 3).
 5. Decode the pieces with SentencePiece, dropping the package's target prefix
    token if it has one, and restore the input order.
 
@@ -381,7 +385,7 @@ class ArgosEngine:
         """The decoding cap (target tokens, excluding any target prefix) for a source of this many tokens.
 
         The length is first rounded up to its bucket (``length_bucket``), so the
-        cap, and therefore the output, of a sentence does not depend on which
+        cap of a sentence does not depend on which
         other sentences share its batch.
         """
         return int(length_bucket(source_length) * self.max_length_ratio) + self.max_length_extra
@@ -445,26 +449,38 @@ class ArgosEngine:
         return [" ".join(outputs[u] for u in ids if outputs[u]) for ids in parts]
 
     def _groups(self, units: list[list[str]]) -> list[list[int]]:
-        """Unit indices grouped by length bucket (one decoding cap per group), longest
-        bucket first, each group sorted longest first and cut at ``chunk_size`` sentences."""
+        """The batches to decode: unit indices by length bucket (one decoding cap per batch),
+        longest bucket first, each bucket sorted longest first (ties in input order) and cut
+        into batches of ``batch_capacity(bucket)`` sentences.
+
+        Every batch but a bucket's last is full, so any union of whole batches, listed in
+        input order, is cut into the same batches again: the cluster's shards
+        (``workbench.cluster.plan_shards``) decode exactly the batches of one call on all
+        sentences, hence the same arithmetic and the same translations (a beam search's
+        choice can depend, in the last bits, on the other sentences of its batch)."""
         by_bucket: dict[int, list[int]] = {}
         for u in sorted(range(len(units)), key=lambda u: -len(units[u])):
             by_bucket.setdefault(length_bucket(len(units[u])), []).append(u)
         groups = []
         for bucket in sorted(by_bucket, reverse=True):
-            members = by_bucket[bucket]
-            groups += [members[k : k + self.chunk_size] for k in range(0, len(members), self.chunk_size)]
+            members, size = by_bucket[bucket], self.batch_capacity(bucket)
+            groups += [members[k : k + size] for k in range(0, len(members), size)]
         return groups
 
+    def batch_capacity(self, bucket: int) -> int:
+        """Sentences per batch for a length bucket: ``max_batch_tokens`` padded source tokens,
+        at most ``chunk_size`` sentences, at least one."""
+        return max(1, min(self.chunk_size, self.max_batch_tokens // max(1, bucket)))
+
     def _submit(self, batch: list[list[str]], prefix: list[str]) -> list[Any]:
-        """Queue one group of token lists (same length bucket) for translation; CTranslate2
-        cuts it into batches of at most ``max_batch_tokens`` tokens. Returns async results."""
+        """Queue one batch of token lists (same length bucket) for translation, as one
+        CTranslate2 batch (it does not cut it again). Returns async results."""
         max_length = self.max_decoding_length(max(map(len, batch))) + len(prefix)
         return self._translator.translate_batch(
             batch,
             target_prefix=[prefix] * len(batch) if prefix else None,
-            max_batch_size=self.max_batch_tokens,
-            batch_type="tokens",
+            max_batch_size=len(batch),
+            batch_type="examples",
             asynchronous=True,
             beam_size=self.beam_size,
             num_hypotheses=1,
