@@ -36,7 +36,7 @@ import re
 import threading
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 __all__ = ["Lexicon", "lexicon", "MARGIN"]
 
@@ -60,32 +60,66 @@ def _is_han(c: str) -> bool:
 
 
 class Lexicon:
-    """Folded word -> log probability, with the hit verdicts of :meth:`doubt`."""
+    """Folded word -> log probability, with the hit verdicts of :meth:`doubt`.
 
-    def __init__(self, freqs: dict[str, int], *, logp: tuple[float, dict[str, float]] | None = None) -> None:
+    Either a dictionary (``logp``: built, or loaded from the marshal cache) or the word
+    automaton of the cache (``words``), which answers the look-ups of one window at a time;
+    ``logp`` is then loaded (by ``full``) only if something asks for the whole dictionary."""
+
+    def __init__(
+        self,
+        freqs: dict[str, int],
+        *,
+        logp: tuple[float, dict[str, float] | None] | None = None,
+        words: _Words | None = None,
+        full: Callable[[], dict[str, float]] | None = None,
+    ) -> None:
+        self._logp: dict[str, float] | None
         if logp is not None:  # (log_total, word -> log probability) from the cache
-            self.log_total, self.logp = logp
+            self.log_total, self._logp = logp
         else:
             total = float(sum(freqs.values())) or 1.0
             self.log_total = math.log(total)
-            self.logp = {w: math.log(f) - self.log_total for w, f in freqs.items() if f > 0}
+            self._logp = {w: math.log(f) - self.log_total for w, f in freqs.items() if f > 0}
+        self._words = words
+        self._full = full
         self.unknown = math.log(0.5) - self.log_total  # a character no word covers
         self.term_logp = math.log(TERM_FREQ) - self.log_total
         self._cache: dict[tuple[str, str, str], str | None] = {}
         self._long: tuple[str, ...] | None = None  # words longer than the doubt window
 
+    @property
+    def logp(self) -> dict[str, float]:
+        """Every folded word -> its log probability (loaded on first use when the lexicon is
+        answered from its word automaton)."""
+        if self._logp is None:
+            with _LOCK_FULL:
+                if self._logp is None:
+                    self._logp = self._full() if self._full is not None else {}
+        return self._logp
+
+    def _window(self, w: str) -> dict[str, float]:
+        """The look-ups of substrings of ``w``: the dictionary itself, or its words inside ``w``."""
+        if self._logp is not None or self._words is None:
+            return self.logp
+        return self._words.window(w)
+
     def __len__(self) -> int:
-        return len(self.logp)
+        return self._words.n if self._logp is None and self._words is not None else len(self.logp)
 
     def __contains__(self, word: str) -> bool:
+        if self._logp is None and self._words is not None:
+            return word in self._words
         return word in self.logp
 
-    def _best(self, w: str, extra: dict[str, float]) -> float:
-        """Log probability of the best segmentation of ``w`` (jieba's DAG route, right to left)."""
+    def _best(self, w: str, extra: dict[str, float], logp: dict[str, float] | None = None) -> float:
+        """Log probability of the best segmentation of ``w`` (jieba's DAG route, right to left);
+        ``logp``: the look-ups (a :meth:`_window` that holds ``w``)."""
         n = len(w)
         if n == 0:
             return 0.0
-        logp = self.logp
+        if logp is None:
+            logp = self._window(w)
         route = [0.0] * (n + 1)
         for i in range(n - 1, -1, -1):
             c = w[i]
@@ -120,8 +154,8 @@ class Lexicon:
     def _verdict(self, left: str, hit: str, right: str, gkeys: frozenset[str] | set[str] | dict) -> str | None:
         if not (_is_han(hit[0]) or _is_han(hit[-1])):
             return None
-        logp = self.logp
         w = left + hit + right
+        logp = self._window(w)
         s, e = len(left), len(left) + len(hit)
         # 1. inside a longer dictionary word
         for a in range(s, -1, -1):
@@ -139,8 +173,8 @@ class Lexicon:
             return None
         hit_lp = max(logp.get(hit, self.term_logp), self.term_logp)
         extra = {hit: hit_lp}
-        free = self._best(w, extra)
-        forced = self._best(left, extra) + hit_lp + self._best(right, extra)
+        free = self._best(w, extra, logp)
+        forced = self._best(left, extra, logp) + hit_lp + self._best(right, extra, logp)
         if free - forced > MARGIN:
             return f"across the words of {w}"
         return None
@@ -151,8 +185,10 @@ class Lexicon:
         :meth:`doubt` (斯里兰卡民主社会主义共和国 for 斯里兰卡) that strictly contain it and are not
         glossary variants themselves. A few hundred words: computed once per glossary."""
         if self._long is None:
-            words = self.logp.longer_than(CONTEXT + 1) if isinstance(self.logp, _LazyWords) else (w for w in self.logp if len(w) > CONTEXT + 1)
-            self._long = tuple(w for w in words if all(_is_han(c) for c in w))
+            if self._logp is None and self._words is not None:
+                self._long = self._words.long
+            else:
+                self._long = tuple(w for w in self.logp if len(w) > CONTEXT + 1 and all(_is_han(c) for c in w))
         out: dict[str, list[str]] = {}
         for w in self._long:
             if w in glossary_keys:
@@ -168,12 +204,14 @@ class Lexicon:
         """Do the edges of ``gram`` cut words of its context (no extra credit for ``gram`` itself)?
         Stricter than :meth:`doubt`: for term candidates, not for glossary hits."""
         w = left + gram + right
-        free = self._best(w, {})
-        forced = self._best(left, {}) + self._best(gram, {}) + self._best(right, {})
+        logp = self._window(w)
+        free = self._best(w, {}, logp)
+        forced = self._best(left, {}, logp) + self._best(gram, {}, logp) + self._best(right, {}, logp)
         return free - forced > MARGIN
 
 
 _LOCK = threading.Lock()
+_LOCK_FULL = threading.Lock()
 _LEXICON: Lexicon | None = None
 
 
@@ -265,122 +303,105 @@ def _write_cache(path: Path, lex: "Lexicon") -> None:
         pass
 
 
-#: Look-ups a lexicon answers from its on-disk table before it loads the whole word list: a
-#: command that checks a sentence or two (translating one new sentence, a review save) never
-#: pays the ~0.15 s of loading 378,000 words; a whole document soon passes this and loads them.
-LAZY_LOOKUPS = 20_000
+class _Words:
+    """The lexicon's words as a daachorse automaton (every occurrence of every word in a string,
+    in one native call) and their log probabilities in pattern order: what a verdict needs of the
+    lexicon, read from the cache in milliseconds instead of loading 378,000 words into a dict.
 
+    ``window(w)`` is ``{piece: logp}`` for every substring ``piece`` of ``w`` that is a lexicon
+    word: the same answers as the whole dictionary for any look-up inside ``w``, which is all
+    :meth:`Lexicon._verdict` and :meth:`Lexicon.cuts_words` make."""
 
-class _LazyWords:
-    """Folded word -> log probability answered from the SQLite copy of the cache (no load), until
-    :data:`LAZY_LOOKUPS` look-ups; then the lexicon swaps in the whole dictionary (``full``)."""
+    __slots__ = ("_find", "_lp", "long", "n")
 
-    def __init__(self, db: Path, full: Any) -> None:
-        import sqlite3
+    def __init__(self, find: Callable[[str], list[tuple[int, int, int]]], lp: bytes, long: tuple[str, ...], n: int) -> None:
+        from array import array
 
-        self._conn = sqlite3.connect(f"file:{db}?mode=ro&immutable=1", uri=True, check_same_thread=False)
-        self._full = full
-        self._n = 0
-        self._memo: dict[str, float | None] = {}
-        self._lock = threading.Lock()
-        self._loaded: dict[str, float] | None = None
-        self.owner: Lexicon | None = None
+        self._find = find
+        arr = array("d")
+        arr.frombytes(lp)
+        self._lp = arr
+        #: The all-Han words longer than the doubt window (see :meth:`Lexicon.containers`).
+        self.long = long
+        self.n = n
 
-    def _lookup(self, word: str) -> float | None:
-        memo = self._memo
-        if word in memo:
-            return memo[word]
-        self._n += 1
-        if self._n > LAZY_LOOKUPS and self.owner is not None:
-            return self._swap().get(word)
-        with self._lock:
-            row = self._conn.execute("SELECT lp FROM words WHERE w = ?", (word,)).fetchone()
-        lp = None if row is None else float(row[0])
-        memo[word] = lp
-        return lp
-
-    def _swap(self) -> dict[str, float]:
-        with self._lock:
-            if self._loaded is None:
-                self._loaded = self._full()
-        if self.owner is not None:
-            self.owner.logp = self._loaded
-        return self._loaded
-
-    def get(self, word: str, default: Any = None) -> Any:
-        lp = self._lookup(word)
-        return default if lp is None else lp
+    def window(self, w: str) -> dict[str, float]:
+        lp = self._lp
+        return {w[s:e]: lp[i] for s, e, i in self._find(w)}
 
     def __contains__(self, word: object) -> bool:
-        return isinstance(word, str) and self._lookup(word) is not None
+        return isinstance(word, str) and bool(word) and any(s == 0 and e == len(word) for s, e, _ in self._find(word))
 
-    def __len__(self) -> int:
-        return len(self._swap())
+    @staticmethod
+    def dump(lex: "Lexicon", logp: dict[str, float]) -> bytes:
+        """The cache file's bytes: :data:`_MAGIC`, the length of a marshalled header (log_total,
+        long words, word count, automaton length), the header, the serialised automaton, and the
+        log probabilities (8-byte floats in pattern order). Read without a copy through marshal."""
+        import marshal
+        import struct
+        from array import array
 
-    def __iter__(self) -> Any:
-        return iter(self._swap())
+        from daachorse import CharwiseDoubleArrayAhoCorasick
 
-    def longer_than(self, n: int) -> list[str]:
-        """The words of more than ``n`` characters, from the SQLite copy (no load of the whole list)."""
-        with self._lock:
-            return [w for (w,) in self._conn.execute("SELECT w FROM words WHERE length(w) > ?", (n,))]
+        words = list(logp)
+        blob = CharwiseDoubleArrayAhoCorasick(words).serialize()
+        long = tuple(w for w in words if len(w) > CONTEXT + 1 and all(_is_han(c) for c in w))
+        head = marshal.dumps((lex.log_total, long, len(words), len(blob)))
+        return _MAGIC + struct.pack("<Q", len(head)) + head + blob + array("d", logp.values()).tobytes()
 
-    def __eq__(self, other: object) -> bool:
-        return self._swap() == (other._swap() if isinstance(other, _LazyWords) else other)
+    @staticmethod
+    def read(path: Path) -> tuple[float, "_Words"] | None:
+        """(log_total, words) from a file :meth:`dump` wrote, or None (missing, damaged, another layout)."""
+        import marshal
+        import struct
 
-    __hash__ = None  # type: ignore[assignment]
+        try:
+            with open(path, "rb") as fh:
+                if fh.read(len(_MAGIC)) != _MAGIC:
+                    return None
+                (n_head,) = struct.unpack("<Q", fh.read(8))
+                head = marshal.loads(fh.read(n_head))
+                log_total, long, n, n_blob = head
+                blob = fh.read(n_blob)
+                lp = fh.read(8 * n + 1)
+        except (OSError, ValueError, EOFError, TypeError, struct.error):
+            return None
+        if not (isinstance(log_total, float) and isinstance(long, tuple) and isinstance(n, int) and len(blob) == n_blob and len(lp) == 8 * n):
+            return None
+        from daachorse import CharwiseDoubleArrayAhoCorasick
+
+        try:
+            find = CharwiseDoubleArrayAhoCorasick.deserialize(blob).find_overlapping
+        except Exception:  # noqa: BLE001 - a damaged cache file: the marshal cache or a new build
+            return None
+        return log_total, _Words(find, lp, long, n)
 
 
-def _db_path(cache: Path) -> Path:
-    return cache.with_suffix(".sqlite3")
+_MAGIC = b"WBLEXAC1"
 
 
-def _write_db(db: Path, lex: "Lexicon") -> None:
-    """The word list as an SQLite table beside the marshal cache (written once, atomically)."""
-    import os
-    import sqlite3
-    import tempfile
+def _words_path(cache: Path) -> Path:
+    return cache.with_suffix(".words")
+
+
+def _write_words(path: Path, lex: "Lexicon", logp: dict[str, float]) -> None:
+    """The word automaton beside the marshal cache (built once, ~2 s; written atomically)."""
+    from workbench.files import atomic_write_bytes
 
     try:
-        db.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{db.name}.", suffix=".tmp", dir=db.parent)
-        os.close(fd)
-        try:
-            conn = sqlite3.connect(tmp)
-            conn.execute("CREATE TABLE words (w TEXT PRIMARY KEY, lp REAL) WITHOUT ROWID")
-            conn.execute("CREATE TABLE meta (log_total REAL)")
-            conn.execute("INSERT INTO meta VALUES (?)", (lex.log_total,))
-            conn.executemany("INSERT INTO words VALUES (?, ?)", dict(lex.logp).items())
-            conn.commit()
-            conn.close()
-            os.replace(tmp, db)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-            raise
-    except (OSError, sqlite3.Error):  # a read-only home: the marshal cache still works
+        atomic_write_bytes(path, _Words.dump(lex, logp))
+    except OSError:  # a read-only home (FileAccessError is one too): the marshal cache still works
         pass
 
 
-def _lazy(cache: Path) -> Lexicon | None:
-    """The lexicon answered from the SQLite table beside ``cache`` (None when it is missing)."""
-    import sqlite3
-
-    db = _db_path(cache)
-    if not db.is_file():
+def _from_words(cache: Path) -> Lexicon | None:
+    """The lexicon answered from the word automaton beside ``cache`` (None when it is missing or damaged);
+    its ``logp`` dictionary is loaded from the marshal cache only if something asks for it."""
+    got = _Words.read(_words_path(cache))
+    if got is None:
         return None
-    try:
-        words = _LazyWords(db, lambda: (_read_cache(cache) or (0.0, {}))[1] or _build().logp)
-        row = words._conn.execute("SELECT log_total FROM meta").fetchone()
-    except sqlite3.Error:
-        return None
-    if row is None:
-        return None
-    lex = Lexicon({}, logp=(float(row[0]), words))  # type: ignore[arg-type]
-    words.owner = lex
-    return lex
+    log_total, words = got
+    return Lexicon({}, logp=(log_total, None), words=words, full=lambda: (_read_cache(cache) or (0.0, {}))[1] or _build().logp)
 
 
 def _build() -> Lexicon:
@@ -396,15 +417,15 @@ def _build() -> Lexicon:
 
 def lexicon() -> Lexicon:
     """The shared lexicon, built once per process on first use (cached on disk between runs:
-    a marshal of the word list, and an SQLite copy it is first answered from)."""
+    a marshal of the word list, and the word automaton a new process answers from)."""
     global _LEXICON
     if _LEXICON is None:
         with _LOCK:
             if _LEXICON is None:
                 cache = _cache_path()
-                lazy = _lazy(cache) if cache is not None else None
-                if lazy is not None:
-                    _LEXICON = lazy
+                fast = _from_words(cache) if cache is not None else None
+                if fast is not None:
+                    _LEXICON = fast
                     return _LEXICON
                 cached = _read_cache(cache) if cache is not None else None
                 if cached is not None:
@@ -414,5 +435,5 @@ def lexicon() -> Lexicon:
                     if cache is not None:
                         _write_cache(cache, _LEXICON)
                 if cache is not None:
-                    _write_db(_db_path(cache), _LEXICON)
+                    _write_words(_words_path(cache), _LEXICON, _LEXICON.logp)
     return _LEXICON
