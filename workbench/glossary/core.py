@@ -64,7 +64,9 @@ from workbench.errors import GlossaryError
 from workbench.glossary import cache
 from workbench.yaml_guard import MAX_DEPTH, NoAliasLoader, StrictLoader, shown, too_deep
 from workbench.glossary.model import Candidate, Hit, Term, _check_duplicate_keys, _entry_lines, _label, _parse_entry, _where
-from workbench.glossary.normalize import _FAMILIES, LANG_FAMILIES, _is_word_char, _match_keys, _nfc_with_map, match_key
+from workbench.glossary.normalize import _FAMILIES, LANG_FAMILIES, _match_keys, _nfc_with_map, match_key
+from workbench.glossary.normalize import WORD_CACHE as _WORD_CACHE
+from workbench.glossary.judge import make_judge
 from workbench.glossary.text import find_nontranslatables
 
 
@@ -99,16 +101,6 @@ def _pattern_info(keys: dict[str, int]) -> tuple[list[tuple[int, bool, bool]], l
     return values, [not (bl or br) for _, bl, br in values], max(map(len, keys), default=0)
 
 
-class _WordCache(dict):
-    """char -> is it a word character (memoised :func:`_is_word_char`)."""
-
-    def __missing__(self, c: str) -> bool:
-        v = _is_word_char(c)
-        self[c] = v
-        return v
-
-
-_WORD_CACHE = _WordCache()
 
 
 _LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -448,7 +440,7 @@ class Glossary:
         candidates: list[list[Candidate]] | None = None,
     ) -> None:
         """The matching loop of :meth:`find_all`: fills ``results`` (which hold the non-translatables)."""
-        judge = self._judge(family, key)
+        judge = self._judge(family, key, auto)
         values = auto.values
         plain = auto.plain
         info = self._info
@@ -511,56 +503,10 @@ class Glossary:
         if hits:
             close(i, hits, lo, hi)
 
-    def _judge(self, family: str, key: str) -> Any:
+    def _judge(self, family: str, key: str, auto: _Automaton) -> Any:
         """The filter of one text's hits: entry contexts (``not_after``...) drop a hit; for Chinese,
-        a hit the lexicon doubts becomes a candidate. None when nothing needs judging."""
-        contexts = self._contexts(family)
-        if (family != "zh" or not self.word_check) and not contexts:
-            return None
-        lex = None
-        if family == "zh" and self.word_check:
-            from workbench.glossary.lexicon import CONTEXT, lexicon
-
-            lex = lexicon()
-            gkeys = self._zh_keys()
-        ctx_n = CONTEXT if lex is not None else 0
-        memo: dict[tuple[str, int, int], str | None] = self.__dict__.setdefault("_doubt_memo", {})
-        longs: dict[str, tuple[str, ...]] = {}
-        if lex is not None:
-            longs = self.__dict__.get("_long_words") or self.__dict__.setdefault("_long_words", lex.containers(gkeys))
-
-        def judge(i: int, hits: list[Hit], lo: int, hi: int, texts: Sequence[str], maps: list, candidates: list | None) -> list[Hit]:
-            kept: list[Hit] = []
-            for h in hits:
-                tid = h[4]
-                if h[5] != "term":
-                    kept.append(h)
-                    continue
-                s, e = lo + h[0], lo + h[1]
-                rules = contexts.get(tid)
-                if rules is not None and _excluded(rules, key, s, e, lo, hi):
-                    continue
-                if lex is not None:
-                    a0 = max(lo, s - ctx_n)
-                    win = (key[a0 : min(hi, e + ctx_n)], s - a0, e - a0)
-                    why = memo.get(win, _UNSEEN)
-                    if longs and key[s:e] in longs:
-                        why = _inside_long(longs[key[s:e]], key, s, e, lo, hi) or why
-                    if why is _UNSEEN:
-                        why = lex.doubt(key[a0:s], key[s:e], key[e : min(hi, e + ctx_n)], gkeys)
-                        if len(memo) > 200_000:
-                            memo.clear()
-                        memo[win] = why
-                    if why is not None:
-                        if candidates is not None:
-                            mapping = maps[i]
-                            a, b = (h[0], h[1]) if mapping is None else (mapping[0][h[0]], mapping[1][h[1] - 1])
-                            candidates[i].append(Candidate(a, b, texts[i][a:b], h[3], tid, why))
-                        continue
-                kept.append(h)
-            return kept
-
-        return judge
+        a hit the lexicon doubts becomes a candidate (:mod:`.judge`). None when nothing needs judging."""
+        return make_judge(self, family, key, auto)
 
     def _zh_keys(self) -> Any:
         """The folded zh variants, for ``in`` tests (the lexicon's "a longer glossary variant")."""
@@ -579,8 +525,6 @@ class Glossary:
             cache[family] = got
         return got
 
-
-_UNSEEN = object()
 
 
 class _CachedGlossary(Glossary):
@@ -682,40 +626,6 @@ class _FamilyKeys(dict):
 
     def items(self):  # type: ignore[no-untyped-def]
         return [(f, self[f]) for f in _FAMILIES]
-
-
-def _inside_long(words: tuple[str, ...], key: str, s: int, e: int, lo: int, hi: int) -> str | None:
-    """The long lexicon word among ``words`` that holds the hit key[s:e] here, as a doubt reason."""
-    for w in words:
-        a = key.find(w, max(lo, e - len(w)), min(hi, s + len(w)))
-        if a != -1 and a <= s and a + len(w) >= e:
-            return f"inside the word {w}"
-    return None
-
-
-def _excluded(rules: tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]], key: str, s: int, e: int, lo: int, hi: int) -> bool:
-    """Does the hit key[s:e] sit in one of its entry's excluded contexts?"""
-    after, before, inside = rules
-    for x in after:
-        if s - len(x) >= lo and key[s - len(x) : s] == x and _edge_ok(key, s - len(x), lo, left=True):
-            return True
-    for x in before:
-        if e + len(x) <= hi and key[e : e + len(x)] == x and _edge_ok(key, e + len(x), hi, left=False):
-            return True
-    for x in inside:
-        a = key.find(x, max(lo, e - len(x)), min(hi, s + len(x)))
-        while a != -1 and a <= s:
-            if a + len(x) >= e:
-                return True
-            a = key.find(x, a + 1, min(hi, s + len(x)))
-    return False
-
-
-def _edge_ok(key: str, pos: int, limit: int, left: bool) -> bool:
-    """A Latin-script context must start (end) on a word boundary: "not_after: [các]" is not "thác"."""
-    if left:
-        return pos <= limit or not (_WORD_CACHE[key[pos - 1]] and _WORD_CACHE[key[pos]])
-    return pos >= limit or not (_WORD_CACHE[key[pos - 1]] and _WORD_CACHE[key[pos]])
 
 
 def _resolve(

@@ -281,3 +281,16 @@ def _is_word_char(c: str) -> bool:
     return _WORD_CHAR_RE.match(c) is not None
 
 
+
+
+class _WordCache(dict):
+    """char -> is it a word character (memoised :func:`_is_word_char`)."""
+
+    def __missing__(self, c: str) -> bool:
+        v = _is_word_char(c)
+        self[c] = v
+        return v
+
+
+#: char -> :func:`_is_word_char`, memoised (the matcher's boundary checks).
+WORD_CACHE = _WordCache()
