@@ -43,6 +43,7 @@ different English terms.
 
 from __future__ import annotations
 
+import copy
 import gc
 import hashlib
 import json
@@ -280,15 +281,46 @@ class Glossary:
 
     def scoped(self, scopes: Iterable[str]) -> "Glossary":
         """The entries a document that selects ``scopes`` (UN, ASEAN, CICA, mainland, Taiwan)
-        uses: every entry without a ``scope``, and those whose scope is selected."""
+        uses: every entry without a ``scope``, and those whose scope is selected.
+
+        When the selection keeps every entry, the result shares this glossary's matchers; otherwise
+        a glossary loaded from a file caches its narrowed copy on disk like the file itself (keyed
+        by the file's cache key and the scopes), so a 100k-term ``translate --scope`` run loads it
+        instead of indexing and compiling again."""
         wanted = tuple(sorted(set(scopes)))
-        cache: dict[tuple[str, ...], Glossary] = self.__dict__.setdefault("_scoped", {})
-        g = cache.get(wanted)
+        memo: dict[tuple[str, ...], Glossary] = self.__dict__.setdefault("_scoped", {})
+        g = memo.get(wanted)
         if g is None:
-            g = Glossary([t for t in self.terms if not t.scope or set(wanted) & set(t.scope)], self.path, word_check=self.word_check)
+            chosen = set(wanted)
+            if all(chosen & set(ss) for ss in self._scope_sets()):
+                g = copy.copy(self)  # the same entries: the same matchers, match keys and verdicts
+                g.__dict__["_scoped"] = {}
+            else:
+                g = self._narrowed(wanted)
             g.scopes = wanted
-            cache[wanted] = g
+            memo[wanted] = g
         return g
+
+    def _narrowed(self, wanted: tuple[str, ...]) -> "Glossary":
+        key = cache.key_for_scoped(self._cache_key, wanted) if self._cache_key is not None else None
+        payload = cache.load(key) if key is not None else None
+        if payload is not None and self.path is not None:
+            g: Glossary = _CachedGlossary(payload, self.path, key)  # type: ignore[arg-type]
+        else:
+            g = Glossary([t for t in self.terms if not t.scope or set(wanted) & set(t.scope)], self.path, word_check=self.word_check)
+            if key is not None:
+                g.hash  # noqa: B018 - computed now (before the key: saved once), so that it is cached with the glossary
+                g._cache_key = key
+                g._save_cache()
+        g.word_check = self.word_check
+        return g
+
+    def _scope_sets(self) -> list[tuple[str, ...]]:
+        """The distinct non-empty ``scope`` lists of the entries."""
+        got = self.__dict__.get("_scope_sets_list")
+        if got is None:
+            got = self.__dict__["_scope_sets_list"] = sorted({t.scope for t in self.terms if t.scope})
+        return got
 
     # -- accessors -------------------------------------------------------
 
@@ -324,6 +356,7 @@ class Glossary:
         return {
             "n": len(self.terms), "info": self._info, "hash": self._hash,
             "ctx": {f: self._contexts(f) for f in _FAMILIES},
+            "scope_sets": self._scope_sets(),
             "terms": pickle.dumps(self.terms, protocol=pickle.HIGHEST_PROTOCOL),
         }
 
@@ -538,6 +571,8 @@ class _CachedGlossary(Glossary):
         self._info = payload["info"]
         self._n = payload["n"]
         self._ctx = payload["ctx"]
+        if isinstance(payload.get("scope_sets"), list):
+            self.__dict__["_scope_sets_list"] = payload["scope_sets"]
         self._blob: bytes | None = payload["terms"]
         self._keys = _FamilyKeys(self)
         self.__dict__["_by_id_map"] = None
@@ -577,7 +612,7 @@ class _CachedGlossary(Glossary):
 
     def _cache_payload(self) -> dict[str, Any]:
         if self._blob is not None:
-            return {"n": self._n, "info": self._info, "hash": self._hash, "ctx": self._ctx, "terms": self._blob}
+            return {"n": self._n, "info": self._info, "hash": self._hash, "ctx": self._ctx, "scope_sets": self._scope_sets(), "terms": self._blob}
         return super()._cache_payload()
 
 
