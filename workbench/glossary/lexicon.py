@@ -62,9 +62,11 @@ def _is_han(c: str) -> bool:
 class Lexicon:
     """Folded word -> log probability, with the hit verdicts of :meth:`doubt`.
 
-    Either a dictionary (``logp``: built, or loaded from the marshal cache) or the word
-    automaton of the cache (``words``), which answers the look-ups of one window at a time;
-    ``logp`` is then loaded (by ``full``) only if something asks for the whole dictionary."""
+    Answered from one of: a dictionary (``logp``: built, or loaded from the marshal cache); the
+    word automaton of the cache (``words``), the look-ups of one window at a time; or, first, the
+    SQLite copy of the cache (``lazy``), one look-up at a time, until :data:`LAZY_LOOKUPS` look-ups
+    make the automaton worth its ~25 ms load. ``logp`` is loaded (by ``full``) only if something
+    asks for the whole dictionary."""
 
     def __init__(
         self,
@@ -72,6 +74,7 @@ class Lexicon:
         *,
         logp: tuple[float, dict[str, float] | None] | None = None,
         words: _Words | None = None,
+        lazy: _LazyWords | None = None,
         full: Callable[[], dict[str, float]] | None = None,
     ) -> None:
         self._logp: dict[str, float] | None
@@ -82,6 +85,7 @@ class Lexicon:
             self.log_total = math.log(total)
             self._logp = {w: math.log(f) - self.log_total for w, f in freqs.items() if f > 0}
         self._words = words
+        self._lazy = lazy
         self._full = full
         self.unknown = math.log(0.5) - self.log_total  # a character no word covers
         self.term_logp = math.log(TERM_FREQ) - self.log_total
@@ -100,9 +104,13 @@ class Lexicon:
 
     def _window(self, w: str) -> dict[str, float]:
         """The look-ups of substrings of ``w``: the dictionary itself, or its words inside ``w``."""
-        if self._logp is not None or self._words is None:
-            return self.logp
-        return self._words.window(w)
+        if self._logp is not None:
+            return self._logp
+        if self._words is not None:
+            return self._words.window(w)
+        if self._lazy is not None:
+            return self._lazy  # type: ignore[return-value]  # get / in, like a dict
+        return self.logp
 
     def __len__(self) -> int:
         return self._words.n if self._logp is None and self._words is not None else len(self.logp)
@@ -110,6 +118,8 @@ class Lexicon:
     def __contains__(self, word: str) -> bool:
         if self._logp is None and self._words is not None:
             return word in self._words
+        if self._logp is None and self._lazy is not None:
+            return word in self._lazy
         return word in self.logp
 
     def _best(self, w: str, extra: dict[str, float], logp: dict[str, float] | None = None) -> float:
@@ -187,6 +197,8 @@ class Lexicon:
         if self._long is None:
             if self._logp is None and self._words is not None:
                 self._long = self._words.long
+            elif self._logp is None and self._lazy is not None:
+                self._long = tuple(w for w in self._lazy.longer_than(CONTEXT + 1) if all(_is_han(c) for c in w))
             else:
                 self._long = tuple(w for w in self.logp if len(w) > CONTEXT + 1 and all(_is_han(c) for c in w))
         out: dict[str, list[str]] = {}
@@ -332,6 +344,13 @@ class _Words:
     def __contains__(self, word: object) -> bool:
         return isinstance(word, str) and bool(word) and any(s == 0 and e == len(word) for s, e, _ in self._find(word))
 
+    def lookup(self, word: str) -> float | None:
+        """The log probability of one word (None: not a word)."""
+        for s, e, i in self._find(word) if word else ():
+            if s == 0 and e == len(word):
+                return self._lp[i]
+        return None
+
     @staticmethod
     def dump(lex: "Lexicon", logp: dict[str, float]) -> bytes:
         """The cache file's bytes: :data:`_MAGIC`, the length of a marshalled header (log_total,
@@ -380,6 +399,23 @@ class _Words:
 _MAGIC = b"WBLEXAC1"
 
 
+def _words_whole(path: Path) -> bool:
+    """Does the word automaton file at ``path`` have its layout and its full length (its header
+    only is read; a damaged automaton is caught when it is deserialised)?"""
+    import marshal
+    import struct
+
+    try:
+        with open(path, "rb") as fh:
+            if fh.read(len(_MAGIC)) != _MAGIC:
+                return False
+            (n_head,) = struct.unpack("<Q", fh.read(8))
+            _, _, n, n_blob = marshal.loads(fh.read(n_head))
+            return path.stat().st_size == len(_MAGIC) + 8 + n_head + n_blob + 8 * n
+    except (OSError, ValueError, EOFError, TypeError, struct.error):
+        return False
+
+
 def _words_path(cache: Path) -> Path:
     return cache.with_suffix(".words")
 
@@ -401,7 +437,126 @@ def _from_words(cache: Path) -> Lexicon | None:
     if got is None:
         return None
     log_total, words = got
-    return Lexicon({}, logp=(log_total, None), words=words, full=lambda: (_read_cache(cache) or (0.0, {}))[1] or _build().logp)
+    return Lexicon({}, logp=(log_total, None), words=words, full=_full_loader(cache))
+
+
+def _full_loader(cache: Path) -> Callable[[], dict[str, float]]:
+    return lambda: (_read_cache(cache) or (0.0, {}))[1] or _build().logp
+
+
+#: Look-ups a lexicon answers from the SQLite copy of its cache before it loads the word automaton:
+#: a command that checks a sentence or two (translating one new sentence, a review save) makes a few
+#: hundred (~2 ms); a whole document soon passes this, and its windows are then answered by the
+#: automaton (~25 ms to load, then one native call per window).
+LAZY_LOOKUPS = 2_000
+
+
+class _LazyWords:
+    """Folded word -> log probability answered from the SQLite copy of the cache, until
+    :data:`LAZY_LOOKUPS` look-ups; then the owner lexicon is answered by the word automaton
+    (or, when it cannot be read, by the whole dictionary)."""
+
+    def __init__(self, db: Path, cache: Path) -> None:
+        import sqlite3
+
+        self._conn = sqlite3.connect(f"file:{db}?mode=ro&immutable=1", uri=True, check_same_thread=False)
+        self._cache = cache
+        self._n = 0
+        self._memo: dict[str, float | None] = {}
+        self._lock = threading.Lock()
+        self.owner: Lexicon | None = None
+
+    def _lookup(self, word: str) -> float | None:
+        memo = self._memo
+        if word in memo:
+            return memo[word]
+        self._n += 1
+        if self._n > LAZY_LOOKUPS and self.owner is not None:
+            return self._upgrade(word)
+        with self._lock:
+            row = self._conn.execute("SELECT lp FROM words WHERE w = ?", (word,)).fetchone()
+        lp = None if row is None else float(row[0])
+        memo[word] = lp
+        return lp
+
+    def _upgrade(self, word: str) -> float | None:
+        owner = self.owner
+        assert owner is not None
+        with self._lock:
+            if owner._words is None and owner._logp is None:
+                got = _Words.read(_words_path(self._cache))
+                if got is not None:
+                    owner._words = got[1]
+                else:  # no automaton: the whole dictionary
+                    owner._logp = _full_loader(self._cache)()
+        if owner._words is not None:
+            return owner._words.lookup(word)
+        return owner.logp.get(word)
+
+    def get(self, word: str, default: Any = None) -> Any:
+        lp = self._lookup(word)
+        return default if lp is None else lp
+
+    def __contains__(self, word: object) -> bool:
+        return isinstance(word, str) and self._lookup(word) is not None
+
+    def longer_than(self, n: int) -> list[str]:
+        """The words of more than ``n`` characters, from the SQLite copy (no load of the whole list)."""
+        with self._lock:
+            return [w for (w,) in self._conn.execute("SELECT w FROM words WHERE length(w) > ?", (n,))]
+
+
+def _db_path(cache: Path) -> Path:
+    return cache.with_suffix(".sqlite3")
+
+
+def _write_db(db: Path, lex: "Lexicon") -> None:
+    """The word list as an SQLite table beside the marshal cache (written once, atomically)."""
+    import os
+    import sqlite3
+    import tempfile
+
+    try:
+        db.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{db.name}.", suffix=".tmp", dir=db.parent)
+        os.close(fd)
+        try:
+            conn = sqlite3.connect(tmp)
+            conn.execute("CREATE TABLE words (w TEXT PRIMARY KEY, lp REAL) WITHOUT ROWID")
+            conn.execute("CREATE TABLE meta (log_total REAL)")
+            conn.execute("INSERT INTO meta VALUES (?)", (lex.log_total,))
+            conn.executemany("INSERT INTO words VALUES (?, ?)", dict(lex.logp).items())
+            conn.commit()
+            conn.close()
+            os.replace(tmp, db)
+        except BaseException:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+            raise
+    except (OSError, sqlite3.Error):  # a read-only home: the other caches still work
+        pass
+
+
+def _lazy(cache: Path) -> Lexicon | None:
+    """The lexicon answered from the SQLite table beside ``cache`` (None when it, or the word
+    automaton it hands over to, is missing)."""
+    import sqlite3
+
+    db = _db_path(cache)
+    if not db.is_file() or not _words_whole(_words_path(cache)):
+        return None
+    try:
+        words = _LazyWords(db, cache)
+        row = words._conn.execute("SELECT log_total FROM meta").fetchone()
+    except sqlite3.Error:
+        return None
+    if row is None:
+        return None
+    lex = Lexicon({}, logp=(float(row[0]), None), lazy=words, full=_full_loader(cache))
+    words.owner = lex
+    return lex
 
 
 def _build() -> Lexicon:
@@ -417,13 +572,16 @@ def _build() -> Lexicon:
 
 def lexicon() -> Lexicon:
     """The shared lexicon, built once per process on first use (cached on disk between runs:
-    a marshal of the word list, and the word automaton a new process answers from)."""
+    a marshal of the word list, its word automaton, and an SQLite copy a new process is first
+    answered from)."""
     global _LEXICON
     if _LEXICON is None:
         with _LOCK:
             if _LEXICON is None:
                 cache = _cache_path()
-                fast = _from_words(cache) if cache is not None else None
+                fast = _lazy(cache) if cache is not None else None  # (not `or`: a Lexicon's truth is its length)
+                if fast is None and cache is not None:
+                    fast = _from_words(cache)
                 if fast is not None:
                     _LEXICON = fast
                     return _LEXICON
@@ -435,5 +593,8 @@ def lexicon() -> Lexicon:
                     if cache is not None:
                         _write_cache(cache, _LEXICON)
                 if cache is not None:
-                    _write_words(_words_path(cache), _LEXICON, _LEXICON.logp)
+                    if _Words.read(_words_path(cache)) is None:
+                        _write_words(_words_path(cache), _LEXICON, _LEXICON.logp)
+                    if not _db_path(cache).is_file():
+                        _write_db(_db_path(cache), _LEXICON)
     return _LEXICON
