@@ -55,6 +55,11 @@ def key_for(data: bytes) -> str:
     return hashlib.sha256(_code_stamp() + data).hexdigest()[:32]
 
 
+def key_for_scoped(key: str, scopes: tuple[str, ...]) -> str:
+    """The cache key of a glossary file's entries narrowed to ``scopes`` (``Glossary.scoped``)."""
+    return hashlib.sha256(f"{key}\0scope\0{'+'.join(scopes)}".encode()).hexdigest()[:32]
+
+
 def _path(key: str, suffix: str) -> Path | None:
     d = cache_dir()
     return None if d is None else d / f"{key}{suffix}"
