@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 import threading
 import unicodedata
 from typing import Any, Iterable
@@ -130,8 +131,7 @@ _LUT: Any = None  # numpy code point -> match-key code point map (zh), see _zh_f
 _LUT_SYNCED = 0  # how many _T2S_CACHE entries _LUT holds
 _LEARNED: Any = None  # numpy bool per code point: already given to _learn_chars
 _LARGE = 200_000  # texts longer than this are folded with numpy (importing it and building the table take ~0.1 s: a dict lookup per character is cheaper below this)
-_NUMPY_MIN = 1_000  # once numpy's table is built (or _LARGE characters were folded in all), texts longer than this use it
-_FOLDED = 0  # characters folded by the dict table so far (a whole document of short batches pays numpy's start once)
+_NUMPY_MIN = 1_000  # when numpy is imported already (translate's engine imports it), texts longer than this use it
 
 
 def _zh_fold_large(text: str) -> str:
@@ -244,11 +244,9 @@ def match_key(text: str, family: str) -> str:
     if not text:
         return text
     if family == "zh":
-        global _FOLDED
         n = len(text)
-        if n > _LARGE or (n > _NUMPY_MIN and (_LUT is not None or _FOLDED > _LARGE)):
+        if n > _LARGE or (n > _NUMPY_MIN and "numpy" in sys.modules):
             return _lower_same_length(_zh_fold_large(text))
-        _FOLDED += n
         return _lower_same_length(text.translate(_KEY_TABLE))
     text = _lower_same_length(text)
     if _DASHES_RE.search(text):
