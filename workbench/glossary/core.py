@@ -68,7 +68,7 @@ from workbench.glossary.normalize import _FAMILIES, LANG_FAMILIES, _match_keys, 
 from workbench.glossary.normalize import WORD_CACHE as _WORD_CACHE
 from workbench.glossary.judge import make_judge
 from workbench.glossary.scan import scan
-from workbench.glossary.text import find_nontranslatables
+from workbench.glossary.text import find_nontranslatables, may_hold_nontranslatables
 
 
 class _Automaton:
@@ -442,7 +442,7 @@ class Glossary:
         family = LANG_FAMILIES.get(lang.lower() if isinstance(lang, str) else lang)
         if family is None:
             raise GlossaryError(f"unknown language {lang!r}; use one of zh-Hans, zh-Hant, zh, vi, en")
-        results = [find_nontranslatables(t) for t in texts]
+        results = [find_nontranslatables(t) if may_hold_nontranslatables(t) else [] for t in texts]
         if not self._info or not texts:
             return results
         auto = self._automaton(family)

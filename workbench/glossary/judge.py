@@ -43,8 +43,9 @@ class Judge:
     lexicon doubts it (a candidate).
 
     ``special`` are the patterns whose hits take the long way (:meth:`one`): their entry declares
-    contexts, or a dictionary word too long for the window holds them. The matcher looks the others
-    up in ``memo`` itself (``words``: the lexicon judges; ``ctx_n``: its window, each side)."""
+    contexts. The matcher looks the others up in ``memo`` itself (``words``: the lexicon judges;
+    ``ctx_n``: its window, each side; ``far[pi]``: how far a long dictionary word holding pattern
+    ``pi`` may reach, 0 when none does), and calls :meth:`one` for a context not seen yet."""
 
     def __init__(self, g: "Glossary", family: str, key: str, auto: "_Automaton", contexts: dict[str, Rules], words: bool) -> None:
         self.key = key
@@ -57,6 +58,7 @@ class Judge:
         special: frozenset[int] = memos.get(("ctx", family), frozenset())
         self.memo: dict[tuple[str, int, int], Any] = g.__dict__.setdefault("_doubt_memo", {}) if words else {}
         self.long_pis: frozenset[int] = frozenset()
+        self.far: list[int] = []
         self.ctx_n = 0
         if words:
             from workbench.glossary.lexicon import CONTEXT, lexicon
@@ -65,12 +67,16 @@ class Judge:
             self.ctx_n = CONTEXT
             self.doubt = lex.doubt
             self.gkeys = g._zh_keys()
-            if "long" not in memos:
+            if ("long", family) not in memos:
                 longs = g._containers(lex, self.gkeys)
-                memos["long"] = (longs, _pattern_ids(auto, longs), {v: max(map(len, ws)) for v, ws in longs.items()})
-            #: variant -> the long words that hold it, their patterns, how far such a word may reach
-            self.longs, self.long_pis, self.reach = memos["long"]
-            special = special | self.long_pis
+                reach = {v: max(map(len, ws)) for v, ws in longs.items()}
+                pids = _pattern_ids(auto, longs)
+                far = [0] * len(self.rows)
+                for v, pi in pids.items():
+                    far[pi] = reach[v]
+                memos["long", family] = (longs, frozenset(pids.values()), reach, far)
+            #: variant -> the long words that hold it; their patterns; variant -> their reach; per pattern
+            self.longs, self.long_pis, self.reach, self.far = memos["long", family]
         self.special = special
 
     def one(self, s: int, e: int, lo: int, hi: int, pi: int) -> Any:
@@ -118,16 +124,16 @@ def candidate(h: Hit, why: str, text: str, mapping: Any) -> Candidate:
     return Candidate(a, b, text[a:b], h[3], h[4], why)  # type: ignore[arg-type]
 
 
-def _pattern_ids(auto: "_Automaton", variants: Any) -> frozenset[int]:
-    """The patterns of the automaton that are one of these folded ``variants`` (found through the
-    automaton: a cached glossary need not load its match keys)."""
+def _pattern_ids(auto: "_Automaton", variants: Any) -> dict[str, int]:
+    """The pattern of the automaton that each of these folded ``variants`` is, if any (found through
+    the automaton: a cached glossary need not load its match keys)."""
     find = auto.fast.find if auto.fast is not None else None
-    out = set()
+    out = {}
     for v in variants:
         m = find(v) if find is not None else None
         if m and m[0][0] == 0 and m[0][1] == len(v):
-            out.add(m[0][2])
-    return frozenset(out)
+            out[v] = m[0][2]
+    return out
 
 
 def _inside_long(words: tuple[str, ...], key: str, s: int, e: int, lo: int, hi: int) -> str | None:

@@ -42,7 +42,7 @@ def scan(
     wc = WORD_CACHE
     judged = judge is not None
     if judge is not None:
-        special, one, words, c = judge.special, judge.one, judge.words, judge.ctx_n
+        special, one, words, c, far_of = judge.special, judge.one, judge.words, judge.ctx_n, judge.far
         get = judge.memo.get
     i = -1
     lo = hi = -1  # key range of text i
@@ -75,11 +75,17 @@ def scan(
                         candidates[i].append(candidate(_make(Hit, (a, b, "", *rows[p])), why, texts[i], maps[i]))
                 continue
         if judged:
-            if pi in special:
+            if special and pi in special:
                 why = one(s, e, lo, hi, pi)
-            elif words:
+            elif words:  # the memo key of Judge._decide
                 a0 = s - c if s - c > lo else lo
                 b0 = e + c if e + c < hi else hi
+                far = far_of[pi]
+                if far:  # widened to the long dictionary words that may hold the hit
+                    if e - far < a0:
+                        a0 = e - far if e - far > lo else lo
+                    if s + far > b0:
+                        b0 = s + far if s + far < hi else hi
                 why = get((key[a0:b0], s - a0, e - a0), _UNSEEN)
                 if why is _UNSEEN:
                     why = one(s, e, lo, hi, pi)
