@@ -84,7 +84,7 @@ class _Automaton:
         #: ``plain[i]``: pattern ``i`` needs no word-boundary check (e.g. Han at both ends).
         self.values, self.plain, self.longest = pre if pre is not None else _pattern_info(keys)
         self._rows: list[tuple[str, str, str]] | None = None
-        self._bounds: tuple[list[bool], list[bool], list[bool]] | None = None
+        self._bounds: tuple[bytes, bytes, bytes] | None = None
         if fast is None and keys:
             fast = CharwiseDoubleArrayAhoCorasick(list(keys), MATCH_KIND_LEFTMOST_LONGEST)
         self.fast = fast
@@ -95,11 +95,13 @@ class _Automaton:
             self._rows = [info[ti] for ti, _, _ in self.values]
         return self._rows
 
-    def bounds(self) -> tuple[list[bool], list[bool], list[bool]]:
-        """Per pattern: does it need a word-boundary check (``not plain``), must the character before
-        it not be a word character, must the one after it not be."""
+    def bounds(self) -> tuple[bytes, bytes, bytes]:
+        """Per pattern, one byte each (a byte string is 8 times denser than a list: fewer cache misses
+        per hit): does it need a word-boundary check (``not plain``), must the character before it
+        not be a word character, must the one after it not be."""
         if self._bounds is None:
-            self._bounds = ([not p for p in self.plain], [bl for _, bl, _ in self.values], [br for _, _, br in self.values])
+            values = self.values
+            self._bounds = (bytes(not p for p in self.plain), bytes(bl for _, bl, _ in values), bytes(br for _, _, br in values))
         return self._bounds
 
 

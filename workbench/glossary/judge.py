@@ -58,7 +58,7 @@ class Judge:
         special: frozenset[int] = memos.get(("ctx", family), frozenset())
         self.memo: dict[tuple[str, int, int], Any] = g.__dict__.setdefault("_doubt_memo", {}) if words else {}
         self.long_pis: frozenset[int] = frozenset()
-        self.far: list[int] = []
+        self.far: bytes | bytearray | list[int] = b""
         self.ctx_n = 0
         if words:
             from workbench.glossary.lexicon import CONTEXT, lexicon
@@ -71,8 +71,8 @@ class Judge:
                 longs = g._containers(lex, self.gkeys)
                 reach = {v: max(map(len, ws)) for v, ws in longs.items()}
                 pids = _pattern_ids(auto, longs)
-                far = [0] * len(self.rows)
-                for v, pi in pids.items():
+                far: bytearray | list[int] = bytearray(len(self.rows)) if max(reach.values(), default=0) < 256 else [0] * len(self.rows)
+                for v, pi in pids.items():  # (one byte per pattern when it fits: see _Automaton.bounds)
                     far[pi] = reach[v]
                 memos["long", family] = (longs, frozenset(pids.values()), reach, far)
             #: variant -> the long words that hold it; their patterns; variant -> their reach; per pattern

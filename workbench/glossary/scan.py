@@ -36,8 +36,7 @@ def scan(
 ) -> None:
     """Fill ``results`` (which hold each text's non-translatables) with the hits of ``key``: the match
     key of ``joined``, the NFC ``nfcs`` joined with newlines."""
-    plain = auto.plain
-    _, left, right = auto.bounds()
+    bounded, left, right = auto.bounds()
     rows = auto.rows(info)
     wc = WORD_CACHE
     judged = judge is not None
@@ -64,7 +63,7 @@ def scan(
             failed = False
         elif failed:
             continue
-        if nts or not plain[pi]:
+        if nts or bounded[pi]:
             if (left[pi] and s > lo and wc[key[s - 1]]) or (right[pi] and e < hi and wc[key[e]]) or (nts and _overlaps(nts, s - lo, e - lo)):
                 failed = True
                 for a, b, p in _resolve(auto, key, lo, hi, s, nts):
