@@ -439,12 +439,16 @@ class Glossary:
         While every match of a text respects word boundaries and misses its
         non-translatables, those matches *are* the answer (by induction over
         the greedy left-to-right choice); from a text's first match that does
-        not, the rest of that text is resolved by :func:`_resolve`.
+        not, the rest of that text is resolved by :func:`.scan._resolve`.
         """
         family = LANG_FAMILIES.get(lang.lower() if isinstance(lang, str) else lang)
         if family is None:
             raise GlossaryError(f"unknown language {lang!r}; use one of zh-Hans, zh-Hant, zh, vi, en")
-        results = [find_nontranslatables(t) if may_hold_nontranslatables(t) else [] for t in texts]
+        raw = "\n".join(texts)  # (a newline never composes under NFC nor sits in an anchor: what holds for raw holds per text)
+        if may_hold_nontranslatables(raw):
+            results = [find_nontranslatables(t) if may_hold_nontranslatables(t) else [] for t in texts]
+        else:
+            results = [[] for _ in texts]
         if not self._info or not texts:
             return results
         auto = self._automaton(family)
@@ -452,11 +456,14 @@ class Glossary:
             return results
         nfcs: list[str] = []
         maps: list[tuple[list[int], list[int]] | None] = []
-        for t in texts:
-            nfc, starts, ends = _nfc_with_map(t)
-            nfcs.append(nfc)
-            maps.append(None if starts is None else (starts, ends))  # type: ignore[arg-type]
-        joined = "\n".join(nfcs)
+        if unicodedata.is_normalized("NFC", raw):
+            nfcs, maps, joined = list(texts), [None] * len(texts), raw
+        else:
+            for t in texts:
+                nfc, starts, ends = _nfc_with_map(t)
+                nfcs.append(nfc)
+                maps.append(None if starts is None else (starts, ends))  # type: ignore[arg-type]
+            joined = "\n".join(nfcs)
         key = match_key(joined, family)
         # The loop below makes one tuple per hit and no reference cycles; the cyclic
         # GC would otherwise re-scan every live object (a 100k-term glossary is
