@@ -10,7 +10,6 @@ slice and one dictionary look-up, and no :class:`Hit` is made for a hit that is 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from workbench.glossary.model import Candidate, Hit
@@ -23,7 +22,8 @@ Rules = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]
 
 #: Verdicts kept per glossary before the memo starts again.
 MEMO_SIZE = 200_000
-_UNSEEN = object()
+#: A memo miss (None is a verdict: keep the hit).
+UNSEEN = object()
 #: The verdict of a hit that an entry context excludes (dropped, not a candidate).
 DROP = object()
 
@@ -93,8 +93,8 @@ class Judge:
         b0 = e + n if e + n < hi else hi
         if pi in self.long_pis:
             return self._decide(s, e, lo, hi, a0, b0, self.longs[key[s:e]])
-        why = self.memo.get((key[a0:b0], s - a0, e - a0), _UNSEEN)
-        return self._decide(s, e, lo, hi, a0, b0, None) if why is _UNSEEN else why
+        why = self.memo.get((key[a0:b0], s - a0, e - a0), UNSEEN)
+        return self._decide(s, e, lo, hi, a0, b0, None) if why is UNSEEN else why
 
     def _decide(self, s: int, e: int, lo: int, hi: int, a0: int, b0: int, words: tuple[str, ...] | None) -> str | None:
         key = self.key
@@ -107,8 +107,8 @@ class Judge:
                 r1 = min(hi, s + far)
         win = (key[r0:r1], s - r0, e - r0)
         memo = self.memo
-        why = memo.get(win, _UNSEEN)
-        if why is _UNSEEN:
+        why = memo.get(win, UNSEEN)
+        if why is UNSEEN:
             why = _inside_long(words, key, s, e, lo, hi) if words is not None else None
             if why is None:
                 why = self.doubt(key[a0:s], key[s:e], key[e:b0], self.gkeys)

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from workbench.glossary.judge import _UNSEEN, DROP, Judge, candidate
+from workbench.glossary.judge import UNSEEN, DROP, Judge, candidate
 from workbench.glossary.model import Candidate, Hit
 from workbench.glossary.normalize import WORD_CACHE
 
@@ -85,8 +85,8 @@ def scan(
                         a0 = e - far if e - far > lo else lo
                     if s + far > b0:
                         b0 = s + far if s + far < hi else hi
-                why = get((key[a0:b0], s - a0, e - a0), _UNSEEN)
-                if why is _UNSEEN:
+                why = get((key[a0:b0], s - a0, e - a0), UNSEEN)
+                if why is UNSEEN:
                     why = one(s, e, lo, hi, pi)
             else:
                 why = None
