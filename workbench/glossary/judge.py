@@ -146,13 +146,20 @@ def _inside_long(words: tuple[str, ...], key: str, s: int, e: int, lo: int, hi: 
 
 
 def _excluded(rules: Rules, key: str, s: int, e: int, lo: int, hi: int) -> bool:
-    """Does the hit key[s:e] sit in one of its entry's excluded contexts?"""
+    """Does the hit key[s:e] sit in one of its entry's excluded contexts? A ``not_after`` or
+    ``not_before`` context may stand a space away from the hit ("để xây dựng lòng tin")."""
     after, before, inside = rules
+    p = s
+    while p > lo and key[p - 1] in _GAP:
+        p -= 1
     for x in after:
-        if s - len(x) >= lo and key[s - len(x) : s] == x and _edge_ok(key, s - len(x), lo, left=True):
+        if p - len(x) >= lo and key[p - len(x) : p] == x and _edge_ok(key, p - len(x), lo, left=True):
             return True
+    q = e
+    while q < hi and key[q] in _GAP:
+        q += 1
     for x in before:
-        if e + len(x) <= hi and key[e : e + len(x)] == x and _edge_ok(key, e + len(x), hi, left=False):
+        if q + len(x) <= hi and key[q : q + len(x)] == x and _edge_ok(key, q + len(x), hi, left=False):
             return True
     for x in inside:
         a = key.find(x, max(lo, e - len(x)), min(hi, s + len(x)))
@@ -161,6 +168,10 @@ def _excluded(rules: Rules, key: str, s: int, e: int, lo: int, hi: int) -> bool:
                 return True
             a = key.find(x, a + 1, min(hi, s + len(x)))
     return False
+
+
+#: What may stand between a hit and a context of its entry: spaces (a Latin-script word's gap).
+_GAP = frozenset(" \t\u00a0\u202f")
 
 
 def _edge_ok(key: str, pos: int, limit: int, left: bool) -> bool:
