@@ -121,20 +121,26 @@ class Prepared:
             S[:, t, :] = np.where(self.valid[t], acc, -1e18)
         sc.S = S
         sc.s01 = sum((w.get(name, 0.0) * v for name, v in self.F01.items()), np.zeros(self.band.m))
+        sc.o01 = w.get("run_0-1", 0.0)
         return sc
 
     def path_features(self, path: list[tuple[int, int, int, int]]) -> dict[str, float]:
         out: dict[str, float] = {}
         index = {t: n for n, t in enumerate(FINE_TYPES)}
+        prev: tuple[int, int, int, int] | None = None
         for i0, i1, j0, j1 in path:
             k, l = i1 - i0, j1 - j0
             if (k, l) == (0, 1):
                 items = [(name, float(v[j0])) for name, v in self.F01.items()]
+                if prev is None or prev[0] != prev[1] or prev[0] != i0:
+                    items.append(("run_0-1", 1.0))  # a new run of unpaired target sentences
             elif (k, l) in index:
                 t = index[(k, l)]
                 items = [(name, float(v[i1, j1])) for name, v in self.F[t].items()]
             else:
+                prev = (i0, i1, j0, j1)
                 continue  # a gold bead type the search does not make (e.g. 1-5)
+            prev = (i0, i1, j0, j1)
             for name, v in items:
                 out[name] = out.get(name, 0.0) + v
         return out

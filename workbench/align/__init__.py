@@ -41,7 +41,7 @@ from typing import Sequence
 
 import numpy as np
 
-from workbench.align.features import char_channel, is_cjk, normalize_for_matching, numbers, text_length, word_channel
+from workbench.align.features import char_channel, is_cjk, normalize_for_matching, numbers, text_length, word_channel, word_tokens
 from workbench.align.model import Model, load
 from workbench.align.scoring import parse_links, score_alignments, score_multiple
 from workbench.align.search import Channel, Inputs, solve
@@ -79,6 +79,7 @@ class AlignParams:
     factor: int = 8  # block size of the coarse pass
     margin: int = 16  # band half-width added around the projected coarse path
     max_width: int = 600  # band width cap (memory); widened when it holds no path
+    words: bool = True  # with a bridge: a channel of the bridge's words (5-letter prefixes) against the target's
     model: Model | None = None  # default: the shipped weights of the mode
 
 
@@ -121,10 +122,16 @@ def build_inputs(
             channels.append(Channel("lex", *word_channel(gl, en)))
         else:
             lex = False
+    if bridge is not None and p.words:
+        channels.append(Channel("word", *word_channel([word_tokens(b) for b in rep], [word_tokens(t) for t in tgt])))
     src_len = np.array([text_length(s) for s in src], np.float64)
     tgt_len = np.array([text_length(s) for s in tgt], np.float64)
     ratio = float((tgt_len.sum() + 1.0) / (src_len.sum() + 1.0))
-    return Inputs(channels, src_len, tgt_len), [c.name for c in channels], _mode(bridge is not None, bool(lex)), ratio
+    bridge_len, bridge_ratio = None, 1.0
+    if bridge is not None:
+        bridge_len = np.array([text_length(b) for b in bridge], np.float64)
+        bridge_ratio = float((tgt_len.sum() + 1.0) / (bridge_len.sum() + 1.0))
+    return Inputs(channels, src_len, tgt_len, bridge_len, bridge_ratio), [c.name for c in channels], _mode(bridge is not None, bool(lex)), ratio
 
 
 def align_sentences(

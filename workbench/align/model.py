@@ -24,14 +24,14 @@ import numpy as np
 WEIGHTS_FILE = Path(__file__).resolve().parent.parent / "data" / "align" / "weights.json"
 
 TYPE_NAMES = ("0-1", "1-0", "1-1", "1-2", "2-1", "2-2", "1-3", "3-1", "2-3", "3-2", "1-4", "4-1")
-CHANNELS = ("char", "lex")
+CHANNELS = ("char", "lex", "word")
 
 
 def feature_names() -> list[str]:
     names = [f"type_{t}" for t in TYPE_NAMES]
     for c in CHANNELS:
-        names += [f"sim_{c}", f"sim_{c}_many", f"part_{c}", f"corner_{c}", f"marg_{c}"]
-    return names + ["len", "len_many"]
+        names += [f"sim_{c}", f"sim_{c}_many", f"part_{c}", f"corner_{c}", f"marg_{c}", f"gain_{c}"]
+    return names + ["len", "len_many", "len_mt", "len_mt_many", "null_len", "run_0-1"]
 
 
 FEATURES = feature_names()
