@@ -50,7 +50,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from align_data import Doc, mac, synthetic_edge_cases, textberg  # noqa: E402
+from align_data import Doc, mac, synthetic_edge_cases, textberg, with_blocks  # noqa: E402
 
 from workbench.align import build_inputs  # noqa: E402
 from workbench.align.model import _DEFAULT, FEATURES, WEIGHTS_FILE, Model, load  # noqa: E402
@@ -241,8 +241,9 @@ def cross_validate(sets: list[list[Prepared]], mode: str) -> dict[str, float]:
             continue  # synthetic edge cases: training only
         models = []
         for fold in folds([p.doc for p in preps]):
-            train = [p for s in sets for p in s if not (s is preps and s.index(p) in fold)]
             test = [preps[i] for i in fold]
+            held = {p.doc.name for p in test}
+            train = [p for s in sets for p in s if p.doc.name.split("+")[0] not in held]  # nor their perturbed copies
             m = fit(train, mode)
             models.append((test, m))
         golds, tests = [], []
@@ -263,6 +264,7 @@ def main() -> None:
     ap.add_argument("--cv-only", action="store_true")
     ap.add_argument("--calibrate", action="store_true", help="only refit the confidence mapping of the stored weights")
     ap.add_argument("--synthetic", action="store_true", help="also train on the synthetic edge-case sets of tests/data/align (1-0/0-1 beads)")
+    ap.add_argument("--blocks", action="store_true", help="also train on copies of the Text+Berg articles with runs of unpaired target lines inserted (align_data.with_blocks)")
     ap.add_argument("--epochs", type=int, default=50)
     ap.add_argument("--loss", type=float, default=0.6, help="margin per wrong bead in loss-augmented decoding")
     ap.add_argument("--modes", default="mt-lex,mt,lex,plain", help="comma-separated modes to fit (default all three)")
@@ -271,11 +273,12 @@ def main() -> None:
     t0 = time.time()
     mac_docs, tb_docs = mac(), textberg()
     synth = synthetic_edge_cases() if args.synthetic else []
+    blocks = [with_blocks(d, tb_docs[(n + 1) % len(tb_docs)]) for n, d in enumerate(tb_docs)] if args.blocks else []
     plan = {
         "mt-lex": [[Prepared(d, True) for d in mac_docs]] + ([[Prepared(d, True) for d in synth if d.name == "zh_seeds"]] if synth else []),
-        "mt": [[Prepared(d, True) for d in tb_docs], [Prepared(d, True) for d in mac_docs]] + ([[Prepared(d, True) for d in synth]] if synth else []),
+        "mt": [[Prepared(d, True) for d in tb_docs], [Prepared(d, True) for d in mac_docs]] + ([[Prepared(d, True) for d in synth]] if synth else []) + ([[Prepared(d, True) for d in blocks]] if blocks else []),
         "lex": [[Prepared(d, False) for d in mac_docs]],
-        "plain": [[Prepared(d, False) for d in tb_docs]] + ([[Prepared(d, False) for d in synth if d.name != "zh_seeds"]] if synth else []),
+        "plain": [[Prepared(d, False) for d in tb_docs]] + ([[Prepared(d, False) for d in synth if d.name != "zh_seeds"]] if synth else []) + ([[Prepared(d, False) for d in blocks]] if blocks else []),
     }
     plan = {mode: sets for mode, sets in plan.items() if mode in args.modes.split(",")}
     print(f"features prepared in {time.time() - t0:.0f} s", file=sys.stderr)

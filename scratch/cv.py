@@ -2,18 +2,19 @@ import sys, json, functools, os, time
 sys.path.insert(0,'benchmarks'); sys.path.insert(0,'.')
 import fit_align as F
 import workbench.align as WA
-from align_data import mac, textberg, synthetic_edge_cases
+from align_data import mac, textberg, synthetic_edge_cases, with_blocks
 F.HYPER.update(epochs=int(os.environ.get('EPOCHS',50)), loss=float(os.environ.get('LOSS',0.6)))
 kw=json.loads(os.environ.get('P','{}'))
 if 'ngrams' in kw: kw['ngrams']=tuple(kw['ngrams'])
 F.build_inputs=functools.partial(WA.build_inputs, params=WA.AlignParams(**kw))
 synth=synthetic_edge_cases()
 mac_docs, tb_docs = mac(), textberg()
+blocks=[with_blocks(d, tb_docs[(n + 1) % len(tb_docs)]) for n, d in enumerate(tb_docs)] if os.environ.get('BLOCKS') else []
 plan = {
  "mt-lex": lambda: [[F.Prepared(d, True) for d in mac_docs]] + [[F.Prepared(d, True) for d in synth if d.name == "zh_seeds"]],
- "mt": lambda: [[F.Prepared(d, True) for d in tb_docs], [F.Prepared(d, True) for d in mac_docs]] + [[F.Prepared(d, True) for d in synth]],
+ "mt": lambda: [[F.Prepared(d, True) for d in tb_docs], [F.Prepared(d, True) for d in mac_docs]] + [[F.Prepared(d, True) for d in synth]] + ([[F.Prepared(d, True) for d in blocks]] if blocks else []),
  "lex": lambda: [[F.Prepared(d, False) for d in mac_docs]],
- "plain": lambda: [[F.Prepared(d, False) for d in tb_docs]] + [[F.Prepared(d, False) for d in synth if d.name != "zh_seeds"]],
+ "plain": lambda: [[F.Prepared(d, False) for d in tb_docs]] + [[F.Prepared(d, False) for d in synth if d.name != "zh_seeds"]] + ([[F.Prepared(d, False) for d in blocks]] if blocks else []),
 }
 for mode in sys.argv[1].split(','):
     t=time.time()
