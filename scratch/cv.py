@@ -7,9 +7,15 @@ F.HYPER.update(epochs=int(os.environ.get('EPOCHS',50)), loss=float(os.environ.ge
 kw=json.loads(os.environ.get('P','{}'))
 if 'ngrams' in kw: kw['ngrams']=tuple(kw['ngrams'])
 F.build_inputs=functools.partial(WA.build_inputs, params=WA.AlignParams(**kw))
+import workbench.align.search as S
+if os.environ.get('NOGAIN'):
+    _init=S._Band.__init__
+    def init(self,*a,**k):
+        _init(self,*a,**k); self.gains=False
+    S._Band.__init__=init
 synth=synthetic_edge_cases()
 mac_docs, tb_docs = mac(), textberg()
-blocks=[with_blocks(d, tb_docs[(n + 1) % len(tb_docs)]) for n, d in enumerate(tb_docs)] if os.environ.get('BLOCKS') else []
+blocks=[with_blocks(d, tb_docs[(n + 1 + c) % len(tb_docs)], seed=c) for c in range(int(os.environ.get('BLOCKS','0'))) for n, d in enumerate(tb_docs)]
 plan = {
  "mt-lex": lambda: [[F.Prepared(d, True) for d in mac_docs]] + [[F.Prepared(d, True) for d in synth if d.name == "zh_seeds"]],
  "mt": lambda: [[F.Prepared(d, True) for d in tb_docs], [F.Prepared(d, True) for d in mac_docs]] + [[F.Prepared(d, True) for d in synth]] + ([[F.Prepared(d, True) for d in blocks]] if blocks else []),

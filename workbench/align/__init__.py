@@ -21,9 +21,17 @@ A bead pairs consecutive source sentences with consecutive target sentences (0-1
   shifts), the **part** (the least similar single sentence of a merged bead) and the
   **corners** of an n:m bead (first source with last target and the reverse: what a
   split into smaller beads loses);
+* per channel, the **gain** of an n:m bead: the least increase of its cosine over the
+  sub-beads that drop one end sentence (Bertalign's second step: a sentence joins a bead
+  only if it adds to the similarity);
+* with a bridge, a ``word`` channel: the bridge's words (5-letter prefixes) against the
+  target's, binary tf-idf;
 * **length agreement**, Gale-Church in log space, with the character ratio of the two
-  documents;
-* the **bead type**, and the length of a sentence left without a counterpart.
+  documents, and with a bridge also the bridge's length against the target's (same
+  language: a tighter ratio);
+* the **bead type**, the length of a sentence left without a counterpart, and a cost per
+  run of unpaired target sentences (an affine gap: a block of 36 picture captions is
+  left unpaired as one run instead of being spread over the neighbouring beads).
 
 Weights learned from real hand-aligned data (a structured perceptron, ``benchmarks/fit_align.py``;
 weights in ``workbench/data/align/weights.json``) turn them into a bead score; dynamic

@@ -9,7 +9,8 @@ and anchors against the target's). Weights are fitted by ``benchmarks/fit_align.
 real hand-aligned development data (a structured perceptron: the search's best path
 against the gold path) and shipped in
 ``workbench/data/align/weights.json``. ``bias`` is added to every bead's score (0 for the
-shipped weights, whose type weights carry it).
+shipped weights, whose type weights carry it). ``run_0-1`` is paid once per run of
+consecutive 0-1 beads (``search.run_dp``).
 """
 
 from __future__ import annotations

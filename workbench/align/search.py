@@ -3,8 +3,10 @@
 A bead pairs ``k`` consecutive source sentences with ``l`` consecutive target sentences.
 Its features (``model.FEATURES``) are, per similarity channel, the calibrated cosine of
 the two concatenations, its margin over the neighbouring blocks, the least similar
-single sentence (part) and the corners of n:m beads, a length-agreement score and the
-bead type; its score is the
+single sentence (part), the corners of n:m beads and their gain over the sub-beads,
+length-agreement scores (source and, with a bridge, bridge against target) and the
+bead type; a run of unpaired target sentences pays its own cost once (an affine gap).
+Its score is the
 learned linear function of them (``model``). The best
 sequence of beads is found by dynamic programming over a band of the sentence matrix:
 the whole matrix for short documents, else a band around the path of a coarse pass over
