@@ -4,6 +4,7 @@ Usage:
     python benchmarks/mt_speed.py            # 200 and 3,200 sentences (~10 min on 2 idle cores)
     python benchmarks/mt_speed.py --quick    # 200 sentences only (~2 min)
     python benchmarks/mt_speed.py --sizes 200,800 --only raw,workbench
+    python benchmarks/mt_speed.py --quick --repeat 2 --before main   # also C of another revision, same run
 
 Everything offline; built once and cached in benchmarks/.cache/ (see bench.py):
 
@@ -32,6 +33,10 @@ C   ``workbench translate DOCS --engine argos --no-download`` as a command (a fr
     Python process, benchmarks/wb_cli.py), whole: start-up, imports, model loading,
     reading, segmentation, glossary matching with the shipped glossary.yaml, decoding,
     QA, writing. The one patch: an injected term counts as applied (see wb_cli.py).
+
+C0  (``--before REV``) C with the workbench of git revision REV (its ``workbench/`` and
+    ``wb_cli.py``, extracted to a temporary folder), interleaved with C: before and after
+    side by side on the same machine load.
 
 Identity: the share of sentences whose output is the same text in two rows (A vs B on
 the same sources; C vs B' on the same injected sources).
@@ -223,8 +228,9 @@ def run_child(*argv: str) -> dict[str, Any]:
     return json.loads(lines[-1][len("RESULT ") :])
 
 
-def measure_cli(docs: Path, dump: Path, extra: list[str] | None = None) -> dict[str, Any]:
-    """C: the workbench translate command on a fresh copy of ``docs``, timed from outside."""
+def measure_cli(docs: Path, dump: Path, extra: list[str] | None = None, root: Path = ROOT) -> dict[str, Any]:
+    """C: the workbench translate command on a fresh copy of ``docs``, timed from outside
+    (``root``: the tree whose workbench and benchmarks/wb_cli.py run)."""
     import yaml
 
     sentences = sentences_of(docs)
@@ -233,7 +239,7 @@ def measure_cli(docs: Path, dump: Path, extra: list[str] | None = None) -> dict[
         shutil.copytree(docs, project / "docs", ignore=shutil.ignore_patterns(".*"))
         shutil.copy(ROOT / "glossary.yaml", project / "glossary.yaml")
         env = dict(os.environ, WORKBENCH_MODELS_DIR=str(MODELS))
-        cmd = [sys.executable, str(HERE / "wb_cli.py"), "translate", "docs", "--engine", "argos", "--no-download", "--json", *(extra or [])]
+        cmd = [sys.executable, str(root / "benchmarks" / "wb_cli.py"), "translate", "docs", "--engine", "argos", "--no-download", "--json", *(extra or [])]
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         out = proc.stdout.read() if proc.stdout else b""
@@ -250,6 +256,17 @@ def measure_cli(docs: Path, dump: Path, extra: list[str] | None = None) -> dict[
     _dump(str(dump), outputs)
     summary = json.loads(out)
     return {"sentences": len(sentences), "seconds": seconds, "cpu": usage.ru_utime + usage.ru_stime, "peak_mb": usage.ru_maxrss / 1024, "translated": sum(d["translated"] for d in summary["documents"])}
+
+
+def _extract(rev: str, dest: Path) -> Path:
+    """``workbench/`` and ``benchmarks/wb_cli.py`` of git revision ``rev`` in ``dest`` (byte-compiled)."""
+    import compileall
+
+    dest.mkdir(parents=True)
+    tar = subprocess.run(["git", "-C", str(ROOT), "archive", rev, "workbench", "benchmarks/wb_cli.py"], capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(dest)], input=tar, check=True)
+    compileall.compile_dir(str(dest / "workbench"), quiet=1)
+    return dest
 
 
 # --------------------------------------------------------------------------- the report
@@ -269,6 +286,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="200 sentences only")
     parser.add_argument("--sizes", default="", help="comma-separated sentence counts [200,3200; --quick: 200]")
     parser.add_argument("--only", default="argos,raw,injected,workbench", help="subset of: argos,raw,injected,workbench")
+    parser.add_argument("--before", default="", help="git revision (e.g. main) whose C is measured too, interleaved (row C0)")
     parser.add_argument("--repeat", type=int, default=1, help="run B, B' and C this many times, interleaved, and keep each one's fastest (a shared machine's load swings)")
     args = parser.parse_args()
     sizes = [int(x) for x in args.sizes.split(",")] if args.sizes else [200] if args.quick else [200, 3200]
@@ -281,6 +299,7 @@ def main() -> None:
     compileall.compile_dir(str(ROOT / "workbench"), quiet=1)
     docs = {n: build_docs(n) for n in sorted(set(sizes) | {ARGOS_SENTENCES})}
     work = Path(tempfile.mkdtemp(prefix="mt_speed-"))
+    before = _extract(args.before, work / "before") if args.before and "workbench" in only else None
     rows: list[tuple[str, str, dict[str, Any]]] = []
 
     def record(key: str, n: int, label: str, r: dict[str, Any]) -> None:
@@ -289,6 +308,8 @@ def main() -> None:
 
     if "workbench" in only:  # warm the OS file cache and the workbench's on-disk caches (untimed)
         measure_cli(docs[ARGOS_SENTENCES], work / "warm.json")
+        if before is not None:
+            measure_cli(docs[ARGOS_SENTENCES], work / "warm0.json", root=before)
     if "argos" in only:
         record("A", ARGOS_SENTENCES, f"A  Argos translate() per paragraph, {ARGOS_SENTENCES} sentences", run_child("argos", "--size", str(ARGOS_SENTENCES), "--dump", str(work / f"A@{ARGOS_SENTENCES}.json")))
     for n in sizes:
@@ -301,10 +322,12 @@ def main() -> None:
                 tries["B'"] = run_child("raw", "--size", str(n), "--injected", "--dump", str(work / f"B'@{n}.json"))
             if "workbench" in only:
                 tries["C"] = measure_cli(docs[n], work / f"C@{n}.json")
+            if before is not None:
+                tries["C0"] = measure_cli(docs[n], work / f"C0@{n}.json", root=before)
             for key, r in tries.items():
                 if key not in best or r["seconds"] < best[key]["seconds"]:
                     best[key] = r
-        labels = {"B": f"B  raw translate_batch, one call (inter {cores}, intra 1, 512 tokens)", "B'": "B' as B, on the glossary-injected sources", "C": "C  workbench translate DOCS --engine argos (whole command)"}
+        labels = {"B": f"B  raw translate_batch, one call (inter {cores}, intra 1, 512 tokens)", "B'": "B' as B, on the glossary-injected sources", "C": "C  workbench translate DOCS --engine argos (whole command)", "C0": f"C0 as C, workbench of {args.before}"}
         for key, r in best.items():
             record(key, n, labels[key] + (f", fastest of {args.repeat}" if args.repeat > 1 else ""), r)
     results = {key: r for key, _, r in rows}
@@ -325,6 +348,8 @@ def main() -> None:
     for n in sizes:
         c, b, b2 = rate.get(f"C@{n}"), rate.get(f"B@{n}"), rate.get(f"B'@{n}")
         parts = []
+        if rate.get(f"C0@{n}") and b:
+            parts.append(f"C0/B {rate[f'C0@{n}'] / b:.2f} ({args.before})")
         if c and b:
             parts.append(f"C/B {c / b:.2f}")
         if c and b2:
@@ -337,7 +362,7 @@ def main() -> None:
         if cc and cb2:
             parts.append(f"CPU seconds C/B' {cc['cpu'] / cb2['cpu']:.2f} (1.00: no work beyond the raw call)")
         print(f"{n:,} sentences: " + ", ".join(parts))
-    pairs = [("A", "B", ARGOS_SENTENCES)] + [("C", "B'", n) for n in sizes]
+    pairs = [("A", "B", ARGOS_SENTENCES)] + [("C", "B'", n) for n in sizes] + [("C0", "B'", n) for n in sizes] + [("C", "C0", n) for n in sizes]
     for x, y, n in pairs:
         fx, fy = work / f"{x}@{n}.json", work / f"{y}@{n}.json"
         if fx.exists() and fy.exists():

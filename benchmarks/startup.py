@@ -3,6 +3,7 @@
 Usage:
     python benchmarks/startup.py            # 5 runs each of --engine copy and --engine argos
     python benchmarks/startup.py --runs 9 --imports   # also the slowest imports (-X importtime)
+    python benchmarks/startup.py --before main         # also the workbench of another git revision, interleaved
 
 Each run is a fresh ``python -m workbench translate ONE.txt --engine ENGINE --no-download``
 in a fresh project (the shipped glossary.yaml, a one-sentence zh-Hans document; the argos
@@ -36,12 +37,14 @@ SENTENCE = "联合国与区域组织的合作。\n"
 FORBIDDEN = ("translate", "ruamel", "sacrebleu", "lxml", "docx", "scipy", "rapidfuzz", "workbench.export", "workbench.review", "workbench.server", "workbench.align", "workbench.evaluate", "urllib.request")
 
 
-def run_once(engine: str, models: Path, extra: list[str]) -> tuple[float, float, str]:
+def run_once(engine: str, models: Path, extra: list[str], tree: Path | None = None) -> tuple[float, float, str]:
     with tempfile.TemporaryDirectory() as tmp:
         project = Path(tmp)
         (project / "ONE.txt").write_text(SENTENCE, encoding="utf-8")
         shutil.copy(ROOT / "glossary.yaml", project / "glossary.yaml")
         env = dict(os.environ, WORKBENCH_MODELS_DIR=str(models))
+        if tree is not None:  # another revision's workbench, ahead of the installed one
+            env["PYTHONPATH"] = os.pathsep.join([str(tree), *filter(None, [os.environ.get("PYTHONPATH")])])
         cmd = [sys.executable, *extra, "-m", "workbench", "translate", "ONE.txt", "--engine", engine, "--no-download"]
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -66,6 +69,7 @@ def loaded_modules(engine: str, models: Path) -> set[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--before", default="", help="git revision (e.g. main) measured too, runs interleaved")
     parser.add_argument("--imports", action="store_true", help="print the 12 slowest imports of one argos run")
     args = parser.parse_args()
     import bench
@@ -75,12 +79,26 @@ def main() -> None:
     compileall.compile_dir(str(ROOT / "workbench"), quiet=1)
     calib = bench.calibration()
     print(f"Machine: {bench.machine()}; CPU speed check {calib:.2f} s (~0.5 s idle)")
-    print("| engine | fastest wall s | median wall s | CPU s (fastest run) |\n|---|---:|---:|---:|")
+    trees: dict[str, Path | None] = {"this tree": None}
+    tmp = None
+    if args.before:
+        tmp = Path(tempfile.mkdtemp(prefix="startup-before-"))
+        tar = subprocess.run(["git", "-C", str(ROOT), "archive", args.before, "workbench"], capture_output=True, check=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(tmp)], input=tar, check=True)
+        compileall.compile_dir(str(tmp / "workbench"), quiet=1)
+        trees = {args.before: tmp, "this tree": None}
+    print("| workbench | engine | fastest wall s | median wall s | CPU s (fastest run) |\n|---|---|---:|---:|---:|")
     for engine in ("copy", "argos"):
-        runs = [run_once(engine, models, []) for _ in range(args.runs)]
-        walls = [w for w, _, _ in runs]
-        best = min(runs, key=lambda r: r[0])
-        print(f"| {engine} | {best[0]:.2f} | {statistics.median(walls):.2f} | {best[1]:.2f} |")
+        runs: dict[str, list[tuple[float, float, str]]] = {name: [] for name in trees}
+        for _ in range(args.runs):  # interleaved: before and after see the same spread of load
+            for name, tree in trees.items():
+                runs[name].append(run_once(engine, models, [], tree))
+        for name, rs in runs.items():
+            walls = [w for w, _, _ in rs]
+            best = min(rs, key=lambda r: r[0])
+            print(f"| {name} | {engine} | {best[0]:.2f} | {statistics.median(walls):.2f} | {best[1]:.2f} |")
+    if tmp is not None:
+        shutil.rmtree(tmp, ignore_errors=True)
     for engine in ("copy", "argos"):
         mods = loaded_modules(engine, models)
         bad = sorted(m for m in mods if any(m == f or m.startswith(f + ".") for f in FORBIDDEN))

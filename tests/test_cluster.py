@@ -67,6 +67,40 @@ def test_shards_are_whole_batches_of_the_single_call(argos_models_dir: Path, lan
         assert len(shards) >= len(flat) // max(size, 64) and max(map(len, shards)) < size + 40
 
 
+@pytest.mark.parametrize(("lang", "seeds"), [("zh-Hans", "000"), ("zh-Hant", "004"), ("zh-Hans", "00[0-4]")])  # 00[0-4]: vi and en text too
+@pytest.mark.parametrize("size", [1, 8])
+def test_shards_decoded_apart_give_the_single_calls_translations(argos_models_dir: Path, lang: str, seeds: str, size: int) -> None:
+    """The real tiny model: every shard decoded by its own call (another engine, one thread,
+    shards in another order) translates each sentence as the one call on all sentences does."""
+    from workbench.cluster import plan_shards
+    from workbench.engines.argos import ArgosEngine
+    from workbench.segment import segment_document
+
+    docs = sorted((ROOT / "seeds").glob(f"{seeds}_*.txt"))
+    texts = [s.text for doc in docs for s in segment_document(doc.read_text(encoding="utf-8"), lang) if s.text]
+    whole = dict(zip(texts, ArgosEngine(lang, inter_threads=2, intra_threads=1).translate_batch(texts)))
+    worker = ArgosEngine(lang, inter_threads=1, intra_threads=1)
+    shards = plan_shards(worker, texts, size)
+    apart = {t: o for shard in reversed(shards) for t, o in zip(shard, worker.translate_batch(shard))}
+    assert len(shards) > 1 and apart == whole
+
+
+@pytest.mark.parametrize(
+    ("sentences", "slots", "size"),
+    [
+        (631, [{"num_gpus": 0}] * 2, 40),  # ~8 shards per actor
+        (100, [{"num_gpus": 0}], 32),  # at least 32 sentences
+        (11_000_000, [{"num_gpus": 0}] * 64, 256),  # at most 256: batches stay full, few checkpoints
+        (10_000, [{"num_gpus": 1}] * 2, 625),
+        (100, [{"num_gpus": 1}], 256),
+    ],
+)
+def test_default_shard_size(sentences: int, slots: list[dict[str, int]], size: int) -> None:
+    from workbench.cluster import default_shard_size
+
+    assert default_shard_size(sentences, slots) == size  # type: ignore[arg-type]
+
+
 ray = pytest.importorskip("ray")
 
 
@@ -205,7 +239,27 @@ def test_an_interrupted_run_resumes_from_its_checkpoints(ray_cluster: None, pack
     with RayExecutor("auto", out_dir=project / "translations", actors=2, shard_size=4, ship="object-store", cache_dir=tmp_path / "node-cache") as executor:
         translate_documents([Path("seeds")], out_dir=Path("translations"), engine="argos", download=False, executor=executor)
     summary = executor.summary()
-    assert summary["shards_resumed"] == 2 and summary["sentences_resumed"] == kept >= 8
+    assert summary["shards_resumed"] == 2 and summary["sentences_resumed"] == kept >= 2  # the first shards are the longest sentences: few each
     assert {p for w in summary["workers"] for p in str(w["package"]).split(", ")} <= {"object store", "object store (cached on node)"}  # type: ignore[union-attr, index]
     assert _files(project) == plain
     assert not (project / "translations" / ".cluster").exists()
+
+
+@pytest.mark.parametrize(
+    ("actors", "actor_cpus", "planned"),
+    [
+        (None, None, [2.0]),  # one actor per node, all its cores
+        (None, 1, [1.0, 1.0]),  # one per core
+        (1, 1, [1.0]),
+        (2, None, [1.0, 1.0]),  # sharing the cluster's CPUs
+        (1, None, [2.0]),
+    ],
+)
+def test_actor_slots(ray_cluster: None, actors: int | None, actor_cpus: int | None, planned: list[float]) -> None:
+    from workbench.cluster import RayExecutor
+
+    executor = RayExecutor("auto", actors=actors, actor_cpus=actor_cpus)
+    executor.connect()
+    slots = executor._plan_slots()
+    assert [s["num_cpus"] for s in slots] == planned and {s["device"] for s in slots} == {"cpu"}
+    assert [executor._concurrency(s) for s in slots] == [2 if c > 1 else 1 for c in planned]

@@ -301,3 +301,20 @@ def test_engines_share_the_loaded_model(argos_models_dir: Path) -> None:
     other = ArgosEngine("zh-Hans", inter_threads=1, intra_threads=1)
     other._load()
     assert other._translator is not hans._translator  # different thread settings: its own translator
+
+
+@pytest.mark.parametrize(
+    ("platform", "files", "possible"),
+    [
+        ("linux", set(), False),
+        ("linux", {"/dev/nvidiactl"}, True),
+        ("linux", {"/proc/driver/nvidia/version"}, True),
+        ("linux", {"/dev/dxg"}, True),  # WSL 2
+        ("darwin", {"/dev/nvidiactl"}, False),
+        ("win32", set(), True),  # no cheap answer there: CTranslate2 is asked
+    ],
+)
+def test_cuda_is_probed_only_where_a_driver_could_be(platform: str, files: set[str], possible: bool) -> None:
+    from workbench.engines.argos import cuda_possible
+
+    assert cuda_possible(platform, exists=files.__contains__) is possible

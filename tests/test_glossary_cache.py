@@ -203,3 +203,51 @@ def test_the_index_conflict_check_says_what_the_full_one_says(cache_home, entry,
     expected = ga._find_conflict([*entries, (e, label)])
     assert (expected is not None) == conflict
     assert ga._conflict(g, e, label, path, skip=i) == expected
+
+
+SCOPES = [  # (selection, does it keep every entry of glossary.yaml?)
+    (["UN"], False),
+    ([], False),
+    (["ASEAN", "Taiwan"], False),
+    (["CICA"], True),
+    (["UN", "CICA"], True),
+]
+
+
+@pytest.mark.parametrize("selection,keeps_all", SCOPES)
+def test_a_scoped_glossary_is_cached_like_its_file(cache_home, tmp_path, monkeypatch, selection, keeps_all):
+    from workbench.glossary import core
+
+    path = tmp_path / "glossary.yaml"
+    path.write_bytes((ROOT / "glossary.yaml").read_bytes())
+    cold = Glossary.load(path)
+    first = cold.scoped(selection)
+    texts = _seed_texts()
+    expected = {}
+    for fam, lang in LANGS.items():
+        fresh = Glossary([t for t in cold.terms if not t.scope or set(selection) & set(t.scope)])
+        expected[fam] = _all_hits(fresh, texts[fam], lang)
+        assert _all_hits(first, texts[fam], lang) == expected[fam]
+    assert first.hash == fresh.hash and first.scopes == tuple(sorted(selection))
+    assert (len(first) == len(cold)) == keeps_all
+
+    # A new process: the scoped glossary comes from the cache, and no matcher is indexed or compiled again.
+    real = core.CharwiseDoubleArrayAhoCorasick
+
+    class NoBuild:
+        deserialize = staticmethod(real.deserialize)
+
+        def __init__(self, *a, **k):
+            raise AssertionError("a matcher was compiled again")
+
+    monkeypatch.setattr(core, "CharwiseDoubleArrayAhoCorasick", NoBuild)
+    monkeypatch.setattr(core.Glossary, "_index", lambda self: (_ for _ in ()).throw(AssertionError("indexed again")))
+    warm = Glossary.load(path)
+    again = warm.scoped(selection)
+    assert again._cache_key == (warm._cache_key if keeps_all else cache.key_for_scoped(warm._cache_key, tuple(sorted(selection))))
+    assert again.hash == first.hash and again.scopes == first.scopes and len(again) == len(first)
+    for fam, lang in LANGS.items():
+        assert _all_hits(again, texts[fam], lang) == expected[fam]
+        if keeps_all:  # the same entries: the very matchers of the whole glossary
+            assert again._automaton(fam) is warm._automaton(fam)
+    assert warm.scoped(selection) is again

@@ -133,3 +133,23 @@ def test_status_reads_the_index_not_the_files(project: Path, monkeypatch: pytest
     monkeypatch.setattr(store, "loads", spy)
     r = CliRunner().invoke(cli, ["status"])
     assert r.exit_code == 0 and ZH in r.stdout and calls == []
+
+
+@pytest.mark.parametrize("run_later", [True, False])
+def test_an_index_update_left_for_later_never_hides_the_saved_file(project: Path, run_later: bool) -> None:
+    """``review.index_later``: the file is saved at once; the index is updated when the collected
+    functions run (the server does so after replying) or, if they never run, by the next refresh."""
+    idx = index.open_index(OUT)
+    opened = review.open_doc(OUT, VI)
+    sid = opened.doc.segments[1].id
+    with review.index_later() as later:
+        review.edit(OUT, VI, sid, "Saved before the index knew.", expected_digest=opened.digest)
+    assert store.load(store.path_for(OUT, VI)).segments[1].target == "Saved before the index knew."  # type: ignore[union-attr]
+    assert later and not idx.search("Saved before the index knew", "target")
+    if run_later:
+        for run in later:
+            run()
+        assert idx.refresh() == []  # recorded with the file's state after the write: nothing to read again
+    else:
+        assert idx.refresh() == [VI]
+    assert [r["id"] for r in idx.search("Saved before the index knew", "target")] == [sid]

@@ -155,3 +155,17 @@ def test_discover_rejects_clashing_stems(tmp_path: Path) -> None:
 def test_decode_error_names_the_fix() -> None:
     with pytest.raises(InputError, match="--encoding"):
         decode_bytes(b"\xfa\xfe\xfa" * 3 + b"\x81\x30" * 2 + bytes([0x80, 0x81, 0x82, 0x83]) * 50, "x")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["联合国安全理事会审议了这个问题。", "聯合國安全理事會審議了這個問題。", "联合国與安理會", "著作和发展", "后来", "乾坤"],
+)
+def test_chinese_script_needs_s2t_only_when_t2s_changes_something(text: str) -> None:
+    from workbench.ingest import _chinese_script, _opencc
+
+    han = "".join(c for c in text if "\u4e00" <= c <= "\u9fff")
+    to_simp, to_trad = _opencc("t2s").convert(han), _opencc("s2t").convert(han)
+    trad_only = sum(a != b for a, b in zip(han, to_simp)) if len(to_simp) == len(han) else 0
+    simp_only = sum(a != b for a, b in zip(han, to_trad)) if len(to_trad) == len(han) else 0
+    assert _chinese_script(han) == ("zh-Hant" if trad_only > simp_only else "zh-Hans")

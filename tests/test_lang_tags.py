@@ -34,6 +34,10 @@ TAGS = [
     ("en-GB", "en"),
     ("en_US", "en"),
     ("EN", "en"),
+    ("ZH-HANS", "zh-Hans"),  # our own tags, any case (answered without langcodes)
+    ("zh-hant", "zh-Hant"),
+    (" vi ", "vi"),
+    ("en", "en"),
 ]
 UNSUPPORTED = ["fr", "yue", "zh-Latn", "en-Cyrl", "", "not a tag", "ja-JP"]
 
@@ -106,3 +110,12 @@ def test_unknown_tag_is_a_one_line_error(runner: CliRunner, monkeypatch: pytest.
     lines = [line for line in r.output.splitlines() if line.startswith("Error")]
     assert len(lines) == 1 and repr(tag) in lines[0] and "zh-Hans" in lines[0] and "zh-TW" in lines[0]
     assert not Path("translations").exists()
+
+
+@pytest.mark.parametrize("tag", sorted(__import__("workbench.ingest", fromlist=["_COMMON_TAGS"])._COMMON_TAGS))
+def test_the_usual_tags_answered_without_langcodes_are_langcodes_answers(tag: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    import workbench.ingest as ingest
+
+    fast = normalize_lang(tag)
+    monkeypatch.setattr(ingest, "_COMMON_TAGS", {})
+    assert normalize_lang(tag) == normalize_lang(tag.upper()) == fast

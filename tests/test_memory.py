@@ -43,9 +43,15 @@ def _variant(text: str, rng: random.Random) -> str:
     return "".join(chars)
 
 
-def test_bigram_candidates_find_the_same_best_match_as_scoring_everything() -> None:
+@pytest.mark.parametrize("big", [False, True])
+def test_bigram_candidates_find_the_same_best_match_as_scoring_everything(big: bool) -> None:
+    """``big``: the real sentences again and again, each numbered (（第N号）), past
+    COMMON_MIN_ENTRIES: the bigrams of that boilerplate are in every entry and left uncounted."""
     rng = random.Random(7)
     sentences = _real_sentences()
+    if big:
+        copies = memory.COMMON_MIN_ENTRIES // len(sentences) + 1
+        sentences = [(f"{s}（第{k}号）", lang) for k in range(copies) for s, lang in sentences]
     entries = [memory.MemoryEntry(s, f"T{i}", "approved", lang, "d", "x", f"s{i}") for i, (s, lang) in enumerate(sentences)]
     base = memory._Base(entries, [index.fold(e.source) for e in entries])
     agree = total = 0

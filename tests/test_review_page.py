@@ -329,12 +329,13 @@ def test_post_guards(server: ReviewServer) -> None:
     assert store.file_digest(store.path_for(OUT, ZH)) == digest
 
 
-def test_static_files_have_a_strict_content_security_policy(server: ReviewServer) -> None:
+@pytest.mark.parametrize("path", ["/", "/app.js", "/tools.js", "/style.css"])
+def test_static_files_have_a_strict_content_security_policy(server: ReviewServer, path: str) -> None:
     conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
-    conn.request("GET", "/")
+    conn.request("GET", path)
     res = conn.getresponse()
-    res.read()
-    assert res.status == 200
+    body = res.read()
+    assert res.status == 200 and body
     csp = res.getheader("Content-Security-Policy") or ""
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp
     assert res.getheader("X-Content-Type-Options") == "nosniff"

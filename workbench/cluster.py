@@ -13,11 +13,15 @@ rules, atomic writes, index); workers never touch ``translations/``.
 
 * **Workers**: one actor per node by default, holding the loaded models (``num_cpus`` the
   node's cores; on a cluster with GPUs one actor per GPU, ``num_gpus=1``, device cuda).
-  ``actors=N`` asks for N actors sharing the cluster's CPUs instead.
-* **Shards**: the distinct sentences of a language, longest first, in shards of
-  ``shard_size`` (so one huge document spreads too). Each live actor has at most two
-  shards in flight (one decoding, one waiting), so an actor never idles and a slow one
-  takes fewer; results stream back as they finish (``ray.wait``).
+  ``actor_cpus=C`` runs one actor per C cores of each node instead, ``actors=N`` N actors
+  (of C CPUs each, or sharing the cluster's CPUs). An actor's CTranslate2 and OpenMP
+  threads stay within its CPU share.
+* **Shards**: the distinct sentences of a language in shards of whole decoding batches of
+  a plain run (:func:`plan_shards`), longest first, balanced by source tokens, of about
+  ``shard_size`` sentences (default: ~8 shards per actor, 32 to 256; so one huge document
+  spreads too). A shard goes to an actor when it is idle (a multi-core actor decodes two
+  at once, a GPU actor has one waiting), so a slow actor takes fewer and none waits for a
+  shard queued behind another; results stream back as they finish (``ray.wait``).
 * **Failures**: a shard whose actor dies (process killed, node lost) goes back to the
   queue and a replacement actor is started; a shard that raises is retried on another
   actor, up to ``max_attempts`` times, then the run stops with the worker's message.
@@ -31,9 +35,11 @@ rules, atomic writes, index); workers never touch ``translations/``.
   (``cache_dir``, default ``$TMPDIR/workbench-cluster``) under a file lock, so the
   actors of a node install it once.
 
-Translations are identical to a plain run's: the engine's output for a sentence does
-not depend on the other sentences of its batch (see ``workbench.engines.argos``), and
-the workers build the engine with the same options (the signature stored is the one
+Translations are identical to a plain run's: a sentence's translation can depend (in the
+last bits of the arithmetic, hence sometimes in a beam search's choice) on the other
+sentences of its batch, so a shard is made of whole batches of the plain run and is
+decoded as exactly those batches (``ArgosEngine._groups``); the workers build the engine
+with the same options (the signature stored is the one
 the workers report, e.g. ``device: cuda`` on GPUs).
 
 Ray is optional (``pip install 'workbench[cluster]'``); nothing else imports this module.
@@ -55,6 +61,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from workbench import __version__
+from workbench.cluster_shards import default_shard_size, plan_shards
 from workbench.engines import Engine, EngineSignature, Progress
 from workbench.errors import EngineError, WorkbenchError
 from workbench.files import atomic_write_text
@@ -147,12 +154,23 @@ class Worker:
     """A Ray actor holding loaded engines; created through ``ray.remote(Worker)``."""
 
     def __init__(self, driver_version: str, cpus: float, gpus: float) -> None:
+        import threading
+
         self.driver_version = driver_version
         self.cpus, self.gpus = cpus, gpus
         self.engines: dict[str, Engine] = {}
         self.package_via: dict[str, str] = {}
+        self._lock = threading.Lock()  # shards may decode concurrently (a multi-core actor)
+        self._active = 0
+        self._busy = 0.0  # wall seconds with at least one shard decoding
+        self._busy_since = 0.0
+        self._cpu_start = time.process_time()
 
     def _engine(self, spec: EngineSpec) -> Engine:
+        with self._lock:
+            return self._engine_locked(spec)
+
+    def _engine_locked(self, spec: EngineSpec) -> Engine:
         engine = self.engines.get(spec.key)
         if engine is None:
             import ray
@@ -184,11 +202,25 @@ class Worker:
         }
 
     def translate(self, spec: EngineSpec, texts: list[str]) -> tuple[list[str], tuple[float, float], EngineSignature]:
-        """The shard's outputs, (wall, CPU) seconds spent, and the engine's signature."""
-        start, cpu = time.perf_counter(), time.process_time()
-        engine = self._engine(spec)
-        out = engine.translate_batch(texts)
-        return out, (time.perf_counter() - start, time.process_time() - cpu), engine.signature
+        """The shard's outputs, the actor's (busy wall, CPU) seconds so far, and the engine's signature.
+
+        Busy: wall time with at least one shard decoding (shards overlap in a multi-core
+        actor); CPU: the process's since it started (model loading included)."""
+        with self._lock:
+            if self._active == 0:
+                self._busy_since = time.perf_counter()
+            self._active += 1
+        try:
+            engine = self._engine(spec)
+            out = engine.translate_batch(texts)
+        finally:
+            with self._lock:
+                self._active -= 1
+                now = time.perf_counter()
+                self._busy += now - self._busy_since
+                self._busy_since = now
+                busy = self._busy
+        return out, (busy, time.process_time() - self._cpu_start), engine.signature
 
 
 # ---------------------------------------------------------------- the driver's side
@@ -207,8 +239,8 @@ class WorkerStats:
     package: str = ""
     shards: int = 0
     sentences: int = 0
-    seconds: float = 0.0  # time spent decoding (model loading on its first shard included)
-    cpu_seconds: float = 0.0  # CPU time of the actor's process meanwhile (all its threads)
+    seconds: float = 0.0  # wall time with a shard decoding (waiting for the model on the first included)
+    cpu_seconds: float = 0.0  # CPU time of the actor's process (all its threads, model loading included)
     alive: bool = True
 
     def as_dict(self) -> dict[str, object]:
@@ -266,7 +298,9 @@ class RayExecutor:
     a node of). Ray already initialised by the caller is used as it is.
     """
 
-    PREFETCH = 2
+    #: Shards decoding at once in a multi-core actor (a 1-CPU actor takes one at a time): on
+    #: CPUs no shard waits in an actor's queue while another actor idles.
+    CONCURRENCY = 2
 
     def __init__(
         self,
@@ -274,6 +308,7 @@ class RayExecutor:
         *,
         out_dir: Path = Path("translations"),
         actors: int | None = None,
+        actor_cpus: int | None = None,
         shard_size: int | None = None,
         ship: str = "auto",
         cache_dir: Path | None = None,
@@ -287,6 +322,7 @@ class RayExecutor:
         self.address = address
         self.out_dir = Path(out_dir)
         self.actors_wanted = actors
+        self.actor_cpus = actor_cpus
         self.shard_size = shard_size
         self.ship = ship
         self.cache_dir = str(cache_dir) if cache_dir else None
@@ -398,14 +434,15 @@ class RayExecutor:
             n = self.actors_wanted or gpus
             return [{"num_cpus": 1, "num_gpus": 1, "device": "cuda"} for _ in range(n)]
         if self.actors_wanted:
-            each = float(max(1, int(cpus // self.actors_wanted)))
+            each = float(self.actor_cpus or max(1, int(cpus // self.actors_wanted)))
             return [{"num_cpus": each, "num_gpus": 0, "device": "cpu"} for _ in range(self.actors_wanted)]
         slots = []
-        for node in nodes:
+        for node in nodes:  # one actor per node using its cores, or per actor_cpus cores of it
             node_cpus = float(node.get("Resources", {}).get("CPU", 0))
-            if node_cpus >= 1:
-                slots.append({"num_cpus": node_cpus, "num_gpus": 0, "device": "cpu", "node": node["NodeID"]})
-        return slots or [{"num_cpus": 1, "num_gpus": 0, "device": "cpu"}]
+            each = float(self.actor_cpus) if self.actor_cpus else node_cpus
+            for _ in range(int(node_cpus // each) if each >= 1 else 0):
+                slots.append({"num_cpus": each, "num_gpus": 0, "device": "cpu", "node": node["NodeID"]})
+        return slots or [{"num_cpus": float(self.actor_cpus or 1), "num_gpus": 0, "device": "cpu"}]
 
     def start(self) -> None:
         """Start the actors (idempotent); they report when their models are set up."""
@@ -418,7 +455,16 @@ class RayExecutor:
 
     def _spawn(self, slot: dict[str, Any]) -> None:
         ray = self.ray
-        options: dict[str, Any] = {"num_cpus": slot["num_cpus"], "num_gpus": slot["num_gpus"], "max_restarts": 0, "max_concurrency": 1}
+        # A multi-core actor decodes two shards at once, so its threads do not wait at a shard's
+        # end; its OpenMP threads are capped at its CPU share (as CTranslate2's, by _for_slot).
+        threads = max(1, int(slot["num_cpus"]))
+        options: dict[str, Any] = {
+            "num_cpus": slot["num_cpus"],
+            "num_gpus": slot["num_gpus"],
+            "max_restarts": 0,
+            "max_concurrency": self._concurrency(slot),
+            "runtime_env": {"env_vars": {"OMP_NUM_THREADS": str(threads)}},
+        }
         if slot.get("node"):
             from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
 
@@ -441,6 +487,15 @@ class RayExecutor:
         if slot["device"] == "cpu" and "inter_threads" not in opts and "intra_threads" not in opts:
             opts["inter_threads"], opts["intra_threads"] = default_threads(int(slot["num_cpus"]))
         return replace(spec, options=opts)
+
+    def _concurrency(self, slot: dict[str, Any]) -> int:
+        """Shards an actor decodes at once: two on a multi-core CPU actor, else one."""
+        return self.CONCURRENCY if int(slot["num_cpus"]) > 1 and not slot["num_gpus"] else 1
+
+    def _inflight_cap(self, slot: dict[str, Any]) -> int:
+        """Shards sent to an actor at once: as many as it decodes (a GPU actor: one more,
+        waiting, so the GPU does not idle between its large shards)."""
+        return self.CONCURRENCY if slot["num_gpus"] else self._concurrency(slot)
 
     def _kill(self, actor: _Actor) -> None:
         try:
@@ -479,7 +534,7 @@ class RayExecutor:
         waited_since = time.monotonic()
         while not until():
             for actor in list(self._pool.values()):
-                while actor.ready and queue and len(actor.inflight) < self.PREFETCH:
+                while actor.ready and queue and len(actor.inflight) < self._inflight_cap(actor.resources):
                     shard = self._next_for(queue, actor)
                     if shard is None:
                         break
@@ -534,8 +589,8 @@ class RayExecutor:
             stats = self._stats[actor.name]
             stats.shards += 1
             stats.sentences += len(shard.texts)
-            stats.seconds += seconds[0]
-            stats.cpu_seconds += seconds[1]
+            stats.seconds = max(stats.seconds, seconds[0])  # the actor's totals so far (results may arrive out of order)
+            stats.cpu_seconds = max(stats.cpu_seconds, seconds[1])
             self._signatures.setdefault(shard.spec.key, signature)
             if on_done is not None:
                 on_done(shard, outputs)
@@ -587,7 +642,7 @@ class RayExecutor:
         cached = sum(1 for t in texts if key_of[t] in results)
         if progress and cached:
             progress(cached)
-        size = self.shard_size or (2048 if any(s.get("num_gpus") for s in (self._resources or self._plan_slots())) else 256)
+        size = self.shard_size or default_shard_size(len(key_of), self._resources or self._plan_slots())
         shards: deque[_Shard] = deque()
         for chunk in plan_shards(base, texts, size) if todo else []:
             if all(key_of[t] in results for t in chunk):
@@ -663,93 +718,18 @@ class RayExecutor:
         }
 
 
-def plan_shards(engine: Any, texts: list[str], size: int) -> list[list[str]]:
-    """The distinct ``texts`` in shards of about ``size``, longest first, such that the engine's
-    ``translate_batch`` on each shard forms exactly the batches one call on all ``texts`` does.
-
-    A translation can depend (in the last bits of the arithmetic, hence sometimes in a beam
-    search's choice) on the other sentences of its batch, so a shard is a union of whole
-    batches of the single call: the Argos engine's batching (sentences sorted by length,
-    greedy up to a bucket, token and sentence limit) gives, for any union of its batches
-    listed in the call's order, the same batches again. An input cut into several pieces
-    ties their batches together. Shards of another engine are cut by length.
-    """
-    distinct = list(dict.fromkeys(texts))
-    groups = _batch_groups(engine, distinct)
-    if groups is None:
-        order = sorted(distinct, key=len, reverse=True)
-        return [order[i : i + size] for i in range(0, len(order), size)]
-    shards: list[list[str]] = []
-    current: list[str] = []
-    for group in reversed(groups):  # longest batches first: the last shards to finish are short
-        current.extend(group)
-        if len(current) >= size:
-            shards.append(current)
-            current = []
-    if current:
-        shards.append(current)
-    position = {t: i for i, t in enumerate(distinct)}
-    return [sorted(shard, key=position.__getitem__) for shard in shards]  # in the call's order: ties batch alike
-
-
-def _batch_groups(engine: Any, distinct: list[str]) -> list[list[str]] | None:
-    """``distinct`` grouped by the batches of ``engine.translate_batch(distinct)`` (batches tied
-    by a cut input are one group), shortest first; None for an engine without Argos batching."""
-    batches_of = getattr(engine, "_groups", None)  # the groups its one call queues (CTranslate2 batches within each)
-    package = getattr(engine, "package", None)
-    if batches_of is None or package is None or not hasattr(engine, "prepare"):
-        return None
-    try:
-        import sentencepiece as spm
-
-        from workbench.engines.argos import split_long
-
-        sp = spm.SentencePieceProcessor(model_file=str(package.tokenizer_path))
-        unit_ids: dict[tuple[str, ...], int] = {}
-        units: list[list[str]] = []
-        parts: list[list[int]] = []
-        for text in engine.prepare(distinct):  # as translate_batch does
-            ids = []
-            for piece in split_long(sp.encode(text, out_type=str), engine.max_input_tokens) if text.strip() else []:
-                if tuple(piece) not in unit_ids:
-                    unit_ids[tuple(piece)] = len(units)
-                    units.append(piece)
-                ids.append(unit_ids[tuple(piece)])
-            parts.append(ids)
-        batches = batches_of(units)
-    except Exception:  # noqa: BLE001 - an engine that batches otherwise: shards by length
-        return None
-    batch_of = {u: b for b, batch in enumerate(batches) for u in batch}
-    parent = list(range(max(1, len(batches))))
-
-    def root(b: int) -> int:
-        while parent[b] != b:
-            parent[b] = parent[parent[b]]
-            b = parent[b]
-        return b
-
-    for ids in parts:
-        for u in ids[1:]:
-            a, b = root(batch_of[ids[0]]), root(batch_of[u])
-            parent[max(a, b)] = min(a, b)
-    groups: dict[int, list[str]] = {}
-    for text, ids in zip(distinct, parts):
-        groups.setdefault(root(batch_of[ids[0]]) if ids else 0, []).append(text)
-    return [groups[k] for k in sorted(groups)]
-
-
 def _reason(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()
     return (text[0] if text else type(exc).__name__)[:200]
 
 
-def cluster_run(address: str, paths: list[str | Path], *, actors: int | None = None, shard_size: int | None = None, progress: ShardProgress | None = None, notify: Callable[[str], None] = lambda _m: None, **run: Any) -> tuple[Any, dict[str, object]]:
+def cluster_run(address: str, paths: list[str | Path], *, actors: int | None = None, actor_cpus: int | None = None, shard_size: int | None = None, progress: ShardProgress | None = None, notify: Callable[[str], None] = lambda _m: None, **run: Any) -> tuple[Any, dict[str, object]]:
     """``translate_documents(paths, **run)`` decoded on the Ray cluster at ``address``; the run's
     result and the cluster summary (:meth:`RayExecutor.summary`)."""
     from workbench.translate import translate_documents
 
     out_dir = Path(run.get("out_dir") or "translations")
-    with RayExecutor(address, out_dir=out_dir, actors=actors, shard_size=shard_size, progress=progress, notify=notify) as executor:
+    with RayExecutor(address, out_dir=out_dir, actors=actors, actor_cpus=actor_cpus, shard_size=shard_size, progress=progress, notify=notify) as executor:
         result = translate_documents(paths, notify=notify, executor=executor, **run)
     summary = executor.summary()
     workers = [w for w in summary["workers"] if w["sentences"]]  # type: ignore[union-attr]

@@ -159,6 +159,7 @@ class Index:
         self.shown = out_dir  # how paths are named in messages (as the user gave the directory)
         self.path = self.out_dir / INDEX_NAME
         self._lock = threading.RLock()
+        self._in_memory = False  # True when translations/ is read-only: the index lives in this connection only
         self._conn = self._connect()
 
     def _connect(self) -> sqlite3.Connection:
@@ -176,6 +177,7 @@ class Index:
             except sqlite3.OperationalError:  # read-only translations/: an index in memory, same answers
                 conn = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
                 conn.executescript(_SCHEMA)
+                self._in_memory = True
                 return conn
             except sqlite3.DatabaseError:
                 if attempt:
@@ -292,8 +294,8 @@ class Index:
                         "INSERT OR REPLACE INTO docjson (stem, sha256, data) VALUES (?,?,?)",
                         (stem, sha, json.dumps(doc.as_dict(), ensure_ascii=False, separators=(",", ":"))),
                     )
-                else:
-                    self._conn.execute("DELETE FROM docjson WHERE stem=?", (stem,))
+                # (a review save leaves the JSON copy of the old bytes: it is never used for the new
+                # ones, being keyed by their sha256, and deleting megabytes would hold up the save)
                 if touched is None:
                     self._delete_segs(stem)
                     items = [(i, 0, s) for i, s in enumerate(doc.segments)] + [(len(doc.segments) + i, 1, s) for i, s in enumerate(doc.orphans)]
@@ -313,15 +315,22 @@ class Index:
                 self._conn.execute("ROLLBACK")
                 raise
 
-    def saved(self, stem: str, doc: store.StoredDocument, path: Path, text: str | None, touched: Iterable[str] | None = None, *, sha: str | None = None, summary: dict[str, Any] | None = None) -> None:
+    def saved(
+        self, stem: str, doc: store.StoredDocument, path: Path, text: str | None, touched: Iterable[str] | None = None, *,
+        sha: str | None = None, summary: dict[str, Any] | None = None, stat: tuple[int, int] | None = None,
+    ) -> None:
         """A writer just saved ``doc`` (as ``text``, or bytes whose sha256 is ``sha``) into ``path``:
-        record it without reading the file again."""
-        try:
-            st = path.stat()
-        except OSError:
-            return
+        record it without reading the file again. ``stat``: the file's (size, mtime_ns) right after
+        that write (else it is read now: give it when recording later, so that a file changed
+        since by someone else does not look indexed)."""
+        if stat is None:
+            try:
+                st = path.stat()
+            except OSError:
+                return
+            stat = (st.st_size, st.st_mtime_ns)
         digest = sha if sha is not None else hashlib.sha256((text or "").encode("utf-8")).hexdigest()
-        self.put(stem, doc, st.st_size, st.st_mtime_ns, digest, touched, summary)
+        self.put(stem, doc, stat[0], stat[1], digest, touched, summary)
 
     def cached_doc(self, stem: str, sha: str, name: str) -> store.StoredDocument | None:
         """The parsed document whose file had this sha256, from the index's JSON copy (no YAML parse)."""
@@ -368,6 +377,20 @@ class Index:
             sql += f" AND stem IN ({','.join('?' * len(wanted))})"
             args = wanted
         sql += " ORDER BY status = 'approved' DESC, stem, pos"
+        if stems is None and not self._in_memory:
+            # the whole memory (a second or so for 100,000 rows): on a connection of its own, a
+            # WAL reader, so that saves meanwhile (which update the index) do not wait for it
+            try:
+                conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=10, check_same_thread=False)
+            except sqlite3.Error:
+                conn = None
+            if conn is not None:
+                try:
+                    return conn.execute(sql, args).fetchall()
+                except sqlite3.Error:
+                    pass
+                finally:
+                    conn.close()
         with self._lock:
             return self._conn.execute(sql, args).fetchall()
 

@@ -70,6 +70,13 @@ class Document:
         return document_name(self.path)
 
 
+#: The usual spellings, answered without importing langcodes (the same answers it gives).
+_COMMON_TAGS: dict[str, str] = {
+    "zh": "zh-Hans", "zh-hans": "zh-Hans", "zh-hant": "zh-Hant", "zh-cn": "zh-Hans", "zh-sg": "zh-Hans",
+    "zh-tw": "zh-Hant", "zh-hk": "zh-Hant", "zh-mo": "zh-Hant", "vi": "vi", "vi-vn": "vi", "en": "en", "en-us": "en", "en-gb": "en",
+}
+
+
 def normalize_lang(lang: str) -> str:
     """Map a user's language tag to ours (zh-Hans, zh-Hant, vi, en), or raise InputError listing the choices.
 
@@ -78,12 +85,15 @@ def normalize_lang(lang: str) -> str:
     region's likely script, CLDR's likely subtags); ``vi_VN`` -> vi; ``en-GB`` -> en. Argos Translate's
     ``zt`` (Traditional Chinese) is accepted too. Other languages and scripts (``yue``, ``zh-Latn``) are refused.
     """
-    import langcodes
-
     raw = (lang or "").strip()
     tag = raw.replace("_", "-").split(".", 1)[0].split("@", 1)[0]  # POSIX locales: zh_CN.UTF-8, vi_VN@euro
     if tag.lower() == "zt":
         return "zh-Hant"
+    common = _COMMON_TAGS.get(tag.lower())
+    if common is not None:  # what langcodes says of these (tests/test_lang_tags.py checks), without its ~60 ms import
+        return common
+    import langcodes
+
     try:
         parsed = langcodes.Language.get(tag)
     except (langcodes.LanguageTagError, ValueError):
@@ -193,8 +203,10 @@ def _opencc(config: str):  # type: ignore[no-untyped-def]
 def _chinese_script(han: str) -> str:
     """'zh-Hant' if more characters are Traditional-only than Simplified-only."""
     to_simp = _opencc("t2s").convert(han)
-    to_trad = _opencc("s2t").convert(han)
     trad_only = sum(1 for a, b in zip(han, to_simp) if a != b) if len(to_simp) == len(han) else 0
+    if trad_only == 0:  # Simplified whatever s2t says (and s2t's dictionaries take ~60 ms to load)
+        return "zh-Hans"
+    to_trad = _opencc("s2t").convert(han)
     simp_only = sum(1 for a, b in zip(han, to_trad) if a != b) if len(to_trad) == len(han) else 0
     return "zh-Hant" if trad_only > simp_only else "zh-Hans"
 

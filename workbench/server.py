@@ -6,7 +6,7 @@
 Standard library only (``http.server``). Bound to 127.0.0.1, never another address;
 requests whose ``Host`` is not ``127.0.0.1:PORT`` or ``localhost:PORT`` are refused
 with 403 (DNS rebinding), as are POSTs from another origin or without a JSON body.
-Only three static files are served, by name; every other path is 404.
+Only the page's four static files are served, by name; every other path is 404.
 
 API (all JSON):
 
@@ -46,7 +46,7 @@ from workbench.glossary import Glossary
 from workbench.index import open_index, served_files
 
 LOOPBACK_NAMES = ("127.0.0.1", "localhost")
-STATIC = {"/": ("index.html", "text/html; charset=utf-8"), "/index.html": ("index.html", "text/html; charset=utf-8"), "/app.js": ("app.js", "text/javascript; charset=utf-8"), "/style.css": ("style.css", "text/css; charset=utf-8")}
+STATIC = {"/": ("index.html", "text/html; charset=utf-8"), "/index.html": ("index.html", "text/html; charset=utf-8"), "/app.js": ("app.js", "text/javascript; charset=utf-8"), "/tools.js": ("tools.js", "text/javascript; charset=utf-8"), "/style.css": ("style.css", "text/css; charset=utf-8")}
 ACTIONS = ("edit", "approve", "revert", "split", "merge", "move", "undo", "note", "reattach", "discard", "replace")
 MAX_BODY = 1_000_000
 MAX_MATCH_IDS = 20
@@ -263,6 +263,9 @@ class Handler(BaseHTTPRequestHandler):
     sys_version = ""
     protocol_version = "HTTP/1.1"
     timeout = IDLE_TIMEOUT  # socket timeout (StreamRequestHandler.setup): idle connections are closed
+    # TCP_NODELAY: a reply is one write (headers and body together, see ``_send``), but without this
+    # a reply written in two parts waits for the browser's delayed ACK (~40 ms) before its second.
+    disable_nagle_algorithm = True
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - quiet: the terminal shows only the URL
         pass
@@ -278,12 +281,16 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header(k, v)
         for k, v in (extra or {}).items():
             self.send_header(k, v)
-        self.end_headers()
-        if self.command != "HEAD":
-            try:
-                self.wfile.write(body)
-            except (BrokenPipeError, ConnectionResetError):  # the page went away: nothing to tell it
-                pass
+        # headers and body in one write (end_headers would send the headers alone first)
+        if self.request_version != "HTTP/0.9":
+            self._headers_buffer.append(b"\r\n")
+        data = b"".join(getattr(self, "_headers_buffer", [])) + (body if self.command != "HEAD" else b"")
+        self._headers_buffer = []
+        try:
+            self.wfile.write(data)
+            self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):  # the page went away: nothing to tell it
+            pass
 
     def _json(self, status: int, data: Any) -> None:
         self._send(status, json.dumps(data, ensure_ascii=False).encode("utf-8"), "application/json; charset=utf-8")
@@ -370,7 +377,7 @@ class Handler(BaseHTTPRequestHandler):
                 body = json.dumps(doc_payload(self.server.out_dir, stem, gl, opened), ensure_ascii=False).encode("utf-8")
                 self.server.payloads[stem] = (key, body)
                 # the first save of a long document would dump every segment: do that now, in the background
-                threading.Thread(target=review.prime, args=(self.server.out_dir, stem, self.server.lock(stem)), daemon=True).start()
+                threading.Thread(target=review.prime, args=(self.server.out_dir, stem, self.server.lock(stem)), kwargs={"glossary": gl}, daemon=True).start()
         self._send(HTTPStatus.OK, body, "application/json; charset=utf-8")
 
     def _ids(self, query: dict[str, list[str]]) -> list[str]:
@@ -442,7 +449,16 @@ class Handler(BaseHTTPRequestHandler):
             with self.server.lock(stem):
                 if action == "replace":
                     return self._json(HTTPStatus.OK, self._replace(stem, body, gl))
-                change = self._apply(stem, action, body, gl)
+                with review.index_later() as later:
+                    change = self._apply(stem, action, body, gl)
+                # the file is saved (durably): answer, then bring the index up to date, still
+                # under the document's lock so the next request on it sees the index current
+                try:
+                    self._json(HTTPStatus.OK, change_payload(change, gl, action in ("split", "merge", "undo")))
+                finally:
+                    for run in later:
+                        run()
+                return None
         except review.ConfirmError as exc:
             return self._error(HTTPStatus.CONFLICT, str(exc).splitlines()[0], confirm=True)
         except StoreError as exc:
@@ -454,7 +470,6 @@ class Handler(BaseHTTPRequestHandler):
             return self._error(HTTPStatus.BAD_REQUEST, str(exc).splitlines()[0])
         except WorkbenchError as exc:
             return self._error(HTTPStatus.INTERNAL_SERVER_ERROR, str(exc).splitlines()[0])
-        self._json(HTTPStatus.OK, change_payload(change, gl, action in ("split", "merge", "undo")))
 
     def _glossary_add(self, body: dict[str, Any]) -> None:
         """Add a term from the page: the same validation (and file handling) as `workbench glossary add`."""

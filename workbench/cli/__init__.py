@@ -7,19 +7,45 @@ module only builds the group. Imports go one way: here -> command modules -> bas
 
 from __future__ import annotations
 
+import importlib
+
 import click
 
 from workbench import __version__
-from workbench.cli.align import align, evaluate
-from workbench.cli.build import build
-from workbench.cli.importer import import_cmd, resolve_cmd
-from workbench.cli.documents import detect, segment, status, translate
-from workbench.cli.glossary import glossary
-from workbench.cli.models import models
-from workbench.cli.review import export, review
+
+#: command name -> (module under workbench.cli, attribute).
+#: A command's module is imported when that command runs (or help lists it): ``workbench
+#: translate`` does not import the review, alignment and glossary-administration commands.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "translate": ("documents", "translate"),
+    "status": ("documents", "status"),
+    "segment": ("documents", "segment"),
+    "models": ("models", "models"),
+    "detect": ("documents", "detect"),
+    "review": ("review", "review"),
+    "export": ("review", "export"),
+    "align": ("align", "align"),
+    "evaluate": ("align", "evaluate"),
+    "glossary": ("glossary", "glossary"),
+    "build": ("build", "build"),
+    "import": ("importer", "import_cmd"),
+    "resolve": ("importer", "resolve_cmd"),
+}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*COMMANDS, *super().list_commands(ctx)})  # as click.Group lists them
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in COMMANDS and cmd_name not in self.commands:
+            module, attr = COMMANDS[cmd_name]
+            command = getattr(importlib.import_module(f"workbench.cli.{module}"), attr)
+            self.add_command(command, cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="workbench")
 def cli() -> None:
     """Translate Chinese and Vietnamese documents into reviewed English, offline.
@@ -29,11 +55,6 @@ def cli() -> None:
         workbench translate            # seeds/ -> translations/
         workbench status
     """
-
-
-
-for _command in (translate, status, segment, models, detect, review, export, align, evaluate, glossary, build, import_cmd, resolve_cmd):
-    cli.add_command(_command)
 
 
 def main() -> None:  # pragma: no cover

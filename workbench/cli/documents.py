@@ -37,10 +37,11 @@ from workbench.cli.base import (
 @click.option("--scope", "scopes", multiple=True, metavar="SCOPE", help="Glossary scope of these documents: UN, ASEAN, CICA, mainland or Taiwan (repeatable); entries of other scopes are not applied. Stored with each document and kept by later runs; --scope all selects every entry again.")
 @click.option("--cluster", "cluster", default=None, metavar="ray://HOST:PORT|auto", help="Decode on a Ray cluster (auto: ray.init() on this machine); needs pip install 'workbench[cluster]'.")
 @click.option("--cluster-actors", type=click.IntRange(1, 100_000), default=None, help="--cluster: this many actors sharing the CPUs [default: one per node, or one per GPU].")
-@click.option("--shard-size", type=click.IntRange(1, 1_000_000), default=None, help="--cluster: sentences per shard [default: 256 on CPUs, 2048 on GPUs].")
+@click.option("--cluster-actor-cpus", type=click.IntRange(1, 100_000), default=None, help="--cluster: CPUs per actor (one actor per this many cores of each node) [default: all of the node's].")
+@click.option("--shard-size", type=click.IntRange(1, 1_000_000), default=None, help="--cluster: sentences per shard [default: ~8 shards per actor, 32-256 on CPUs, 256-2048 on GPUs].")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary for scripts.")
 @handle_errors
-def translate(docs: tuple[Path, ...], engine: str, glossary_path: Path | None, out_dir: Path, lang: str | None, encoding: str | None, no_download: bool, index_url: str | None, beam: int | None, inter_threads: int | None, intra_threads: int | None, batch_tokens: int | None, batch_sentences: int | None, device: str, scopes: tuple[str, ...], cluster: str | None, cluster_actors: int | None, shard_size: int | None, as_json: bool) -> None:
+def translate(docs: tuple[Path, ...], engine: str, glossary_path: Path | None, out_dir: Path, lang: str | None, encoding: str | None, no_download: bool, index_url: str | None, beam: int | None, inter_threads: int | None, intra_threads: int | None, batch_tokens: int | None, batch_sentences: int | None, device: str, scopes: tuple[str, ...], cluster: str | None, cluster_actors: int | None, cluster_actor_cpus: int | None, shard_size: int | None, as_json: bool) -> None:
     """Machine-translate DOCS (files or directories; default seeds/) into OUT.
 
     Human edits (status edited/approved) are never overwritten; unchanged drafts
@@ -58,6 +59,10 @@ def translate(docs: tuple[Path, ...], engine: str, glossary_path: Path | None, o
     The Argos defaults (threads, batch size) are the fastest measured on
     2 cores; see README, Performance.
     """
+    if engine in ("auto", "argos") and cluster is None:
+        from workbench.engines.argos import prewarm
+
+        prewarm()  # CTranslate2's import overlaps the workbench's own
     from workbench.translate import translate_documents
 
     options: dict[str, object] = {"device": device} if device != "auto" else {}
@@ -90,7 +95,7 @@ def translate(docs: tuple[Path, ...], engine: str, glossary_path: Path | None, o
 
         try:
             result, summary = cluster_run(
-                cluster, list(docs) or [Path("seeds")], actors=cluster_actors, shard_size=shard_size, progress=shards, notify=notify,
+                cluster, list(docs) or [Path("seeds")], actors=cluster_actors, actor_cpus=cluster_actor_cpus, shard_size=shard_size, progress=shards, notify=notify,
                 out_dir=out_dir, engine=engine, glossary_path=glossary_path, lang=lang, encoding=encoding, download=not no_download, index_url=index_url, engine_options=options, scopes=scopes or None,
             )
         finally:

@@ -13,21 +13,25 @@ How a batch is translated:
    decoding; identical inputs are translated once; an input longer than
    ``max_input_tokens`` (400) is cut at punctuation into pieces translated
    separately and joined with spaces (CTranslate2 would silently truncate it).
-3. Group by length bucket (one decoding cap per group), longest bucket first, at
-   most ``chunk_size`` sentences per group, and queue every group at once as an
-   asynchronous ``translate_batch`` call with ``max_batch_size=max_batch_tokens,
-   batch_type="tokens"``: CTranslate2 sorts and cuts each group into token batches
-   and its ``inter_threads`` workers take them in order, so no core waits on Python
-   between batches and the batches left for the end are the short ones.
-   ``progress`` is called as groups finish, in order.
+3. Group by length bucket (one decoding cap per group), longest bucket first, and
+   cut each group (sorted longest first) into batches of ``max_batch_tokens // bucket``
+   sentences (at most ``chunk_size``): explicit batches, so that a shard of whole
+   batches decoded elsewhere (``workbench.cluster``) gives the same batches and the
+   same translations. Every batch is queued at once as an asynchronous
+   ``translate_batch`` call that CTranslate2 does not cut again; its ``inter_threads``
+   workers take them in order, so no core waits on Python between batches and the
+   batches left for the end are the short ones. ``progress`` is called as batches
+   finish, in order.
 4. The decoding length is capped per sentence at
    ``int(length_bucket(source tokens) * max_length_ratio) + max_length_extra``:
    a real translation into English is rarely more than twice as long in
    SentencePiece tokens, while a model stuck in a repetition loop (a known Argos
    zh -> en failure) or one that never emits ``</s>`` would otherwise run to
    CTranslate2's default of 256 tokens. Because the cap depends only on the
-   sentence's own (bucketed) length, a sentence's translation does not depend
-   on which other sentences share its batch; caching stays reproducible.
+   sentence's own (bucketed) length, it does not depend on which other
+   sentences share its batch (the arithmetic can, in its last bits, and so a
+   beam search's choice: 4 of 120 sentences of the benchmark model changed when
+   decoded in other batches, hence the explicit batches of step 3).
 5. Decode the pieces with SentencePiece, dropping the package's target prefix
    token if it has one, and restore the input order.
 
@@ -63,6 +67,7 @@ background thread, so that a run reads, segments and matches its documents meanw
 from __future__ import annotations
 
 import os
+import sys
 import threading
 from pathlib import Path
 from typing import Any
@@ -97,11 +102,55 @@ def default_threads(cpu_count: int | None = None) -> tuple[int, int]:
     return inter, max(1, cpus // inter)
 
 
+_PREWARM: threading.Thread | None = None
+
+
+def prewarm() -> None:
+    """Start importing CTranslate2 and SentencePiece in a background thread, when an Argos package
+    is installed: ``workbench translate`` calls this first, so the ~0.1 s of these imports overlaps
+    its own imports and the reading of the documents instead of delaying the model load."""
+    global _PREWARM
+    if _PREWARM is not None:
+        return
+    try:
+        if not any(models.packages_dir().glob("*/model")):
+            return
+    except OSError:
+        return
+
+    def run() -> None:
+        try:
+            import ctranslate2  # noqa: F401
+            import sentencepiece  # noqa: F401
+        except Exception:  # noqa: BLE001 - loading the model says what is wrong
+            pass
+
+    _PREWARM = threading.Thread(target=run, name="workbench-prewarm", daemon=True)
+    _PREWARM.start()
+
+
 DEVICES = ("auto", "cpu", "cuda")
+
+
+#: Device files a CUDA driver makes (Linux; WSL 2 has /dev/dxg): without any, CTranslate2 sees no GPU.
+_CUDA_DEVICE_FILES = ("/dev/nvidiactl", "/dev/nvidia0", "/proc/driver/nvidia/version", "/dev/dxg")
+
+
+def cuda_possible(platform: str | None = None, exists: Any = os.path.exists) -> bool:
+    """Could CTranslate2 see a CUDA device here? False on macOS and on a Linux without NVIDIA
+    device files, so that the question does not import CTranslate2 (and numpy) on the main thread."""
+    platform = platform or sys.platform
+    if platform == "darwin":
+        return False
+    if platform.startswith("linux"):
+        return any(exists(f) for f in _CUDA_DEVICE_FILES)
+    return True  # elsewhere: ask CTranslate2
 
 
 def cuda_devices() -> int:
     """How many CUDA devices CTranslate2 sees (0 without a GPU or a CUDA runtime)."""
+    if not cuda_possible():
+        return 0
     try:
         import ctranslate2
 
@@ -336,7 +385,7 @@ class ArgosEngine:
         """The decoding cap (target tokens, excluding any target prefix) for a source of this many tokens.
 
         The length is first rounded up to its bucket (``length_bucket``), so the
-        cap, and therefore the output, of a sentence does not depend on which
+        cap of a sentence does not depend on which
         other sentences share its batch.
         """
         return int(length_bucket(source_length) * self.max_length_ratio) + self.max_length_extra
@@ -400,26 +449,38 @@ class ArgosEngine:
         return [" ".join(outputs[u] for u in ids if outputs[u]) for ids in parts]
 
     def _groups(self, units: list[list[str]]) -> list[list[int]]:
-        """Unit indices grouped by length bucket (one decoding cap per group), longest
-        bucket first, each group sorted longest first and cut at ``chunk_size`` sentences."""
+        """The batches to decode: unit indices by length bucket (one decoding cap per batch),
+        longest bucket first, each bucket sorted longest first (ties in input order) and cut
+        into batches of ``batch_capacity(bucket)`` sentences.
+
+        Every batch but a bucket's last is full, so any union of whole batches, listed in
+        input order, is cut into the same batches again: the cluster's shards
+        (``workbench.cluster.plan_shards``) decode exactly the batches of one call on all
+        sentences, hence the same arithmetic and the same translations (a beam search's
+        choice can depend, in the last bits, on the other sentences of its batch)."""
         by_bucket: dict[int, list[int]] = {}
         for u in sorted(range(len(units)), key=lambda u: -len(units[u])):
             by_bucket.setdefault(length_bucket(len(units[u])), []).append(u)
         groups = []
         for bucket in sorted(by_bucket, reverse=True):
-            members = by_bucket[bucket]
-            groups += [members[k : k + self.chunk_size] for k in range(0, len(members), self.chunk_size)]
+            members, size = by_bucket[bucket], self.batch_capacity(bucket)
+            groups += [members[k : k + size] for k in range(0, len(members), size)]
         return groups
 
+    def batch_capacity(self, bucket: int) -> int:
+        """Sentences per batch for a length bucket: ``max_batch_tokens`` padded source tokens,
+        at most ``chunk_size`` sentences, at least one."""
+        return max(1, min(self.chunk_size, self.max_batch_tokens // max(1, bucket)))
+
     def _submit(self, batch: list[list[str]], prefix: list[str]) -> list[Any]:
-        """Queue one group of token lists (same length bucket) for translation; CTranslate2
-        cuts it into batches of at most ``max_batch_tokens`` tokens. Returns async results."""
+        """Queue one batch of token lists (same length bucket) for translation, as one
+        CTranslate2 batch (it does not cut it again). Returns async results."""
         max_length = self.max_decoding_length(max(map(len, batch))) + len(prefix)
         return self._translator.translate_batch(
             batch,
             target_prefix=[prefix] * len(batch) if prefix else None,
-            max_batch_size=self.max_batch_tokens,
-            batch_type="tokens",
+            max_batch_size=len(batch),
+            batch_type="examples",
             asynchronous=True,
             beam_size=self.beam_size,
             num_hypotheses=1,

@@ -55,6 +55,11 @@ def key_for(data: bytes) -> str:
     return hashlib.sha256(_code_stamp() + data).hexdigest()[:32]
 
 
+def key_for_scoped(key: str, scopes: tuple[str, ...]) -> str:
+    """The cache key of a glossary file's entries narrowed to ``scopes`` (``Glossary.scoped``)."""
+    return hashlib.sha256(f"{key}\0scope\0{'+'.join(scopes)}".encode()).hexdigest()[:32]
+
+
 def _path(key: str, suffix: str) -> Path | None:
     d = cache_dir()
     return None if d is None else d / f"{key}{suffix}"
@@ -129,6 +134,18 @@ def save_automaton(key: str, family: str, blob: bytes) -> None:
     p = _path(key, f".{family}.daac")
     if p is not None:
         _write(p, blob)
+
+
+def load_extra(key: str, name: str) -> Any:
+    """A derived table kept beside a glossary's entry (``name``: what it is and what it was made
+    from, e.g. the lexicon's stamp), or None."""
+    return _load_pickle(_path(key, f".{name}.extra"))
+
+
+def save_extra(key: str, name: str, data: Any) -> None:
+    p = _path(key, f".{name}.extra")
+    if p is not None:
+        _write(p, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def _write(p: Path, data: bytes) -> None:

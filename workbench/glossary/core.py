@@ -43,6 +43,7 @@ different English terms.
 
 from __future__ import annotations
 
+import copy
 import gc
 import hashlib
 import json
@@ -64,7 +65,9 @@ from workbench.errors import GlossaryError
 from workbench.glossary import cache
 from workbench.yaml_guard import MAX_DEPTH, NoAliasLoader, StrictLoader, shown, too_deep
 from workbench.glossary.model import Candidate, Hit, Term, _check_duplicate_keys, _entry_lines, _label, _parse_entry, _where
-from workbench.glossary.normalize import _FAMILIES, LANG_FAMILIES, _is_word_char, _match_keys, _nfc_with_map, match_key
+from workbench.glossary.normalize import _FAMILIES, LANG_FAMILIES, _match_keys, _nfc_with_map, match_key
+from workbench.glossary.normalize import WORD_CACHE as _WORD_CACHE
+from workbench.glossary.judge import make_judge
 from workbench.glossary.text import find_nontranslatables
 
 
@@ -99,16 +102,6 @@ def _pattern_info(keys: dict[str, int]) -> tuple[list[tuple[int, bool, bool]], l
     return values, [not (bl or br) for _, bl, br in values], max(map(len, keys), default=0)
 
 
-class _WordCache(dict):
-    """char -> is it a word character (memoised :func:`_is_word_char`)."""
-
-    def __missing__(self, c: str) -> bool:
-        v = _is_word_char(c)
-        self[c] = v
-        return v
-
-
-_WORD_CACHE = _WordCache()
 
 
 _LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -288,15 +281,46 @@ class Glossary:
 
     def scoped(self, scopes: Iterable[str]) -> "Glossary":
         """The entries a document that selects ``scopes`` (UN, ASEAN, CICA, mainland, Taiwan)
-        uses: every entry without a ``scope``, and those whose scope is selected."""
+        uses: every entry without a ``scope``, and those whose scope is selected.
+
+        When the selection keeps every entry, the result shares this glossary's matchers; otherwise
+        a glossary loaded from a file caches its narrowed copy on disk like the file itself (keyed
+        by the file's cache key and the scopes), so a 100k-term ``translate --scope`` run loads it
+        instead of indexing and compiling again."""
         wanted = tuple(sorted(set(scopes)))
-        cache: dict[tuple[str, ...], Glossary] = self.__dict__.setdefault("_scoped", {})
-        g = cache.get(wanted)
+        memo: dict[tuple[str, ...], Glossary] = self.__dict__.setdefault("_scoped", {})
+        g = memo.get(wanted)
         if g is None:
-            g = Glossary([t for t in self.terms if not t.scope or set(wanted) & set(t.scope)], self.path, word_check=self.word_check)
+            chosen = set(wanted)
+            if all(chosen & set(ss) for ss in self._scope_sets()):
+                g = copy.copy(self)  # the same entries: the same matchers, match keys and verdicts
+                g.__dict__["_scoped"] = {}
+            else:
+                g = self._narrowed(wanted)
             g.scopes = wanted
-            cache[wanted] = g
+            memo[wanted] = g
         return g
+
+    def _narrowed(self, wanted: tuple[str, ...]) -> "Glossary":
+        key = cache.key_for_scoped(self._cache_key, wanted) if self._cache_key is not None else None
+        payload = cache.load(key) if key is not None else None
+        if payload is not None and self.path is not None:
+            g: Glossary = _CachedGlossary(payload, self.path, key)  # type: ignore[arg-type]
+        else:
+            g = Glossary([t for t in self.terms if not t.scope or set(wanted) & set(t.scope)], self.path, word_check=self.word_check)
+            if key is not None:
+                g.hash  # noqa: B018 - computed now (before the key: saved once), so that it is cached with the glossary
+                g._cache_key = key
+                g._save_cache()
+        g.word_check = self.word_check
+        return g
+
+    def _scope_sets(self) -> list[tuple[str, ...]]:
+        """The distinct non-empty ``scope`` lists of the entries."""
+        got = self.__dict__.get("_scope_sets_list")
+        if got is None:
+            got = self.__dict__["_scope_sets_list"] = sorted({t.scope for t in self.terms if t.scope})
+        return got
 
     # -- accessors -------------------------------------------------------
 
@@ -332,6 +356,7 @@ class Glossary:
         return {
             "n": len(self.terms), "info": self._info, "hash": self._hash,
             "ctx": {f: self._contexts(f) for f in _FAMILIES},
+            "scope_sets": self._scope_sets(),
             "terms": pickle.dumps(self.terms, protocol=pickle.HIGHEST_PROTOCOL),
         }
 
@@ -448,7 +473,7 @@ class Glossary:
         candidates: list[list[Candidate]] | None = None,
     ) -> None:
         """The matching loop of :meth:`find_all`: fills ``results`` (which hold the non-translatables)."""
-        judge = self._judge(family, key)
+        judge = self._judge(family, key, auto)
         values = auto.values
         plain = auto.plain
         info = self._info
@@ -511,56 +536,23 @@ class Glossary:
         if hits:
             close(i, hits, lo, hi)
 
-    def _judge(self, family: str, key: str) -> Any:
+    def _judge(self, family: str, key: str, auto: _Automaton) -> Any:
         """The filter of one text's hits: entry contexts (``not_after``...) drop a hit; for Chinese,
-        a hit the lexicon doubts becomes a candidate. None when nothing needs judging."""
-        contexts = self._contexts(family)
-        if (family != "zh" or not self.word_check) and not contexts:
-            return None
-        lex = None
-        if family == "zh" and self.word_check:
-            from workbench.glossary.lexicon import CONTEXT, lexicon
+        a hit the lexicon doubts becomes a candidate (:mod:`.judge`). None when nothing needs judging."""
+        return make_judge(self, family, key, auto)
 
-            lex = lexicon()
-            gkeys = self._zh_keys()
-        ctx_n = CONTEXT if lex is not None else 0
-        memo: dict[tuple[str, int, int], str | None] = self.__dict__.setdefault("_doubt_memo", {})
-        longs: dict[str, tuple[str, ...]] = {}
-        if lex is not None:
-            longs = self.__dict__.get("_long_words") or self.__dict__.setdefault("_long_words", lex.containers(gkeys))
-
-        def judge(i: int, hits: list[Hit], lo: int, hi: int, texts: Sequence[str], maps: list, candidates: list | None) -> list[Hit]:
-            kept: list[Hit] = []
-            for h in hits:
-                tid = h[4]
-                if h[5] != "term":
-                    kept.append(h)
-                    continue
-                s, e = lo + h[0], lo + h[1]
-                rules = contexts.get(tid)
-                if rules is not None and _excluded(rules, key, s, e, lo, hi):
-                    continue
-                if lex is not None:
-                    a0 = max(lo, s - ctx_n)
-                    win = (key[a0 : min(hi, e + ctx_n)], s - a0, e - a0)
-                    why = memo.get(win, _UNSEEN)
-                    if longs and key[s:e] in longs:
-                        why = _inside_long(longs[key[s:e]], key, s, e, lo, hi) or why
-                    if why is _UNSEEN:
-                        why = lex.doubt(key[a0:s], key[s:e], key[e : min(hi, e + ctx_n)], gkeys)
-                        if len(memo) > 200_000:
-                            memo.clear()
-                        memo[win] = why
-                    if why is not None:
-                        if candidates is not None:
-                            mapping = maps[i]
-                            a, b = (h[0], h[1]) if mapping is None else (mapping[0][h[0]], mapping[1][h[1] - 1])
-                            candidates[i].append(Candidate(a, b, texts[i][a:b], h[3], tid, why))
-                        continue
-                kept.append(h)
-            return kept
-
-        return judge
+    def _containers(self, lex: Any, gkeys: Any) -> dict[str, tuple[str, ...]]:
+        """``lex.containers(gkeys)``, kept in the on-disk cache beside this glossary's entry (it
+        scans ~20,000 long lexicon words: ~50 ms that a one-sentence run need not pay)."""
+        ck, stamp = self._cache_key, getattr(lex, "stamp", None)
+        name = f"zh.long-{stamp}" if stamp else None
+        got = cache.load_extra(ck, name) if ck is not None and name else None
+        if isinstance(got, dict):
+            return got
+        got = lex.containers(gkeys)
+        if ck is not None and name:
+            cache.save_extra(ck, name, got)
+        return got
 
     def _zh_keys(self) -> Any:
         """The folded zh variants, for ``in`` tests (the lexicon's "a longer glossary variant")."""
@@ -580,8 +572,6 @@ class Glossary:
         return got
 
 
-_UNSEEN = object()
-
 
 class _CachedGlossary(Glossary):
     """A glossary loaded from the cache (:mod:`.cache`): what matching needs is there at once;
@@ -594,6 +584,8 @@ class _CachedGlossary(Glossary):
         self._info = payload["info"]
         self._n = payload["n"]
         self._ctx = payload["ctx"]
+        if isinstance(payload.get("scope_sets"), list):
+            self.__dict__["_scope_sets_list"] = payload["scope_sets"]
         self._blob: bytes | None = payload["terms"]
         self._keys = _FamilyKeys(self)
         self.__dict__["_by_id_map"] = None
@@ -633,7 +625,7 @@ class _CachedGlossary(Glossary):
 
     def _cache_payload(self) -> dict[str, Any]:
         if self._blob is not None:
-            return {"n": self._n, "info": self._info, "hash": self._hash, "ctx": self._ctx, "terms": self._blob}
+            return {"n": self._n, "info": self._info, "hash": self._hash, "ctx": self._ctx, "scope_sets": self._scope_sets(), "terms": self._blob}
         return super()._cache_payload()
 
 
@@ -682,40 +674,6 @@ class _FamilyKeys(dict):
 
     def items(self):  # type: ignore[no-untyped-def]
         return [(f, self[f]) for f in _FAMILIES]
-
-
-def _inside_long(words: tuple[str, ...], key: str, s: int, e: int, lo: int, hi: int) -> str | None:
-    """The long lexicon word among ``words`` that holds the hit key[s:e] here, as a doubt reason."""
-    for w in words:
-        a = key.find(w, max(lo, e - len(w)), min(hi, s + len(w)))
-        if a != -1 and a <= s and a + len(w) >= e:
-            return f"inside the word {w}"
-    return None
-
-
-def _excluded(rules: tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]], key: str, s: int, e: int, lo: int, hi: int) -> bool:
-    """Does the hit key[s:e] sit in one of its entry's excluded contexts?"""
-    after, before, inside = rules
-    for x in after:
-        if s - len(x) >= lo and key[s - len(x) : s] == x and _edge_ok(key, s - len(x), lo, left=True):
-            return True
-    for x in before:
-        if e + len(x) <= hi and key[e : e + len(x)] == x and _edge_ok(key, e + len(x), hi, left=False):
-            return True
-    for x in inside:
-        a = key.find(x, max(lo, e - len(x)), min(hi, s + len(x)))
-        while a != -1 and a <= s:
-            if a + len(x) >= e:
-                return True
-            a = key.find(x, a + 1, min(hi, s + len(x)))
-    return False
-
-
-def _edge_ok(key: str, pos: int, limit: int, left: bool) -> bool:
-    """A Latin-script context must start (end) on a word boundary: "not_after: [các]" is not "thác"."""
-    if left:
-        return pos <= limit or not (_WORD_CACHE[key[pos - 1]] and _WORD_CACHE[key[pos]])
-    return pos >= limit or not (_WORD_CACHE[key[pos - 1]] and _WORD_CACHE[key[pos]])
 
 
 def _resolve(

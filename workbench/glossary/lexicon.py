@@ -26,6 +26,11 @@ checked, never the whole text):
 A doubtful hit is not applied: :class:`workbench.glossary.Glossary` reports it as a
 *candidate* for the reviewer.  Verdicts are memoised by window, so repeated contexts
 cost one dictionary lookup.
+
+Cached on disk (``$XDG_CACHE_HOME/workbench/zh-lexicon-*``): a marshal of the word list, an SQLite
+copy a new process is first answered from (a one-sentence command never loads 378,000 words), and
+a daachorse automaton of the words that answers all the look-ups of one window in one native call
+once a command has made :data:`LAZY_LOOKUPS` look-ups (a whole document).
 """
 
 from __future__ import annotations
@@ -36,7 +41,7 @@ import re
 import threading
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 __all__ = ["Lexicon", "lexicon", "MARGIN"]
 
@@ -60,32 +65,79 @@ def _is_han(c: str) -> bool:
 
 
 class Lexicon:
-    """Folded word -> log probability, with the hit verdicts of :meth:`doubt`."""
+    """Folded word -> log probability, with the hit verdicts of :meth:`doubt`.
 
-    def __init__(self, freqs: dict[str, int], *, logp: tuple[float, dict[str, float]] | None = None) -> None:
+    Answered from one of: a dictionary (``logp``: built, or loaded from the marshal cache); the
+    word automaton of the cache (``words``), the look-ups of one window at a time; or, first, the
+    SQLite copy of the cache (``lazy``), one look-up at a time, until :data:`LAZY_LOOKUPS` look-ups
+    make the automaton worth its ~25 ms load. ``logp`` is loaded (by ``full``) only if something
+    asks for the whole dictionary."""
+
+    def __init__(
+        self,
+        freqs: dict[str, int],
+        *,
+        logp: tuple[float, dict[str, float] | None] | None = None,
+        words: _Words | None = None,
+        lazy: _LazyWords | None = None,
+        full: Callable[[], dict[str, float]] | None = None,
+    ) -> None:
+        self._logp: dict[str, float] | None
         if logp is not None:  # (log_total, word -> log probability) from the cache
-            self.log_total, self.logp = logp
+            self.log_total, self._logp = logp
         else:
             total = float(sum(freqs.values())) or 1.0
             self.log_total = math.log(total)
-            self.logp = {w: math.log(f) - self.log_total for w, f in freqs.items() if f > 0}
+            self._logp = {w: math.log(f) - self.log_total for w, f in freqs.items() if f > 0}
+        self._words = words
+        self._lazy = lazy
+        self._full = full
         self.unknown = math.log(0.5) - self.log_total  # a character no word covers
         self.term_logp = math.log(TERM_FREQ) - self.log_total
         self._cache: dict[tuple[str, str, str], str | None] = {}
         self._long: tuple[str, ...] | None = None  # words longer than the doubt window
+        #: Names this word list and the code that reads it (the on-disk cache's name), for caches
+        #: of tables derived from it; None when it was built without one.
+        self.stamp: str | None = None
+
+    @property
+    def logp(self) -> dict[str, float]:
+        """Every folded word -> its log probability (loaded on first use when the lexicon is
+        answered from its word automaton)."""
+        if self._logp is None:
+            with _LOCK_FULL:
+                if self._logp is None:
+                    self._logp = self._full() if self._full is not None else {}
+        return self._logp
+
+    def _window(self, w: str) -> dict[str, float]:
+        """The look-ups of substrings of ``w``: the dictionary itself, or its words inside ``w``."""
+        if self._logp is not None:
+            return self._logp
+        if self._words is not None:
+            return self._words.window(w)
+        if self._lazy is not None:
+            return self._lazy  # type: ignore[return-value]  # get / in, like a dict
+        return self.logp
 
     def __len__(self) -> int:
-        return len(self.logp)
+        return self._words.n if self._logp is None and self._words is not None else len(self.logp)
 
     def __contains__(self, word: str) -> bool:
+        if self._logp is None and self._words is not None:
+            return word in self._words
+        if self._logp is None and self._lazy is not None:
+            return word in self._lazy
         return word in self.logp
 
-    def _best(self, w: str, extra: dict[str, float]) -> float:
-        """Log probability of the best segmentation of ``w`` (jieba's DAG route, right to left)."""
+    def _best(self, w: str, extra: dict[str, float], logp: dict[str, float] | None = None) -> float:
+        """Log probability of the best segmentation of ``w`` (jieba's DAG route, right to left);
+        ``logp``: the look-ups (a :meth:`_window` that holds ``w``)."""
         n = len(w)
         if n == 0:
             return 0.0
-        logp = self.logp
+        if logp is None:
+            logp = self._window(w)
         route = [0.0] * (n + 1)
         for i in range(n - 1, -1, -1):
             c = w[i]
@@ -120,8 +172,8 @@ class Lexicon:
     def _verdict(self, left: str, hit: str, right: str, gkeys: frozenset[str] | set[str] | dict) -> str | None:
         if not (_is_han(hit[0]) or _is_han(hit[-1])):
             return None
-        logp = self.logp
         w = left + hit + right
+        logp = self._window(w)
         s, e = len(left), len(left) + len(hit)
         # 1. inside a longer dictionary word
         for a in range(s, -1, -1):
@@ -139,8 +191,8 @@ class Lexicon:
             return None
         hit_lp = max(logp.get(hit, self.term_logp), self.term_logp)
         extra = {hit: hit_lp}
-        free = self._best(w, extra)
-        forced = self._best(left, extra) + hit_lp + self._best(right, extra)
+        free = self._best(w, extra, logp)
+        forced = self._best(left, extra, logp) + hit_lp + self._best(right, extra, logp)
         if free - forced > MARGIN:
             return f"across the words of {w}"
         return None
@@ -151,8 +203,12 @@ class Lexicon:
         :meth:`doubt` (斯里兰卡民主社会主义共和国 for 斯里兰卡) that strictly contain it and are not
         glossary variants themselves. A few hundred words: computed once per glossary."""
         if self._long is None:
-            words = self.logp.longer_than(CONTEXT + 1) if isinstance(self.logp, _LazyWords) else (w for w in self.logp if len(w) > CONTEXT + 1)
-            self._long = tuple(w for w in words if all(_is_han(c) for c in w))
+            if self._logp is None and self._words is not None:
+                self._long = self._words.long
+            elif self._logp is None and self._lazy is not None:
+                self._long = tuple(w for w in self._lazy.longer_than(CONTEXT + 1) if all(_is_han(c) for c in w))
+            else:
+                self._long = tuple(w for w in self.logp if len(w) > CONTEXT + 1 and all(_is_han(c) for c in w))
         out: dict[str, list[str]] = {}
         for w in self._long:
             if w in glossary_keys:
@@ -168,12 +224,14 @@ class Lexicon:
         """Do the edges of ``gram`` cut words of its context (no extra credit for ``gram`` itself)?
         Stricter than :meth:`doubt`: for term candidates, not for glossary hits."""
         w = left + gram + right
-        free = self._best(w, {})
-        forced = self._best(left, {}) + self._best(gram, {}) + self._best(right, {})
+        logp = self._window(w)
+        free = self._best(w, {}, logp)
+        forced = self._best(left, {}, logp) + self._best(gram, {}, logp) + self._best(right, {}, logp)
         return free - forced > MARGIN
 
 
 _LOCK = threading.Lock()
+_LOCK_FULL = threading.Lock()
 _LEXICON: Lexicon | None = None
 
 
@@ -265,25 +323,155 @@ def _write_cache(path: Path, lex: "Lexicon") -> None:
         pass
 
 
-#: Look-ups a lexicon answers from its on-disk table before it loads the whole word list: a
-#: command that checks a sentence or two (translating one new sentence, a review save) never
-#: pays the ~0.15 s of loading 378,000 words; a whole document soon passes this and loads them.
-LAZY_LOOKUPS = 20_000
+class _Words:
+    """The lexicon's words as a daachorse automaton (every occurrence of every word in a string,
+    in one native call) and their log probabilities in pattern order: what a verdict needs of the
+    lexicon, read from the cache in milliseconds instead of loading 378,000 words into a dict.
+
+    ``window(w)`` is ``{piece: logp}`` for every substring ``piece`` of ``w`` that is a lexicon
+    word: the same answers as the whole dictionary for any look-up inside ``w``, which is all
+    :meth:`Lexicon._verdict` and :meth:`Lexicon.cuts_words` make."""
+
+    __slots__ = ("_find", "_lp", "long", "n")
+
+    def __init__(self, find: Callable[[str], list[tuple[int, int, int]]], lp: bytes, long: tuple[str, ...], n: int) -> None:
+        from array import array
+
+        self._find = find
+        arr = array("d")
+        arr.frombytes(lp)
+        self._lp = arr
+        #: The all-Han words longer than the doubt window (see :meth:`Lexicon.containers`).
+        self.long = long
+        self.n = n
+
+    def window(self, w: str) -> dict[str, float]:
+        lp = self._lp
+        return {w[s:e]: lp[i] for s, e, i in self._find(w)}
+
+    def __contains__(self, word: object) -> bool:
+        return isinstance(word, str) and bool(word) and any(s == 0 and e == len(word) for s, e, _ in self._find(word))
+
+    def lookup(self, word: str) -> float | None:
+        """The log probability of one word (None: not a word)."""
+        for s, e, i in self._find(word) if word else ():
+            if s == 0 and e == len(word):
+                return self._lp[i]
+        return None
+
+    @staticmethod
+    def dump(lex: "Lexicon", logp: dict[str, float]) -> bytes:
+        """The cache file's bytes: :data:`_MAGIC`, the length of a marshalled header (log_total,
+        long words, word count, automaton length), the header, the serialised automaton, and the
+        log probabilities (8-byte floats in pattern order). Read without a copy through marshal."""
+        import marshal
+        import struct
+        from array import array
+
+        from daachorse import CharwiseDoubleArrayAhoCorasick
+
+        words = list(logp)
+        blob = CharwiseDoubleArrayAhoCorasick(words).serialize()
+        long = tuple(w for w in words if len(w) > CONTEXT + 1 and all(_is_han(c) for c in w))
+        head = marshal.dumps((lex.log_total, long, len(words), len(blob)))
+        return _MAGIC + struct.pack("<Q", len(head)) + head + blob + array("d", logp.values()).tobytes()
+
+    @staticmethod
+    def read(path: Path) -> tuple[float, "_Words"] | None:
+        """(log_total, words) from a file :meth:`dump` wrote, or None (missing, damaged, another layout)."""
+        import marshal
+        import struct
+
+        try:
+            with open(path, "rb") as fh:
+                if fh.read(len(_MAGIC)) != _MAGIC:
+                    return None
+                (n_head,) = struct.unpack("<Q", fh.read(8))
+                head = marshal.loads(fh.read(n_head))
+                log_total, long, n, n_blob = head
+                blob = fh.read(n_blob)
+                lp = fh.read(8 * n + 1)
+        except (OSError, ValueError, EOFError, TypeError, struct.error):
+            return None
+        if not (isinstance(log_total, float) and isinstance(long, tuple) and isinstance(n, int) and len(blob) == n_blob and len(lp) == 8 * n):
+            return None
+        from daachorse import CharwiseDoubleArrayAhoCorasick
+
+        try:
+            find = CharwiseDoubleArrayAhoCorasick.deserialize(blob).find_overlapping
+        except Exception:  # noqa: BLE001 - a damaged cache file: the marshal cache or a new build
+            return None
+        return log_total, _Words(find, lp, long, n)
+
+
+_MAGIC = b"WBLEXAC1"
+
+
+def _words_whole(path: Path) -> bool:
+    """Does the word automaton file at ``path`` have its layout and its full length (its header
+    only is read; a damaged automaton is caught when it is deserialised)?"""
+    import marshal
+    import struct
+
+    try:
+        with open(path, "rb") as fh:
+            if fh.read(len(_MAGIC)) != _MAGIC:
+                return False
+            (n_head,) = struct.unpack("<Q", fh.read(8))
+            _, _, n, n_blob = marshal.loads(fh.read(n_head))
+            return path.stat().st_size == len(_MAGIC) + 8 + n_head + n_blob + 8 * n
+    except (OSError, ValueError, EOFError, TypeError, struct.error):
+        return False
+
+
+def _words_path(cache: Path) -> Path:
+    return cache.with_suffix(".words")
+
+
+def _write_words(path: Path, lex: "Lexicon", logp: dict[str, float]) -> None:
+    """The word automaton beside the marshal cache (built once, ~2 s; written atomically)."""
+    from workbench.files import atomic_write_bytes
+
+    try:
+        atomic_write_bytes(path, _Words.dump(lex, logp))
+    except OSError:  # a read-only home (FileAccessError is one too): the marshal cache still works
+        pass
+
+
+def _from_words(cache: Path) -> Lexicon | None:
+    """The lexicon answered from the word automaton beside ``cache`` (None when it is missing or damaged);
+    its ``logp`` dictionary is loaded from the marshal cache only if something asks for it."""
+    got = _Words.read(_words_path(cache))
+    if got is None:
+        return None
+    log_total, words = got
+    return Lexicon({}, logp=(log_total, None), words=words, full=_full_loader(cache))
+
+
+def _full_loader(cache: Path) -> Callable[[], dict[str, float]]:
+    return lambda: (_read_cache(cache) or (0.0, {}))[1] or _build().logp
+
+
+#: Look-ups a lexicon answers from the SQLite copy of its cache before it loads the word automaton:
+#: a command that checks a sentence or two (translating one new sentence, a review save) makes a few
+#: hundred (~2 ms); a whole document soon passes this, and its windows are then answered by the
+#: automaton (~25 ms to load, then one native call per window).
+LAZY_LOOKUPS = 2_000
 
 
 class _LazyWords:
-    """Folded word -> log probability answered from the SQLite copy of the cache (no load), until
-    :data:`LAZY_LOOKUPS` look-ups; then the lexicon swaps in the whole dictionary (``full``)."""
+    """Folded word -> log probability answered from the SQLite copy of the cache, until
+    :data:`LAZY_LOOKUPS` look-ups; then the owner lexicon is answered by the word automaton
+    (or, when it cannot be read, by the whole dictionary)."""
 
-    def __init__(self, db: Path, full: Any) -> None:
+    def __init__(self, db: Path, cache: Path) -> None:
         import sqlite3
 
         self._conn = sqlite3.connect(f"file:{db}?mode=ro&immutable=1", uri=True, check_same_thread=False)
-        self._full = full
+        self._cache = cache
         self._n = 0
         self._memo: dict[str, float | None] = {}
         self._lock = threading.Lock()
-        self._loaded: dict[str, float] | None = None
         self.owner: Lexicon | None = None
 
     def _lookup(self, word: str) -> float | None:
@@ -292,20 +480,26 @@ class _LazyWords:
             return memo[word]
         self._n += 1
         if self._n > LAZY_LOOKUPS and self.owner is not None:
-            return self._swap().get(word)
+            return self._upgrade(word)
         with self._lock:
             row = self._conn.execute("SELECT lp FROM words WHERE w = ?", (word,)).fetchone()
         lp = None if row is None else float(row[0])
         memo[word] = lp
         return lp
 
-    def _swap(self) -> dict[str, float]:
+    def _upgrade(self, word: str) -> float | None:
+        owner = self.owner
+        assert owner is not None
         with self._lock:
-            if self._loaded is None:
-                self._loaded = self._full()
-        if self.owner is not None:
-            self.owner.logp = self._loaded
-        return self._loaded
+            if owner._words is None and owner._logp is None:
+                got = _Words.read(_words_path(self._cache))
+                if got is not None:
+                    owner._words = got[1]
+                else:  # no automaton: the whole dictionary
+                    owner._logp = _full_loader(self._cache)()
+        if owner._words is not None:
+            return owner._words.lookup(word)
+        return owner.logp.get(word)
 
     def get(self, word: str, default: Any = None) -> Any:
         lp = self._lookup(word)
@@ -314,21 +508,10 @@ class _LazyWords:
     def __contains__(self, word: object) -> bool:
         return isinstance(word, str) and self._lookup(word) is not None
 
-    def __len__(self) -> int:
-        return len(self._swap())
-
-    def __iter__(self) -> Any:
-        return iter(self._swap())
-
     def longer_than(self, n: int) -> list[str]:
         """The words of more than ``n`` characters, from the SQLite copy (no load of the whole list)."""
         with self._lock:
             return [w for (w,) in self._conn.execute("SELECT w FROM words WHERE length(w) > ?", (n,))]
-
-    def __eq__(self, other: object) -> bool:
-        return self._swap() == (other._swap() if isinstance(other, _LazyWords) else other)
-
-    __hash__ = None  # type: ignore[assignment]
 
 
 def _db_path(cache: Path) -> Path:
@@ -360,26 +543,33 @@ def _write_db(db: Path, lex: "Lexicon") -> None:
             except OSError:
                 pass
             raise
-    except (OSError, sqlite3.Error):  # a read-only home: the marshal cache still works
+    except (OSError, sqlite3.Error):  # a read-only home: the other caches still work
         pass
 
 
+def _stamp(cache: Path) -> str:
+    """The cache file's name (version and source sizes) with the window sizes :meth:`Lexicon.containers` uses."""
+    return f"{cache.stem}-c{CONTEXT}-w{MAX_WORD}"
+
+
 def _lazy(cache: Path) -> Lexicon | None:
-    """The lexicon answered from the SQLite table beside ``cache`` (None when it is missing)."""
+    """The lexicon answered from the SQLite table beside ``cache`` (None when it, or the word
+    automaton it hands over to, is missing)."""
     import sqlite3
 
     db = _db_path(cache)
-    if not db.is_file():
+    if not db.is_file() or not _words_whole(_words_path(cache)):
         return None
     try:
-        words = _LazyWords(db, lambda: (_read_cache(cache) or (0.0, {}))[1] or _build().logp)
+        words = _LazyWords(db, cache)
         row = words._conn.execute("SELECT log_total FROM meta").fetchone()
     except sqlite3.Error:
         return None
     if row is None:
         return None
-    lex = Lexicon({}, logp=(float(row[0]), words))  # type: ignore[arg-type]
+    lex = Lexicon({}, logp=(float(row[0]), None), lazy=words, full=_full_loader(cache))
     words.owner = lex
+    lex.stamp = _stamp(cache)
     return lex
 
 
@@ -396,23 +586,30 @@ def _build() -> Lexicon:
 
 def lexicon() -> Lexicon:
     """The shared lexicon, built once per process on first use (cached on disk between runs:
-    a marshal of the word list, and an SQLite copy it is first answered from)."""
+    a marshal of the word list, its word automaton, and an SQLite copy a new process is first
+    answered from)."""
     global _LEXICON
     if _LEXICON is None:
         with _LOCK:
             if _LEXICON is None:
                 cache = _cache_path()
-                lazy = _lazy(cache) if cache is not None else None
-                if lazy is not None:
-                    _LEXICON = lazy
+                fast = _lazy(cache) if cache is not None else None  # (not `or`: a Lexicon's truth is its length)
+                if fast is None and cache is not None:
+                    fast = _from_words(cache)
+                if fast is not None:
+                    _LEXICON = fast
                     return _LEXICON
                 cached = _read_cache(cache) if cache is not None else None
                 if cached is not None:
                     _LEXICON = Lexicon({}, logp=cached)
+                    _LEXICON.stamp = _stamp(cache)
                 else:
                     _LEXICON = _build()
                     if cache is not None:
                         _write_cache(cache, _LEXICON)
                 if cache is not None:
-                    _write_db(_db_path(cache), _LEXICON)
+                    if _Words.read(_words_path(cache)) is None:
+                        _write_words(_words_path(cache), _LEXICON, _LEXICON.logp)
+                    if not _db_path(cache).is_file():
+                        _write_db(_db_path(cache), _LEXICON)
     return _LEXICON

@@ -106,7 +106,7 @@ _DASHES_RE = re.compile(f"[{_DASH_CHARS}]")
 _LUT: Any = None  # numpy code point -> match-key code point map (zh), see _zh_fold_large
 _LUT_SYNCED = 0  # how many _T2S_CACHE entries _LUT holds
 _LEARNED: Any = None  # numpy bool per code point: already given to _learn_chars
-_LARGE = 1_000  # texts longer than this are folded with numpy
+_LARGE = 200_000  # texts longer than this are folded with numpy (importing it and building the table take ~0.1 s: a dict lookup per character is cheaper below this)
 
 
 def _zh_fold_large(text: str) -> str:
@@ -241,9 +241,11 @@ _VI_PAIRS: dict[str, str] = {}
 for _first, _second in (("o", "a"), ("o", "e"), ("u", "y")):
     for _t in _TONES:
         _VI_PAIRS[_first + unicodedata.normalize("NFC", _second + _t)] = unicodedata.normalize("NFC", _first + _t) + _second
-_VI_PAIR_RE = re.compile("|".join(map(re.escape, _VI_PAIRS)))
+_VI_PAIR_RE = re.compile(  # "o[àá...]|u[ỳý...]": a character class first, so the scan skips fast
+    "|".join(f"{re.escape(f)}[{''.join(sorted({k[1] for k in _VI_PAIRS if k[0] == f}))}]" for f in sorted({k[0] for k in _VI_PAIRS}))
+)
 _VI_Y = {unicodedata.normalize("NFC", "y" + t): unicodedata.normalize("NFC", "i" + t) for t in ("", *_TONES)}
-_VI_Y_RE = re.compile(f"(?<=[bcdđghklmnpqrstvx])[{''.join(_VI_Y)}](?![^\\W\\d_])")
+_VI_Y_RE = re.compile(f"[{''.join(_VI_Y)}](?<=[bcdđghklmnpqrstvx][{''.join(_VI_Y)}])(?![^\\W\\d_])")  # the y first: fast scan
 
 
 def _vi_fold(text: str) -> str:
@@ -281,3 +283,16 @@ def _is_word_char(c: str) -> bool:
     return _WORD_CHAR_RE.match(c) is not None
 
 
+
+
+class _WordCache(dict):
+    """char -> is it a word character (memoised :func:`_is_word_char`)."""
+
+    def __missing__(self, c: str) -> bool:
+        v = _is_word_char(c)
+        self[c] = v
+        return v
+
+
+#: char -> :func:`_is_word_char`, memoised (the matcher's boundary checks).
+WORD_CACHE = _WordCache()

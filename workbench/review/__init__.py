@@ -14,7 +14,9 @@ touched segments' glossary terms and QA flags, appends to each touched segment's
 (old and new English and status, who — ``who``, else $WORKBENCH_REVIEWER, else the OS user —
 and when), saves atomically and durably (re-dumping only the touched segments; the others'
 YAML is the file's own text) and updates the project
-index — all under a short per-file lock ``translations/.locks/<stem>.lock``.
+index — all under a short per-file lock ``translations/.locks/<stem>.lock``. Inside
+:func:`index_later` the index update is handed back to run later instead (the review server
+replies once the file is saved, then updates the index under the document's lock).
 
 Nothing a person did is lost: :func:`undo` restores the version before the last change (a
 split is joined again, a merge split again); changes that replace an edited or approved
@@ -49,7 +51,7 @@ from workbench.review.actions import (
     split,
     undo,
 )
-from workbench.review.apply import HISTORY_LIMIT, STRUCTURAL, Change, ConfirmError, reviewer
+from workbench.review.apply import HISTORY_LIMIT, STRUCTURAL, Change, ConfirmError, index_later, reviewer
 from workbench.review.opening import (
     LOCK_DIR,
     LOCK_TIMEOUT,
@@ -77,7 +79,7 @@ from workbench.review.actions import _last_undoable  # noqa: F401  (the page ask
 __all__ = [
     "HISTORY_LIMIT", "LOCK_DIR", "LOCK_TIMEOUT", "STRUCTURAL", "Change", "ConfirmError", "Opened", "add_note", "approve",
     "check_text", "discard_orphan", "dismiss_flag", "edit", "engine_is_mt", "file_lock", "find_segment", "flag_kinds",
-    "fuzzy", "hits_and_candidates", "hits_for", "load_glossary", "lock_path", "memory", "memory_entries", "memory_errors",
+    "fuzzy", "hits_and_candidates", "hits_for", "index_later", "load_glossary", "lock_path", "memory", "memory_entries", "memory_errors",
     "merge", "move_sentence", "open_doc", "open_path", "path_of", "prime", "reattach", "recheck", "replace_all", "revert",
     "reviewer", "segment_view", "select", "split", "stem_of", "target_spans", "undo", "view_doc",
 ]

@@ -13,10 +13,12 @@ from __future__ import annotations
 import getpass
 import hashlib
 import os
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 from workbench import files, store
 from workbench.errors import InputError, StoreError, WorkbenchError
@@ -93,6 +95,44 @@ def _record(seg: store.Segment, action: str, who: str, old: tuple[str, str] | No
     entry.update(extra or {})
     seg.history.append(entry)
     del seg.history[:-HISTORY_LIMIT]
+
+
+#: Where index updates go instead of being made at once (see :func:`index_later`).
+_LATER: ContextVar[list[Callable[[], None]] | None] = ContextVar("workbench_index_later", default=None)
+
+
+@contextmanager
+def index_later() -> Iterator[list[Callable[[], None]]]:
+    """Collect the index updates of the changes made inside, to run them after replying.
+
+    The file is written (atomically, durably) before a change returns, as always; only the
+    project index — a cache of the files, never the only copy of anything — is brought up to
+    date afterwards by calling the collected functions (the review server does so, still under
+    the document's lock, once the page has its answer). Not run (a crash in between): the
+    index still has the file's old size and mtime, so the next refresh reads the file again."""
+    pending: list[Callable[[], None]] = []
+    token = _LATER.set(pending)
+    try:
+        yield pending
+    finally:
+        _LATER.reset(token)
+
+
+def _update_index(out_dir: Path, path: Path, d: store.StoredDocument, touched: list[str], sha: str, summary: dict[str, Any] | None, stat: tuple[int, int, int] | None) -> None:
+    def run() -> None:
+        idx = _index_for(out_dir)
+        if idx is None:
+            return
+        try:
+            idx.saved(path.stem, d, path, None, touched, sha=sha, summary=summary, stat=None if stat is None else (stat[1], stat[2]))
+        except WorkbenchError:  # the index is a cache: the next refresh reads the file
+            pass
+
+    pending = _LATER.get()
+    if pending is None:
+        run()
+    else:
+        pending.append(run)
 
 
 Fn = Callable[[store.StoredDocument, str, dict[str, dict[str, Any]]], list[str]]
@@ -188,11 +228,6 @@ def _apply(
         else:
             entry.summary = summarize(d)
         if written:
-            idx = _index_for(out_dir)
-            if idx is not None:
-                try:
-                    idx.saved(path.stem, d, path, None, list(touched) + removed + [o.id for o in d.orphans], sha=entry.digest, summary=entry.summary)
-                except WorkbenchError:  # the index is a cache: the next refresh reads the file
-                    pass
+            _update_index(out_dir, path, d, list(touched) + removed + [o.id for o in d.orphans], entry.digest, entry.summary, entry.stat)
     changed = {sid: index[sid] for sid in touched if sid in index}
     return Change(stem=path.stem, path=path, digest=entry.digest, segments=touched, written=written, doc=d, removed=removed, summary=entry.summary, changed=changed)
