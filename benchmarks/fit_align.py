@@ -69,6 +69,7 @@ from workbench.align.scoring import score_multiple  # noqa: E402
 from workbench.align.search import FINE_TYPES, Scorer, _Band, run_dp  # noqa: E402
 
 HYPER: dict[str, float] = {}  # --epochs / --loss
+NONNEG: tuple[str, ...] = ("gain_",)  # --nonneg: feature-name prefixes whose weights are kept >= 0
 MAXTYPE = {(k, l) for k, l in FINE_TYPES} | {(0, 1)}
 
 
@@ -193,6 +194,8 @@ def fit(preps: list[Prepared], mode: str, epochs: int = 25, eta: float = 0.3, lo
                 if g:
                     acc[name] += g * g
                     w[name] = w.get(name, 0.0) + eta * g / np.sqrt(acc[name])
+                    if name.startswith(NONNEG) and w[name] < 0:
+                        w[name] = 0.0  # projected step: this evidence may only ever speak for a bead
             steps += 1
             for name in FEATURES:
                 total[name] += w.get(name, 0.0)
@@ -279,8 +282,10 @@ def main() -> None:
     ap.add_argument("--epochs", type=int, default=50)
     ap.add_argument("--loss", type=float, default=0.6, help="margin per wrong bead in loss-augmented decoding")
     ap.add_argument("--modes", default="mt-lex,mt,lex,plain", help="comma-separated modes to fit (default all three)")
+    ap.add_argument("--nonneg", default=",".join(NONNEG), help="comma-separated feature-name prefixes whose weights are kept >= 0 ('' for none)")
     args = ap.parse_args()
     HYPER.update(epochs=args.epochs, loss=args.loss)
+    globals()["NONNEG"] = tuple(x for x in args.nonneg.split(",") if x)
     t0 = time.time()
     mac_docs, tb_docs = mac(), textberg()
     synth = synthetic_edge_cases() if args.synthetic else []
