@@ -139,6 +139,22 @@ class Prepared:
         sc.o01 = w.get("run_0-1", 0.0)
         return sc
 
+    def chunks(self, size: int) -> list[tuple[int, int, int, int, dict[str, float], int]]:
+        """Pieces of about ``size`` gold beads, cut at gold bead boundaries: (i0, i1, j0, j1, gold features, beads)."""
+        gp = gold_path(self.doc)
+        if size <= 0 or len(gp) <= 2 * size:
+            return [(0, self.band.n, 0, self.band.m, self.gold_feats, max(1, len(self.doc.gold)))]
+        out = []
+        for a in range(0, len(gp), size):
+            piece = gp[a : a + size]
+            if len(gp) - (a + size) < size // 2:  # a short tail joins this piece
+                piece = gp[a:]
+            i0, j0, i1, j1 = piece[0][0], piece[0][2], piece[-1][1], piece[-1][3]
+            out.append((i0, i1, j0, j1, self.path_features(piece), len(piece)))
+            if piece[-1] == gp[-1]:
+                break
+        return out
+
     def path_features(self, path: list[tuple[int, int, int, int]]) -> dict[str, float]:
         out: dict[str, float] = {}
         index = {t: n for n, t in enumerate(FINE_TYPES)}
@@ -159,6 +175,28 @@ class Prepared:
             for name, v in items:
                 out[name] = out.get(name, 0.0) + v
         return out
+
+
+class _SubBand:
+    def __init__(self, n: int, m: int) -> None:
+        self.n, self.m, self.W = n, m, m + 1
+        self.lo = np.zeros(n + 1, np.int64)
+
+
+def sub_path(sc: Scorer, i0: int, i1: int, j0: int, j1: int) -> list[tuple[int, int, int, int]]:
+    """The best path of the sub-rectangle [i0, i1] x [j0, j1] of a full-matrix scorer, in document indices."""
+    if (i0, i1, j0, j1) == (0, sc.band.n, 0, sc.band.m):
+        path = run_dp(sc)
+        assert path is not None
+        return path
+    sub = Scorer.__new__(Scorer)
+    sub.band, sub.types = _SubBand(i1 - i0, j1 - j0), sc.types
+    sub.S = np.ascontiguousarray(sc.S[i0 : i1 + 1, :, j0 : j1 + 1])
+    sub.s01 = sc.s01[j0:j1]
+    sub.o01 = sc.o01
+    path = run_dp(sub)
+    assert path is not None
+    return [(a + i0, b + i0, c + j0, d + j0) for a, b, c, d in path]
 
 
 def gold_path(doc: Doc) -> list[tuple[int, int, int, int]]:
@@ -186,14 +224,14 @@ def fit(preps: list[Prepared], mode: str, epochs: int = 25, eta: float = 0.3, lo
     total = {k: 0.0 for k in FEATURES}
     steps = 0
     rng = np.random.default_rng(1)
+    pieces = [(p, c) for p in preps for c in p.chunks(int(HYPER.get("chunk", 0)))]
     for _epoch in range(epochs):
-        for r in rng.permutation(len(preps)):
-            p = preps[r]
-            path = run_dp(p.augmented(w, loss) if loss else p.scorer(w))
-            assert path is not None
+        for r in rng.permutation(len(pieces)):
+            p, (i0, i1, j0, j1, gold_feats, size) = pieces[r]
+            path = sub_path(p.augmented(w, loss) if loss else p.scorer(w), i0, i1, j0, j1)
             pred = p.path_features(path)
-            for name in set(pred) | set(p.gold_feats):
-                g = (p.gold_feats.get(name, 0.0) - pred.get(name, 0.0)) / max(1, len(p.doc.gold))
+            for name in set(pred) | set(gold_feats):
+                g = (gold_feats.get(name, 0.0) - pred.get(name, 0.0)) / size
                 if g:
                     acc[name] += g * g
                     w[name] = w.get(name, 0.0) + eta * g / np.sqrt(acc[name])
@@ -286,8 +324,9 @@ def main() -> None:
     ap.add_argument("--loss", type=float, default=0.6, help="margin per wrong bead in loss-augmented decoding")
     ap.add_argument("--modes", default="mt-lex,mt,lex,plain", help="comma-separated modes to fit (default all three)")
     ap.add_argument("--nonneg", default=None, help="comma-separated feature-name prefixes whose weights are kept >= 0 in every mode ('' for none; default: gain_ in plain mode)")
+    ap.add_argument("--chunk", type=int, default=0, help="train on pieces of about this many gold beads (0: whole documents)")
     args = ap.parse_args()
-    HYPER.update(epochs=args.epochs, loss=args.loss)
+    HYPER.update(epochs=args.epochs, loss=args.loss, chunk=args.chunk)
     if args.nonneg is not None:
         prefixes = tuple(x for x in args.nonneg.split(",") if x)
         NONNEG.clear()
