@@ -112,3 +112,37 @@ def synthetic_edge_cases(names: tuple[str, ...] = ("en_manual", "en_types", "zh_
     for name in names:
         out.append(Doc(name, _lines(SYNTHETIC / f"{name}.src"), _lines(SYNTHETIC / f"{name}.tgt"), _lines(SYNTHETIC / f"{name}.bridge"), _gold(SYNTHETIC / f"{name}.gold"), ("xx", "en")))
     return out
+
+
+def with_blocks(doc: Doc, donor: Doc, seed: int = 0, blocks: int = 2) -> Doc:
+    """``doc`` with ``blocks`` runs of 2-16 target-side lines without a source (gold 0-1 beads) inserted at gold
+    bead boundaries: lines of ``donor``'s target and OCR-like debris, as the picture captions and page furniture
+    that real scanned translations carry (Text+Berg 1957 has a run of 36). Training only, named ``<doc>+blocks``."""
+    import random
+
+    rng = random.Random(f"{doc.name}/{seed}")
+    starts = [bi for bi, (s, t) in enumerate(doc.gold) if t and bi > 0]
+    chosen = set(rng.sample(starts, min(blocks, len(starts))))
+    inserts: dict[int, list[str]] = {}  # target index -> lines inserted before it
+    for bi in chosen:
+        start = rng.randrange(max(1, len(donor.tgt) - 16))
+        lines = []
+        for q in range(rng.randint(2, 16)):
+            line = donor.tgt[(start + q) % len(donor.tgt)]
+            if rng.random() < 0.3:
+                line = " ".join(line.split()[: rng.randint(1, 3)]) or "-"
+            lines.append(line)
+        inserts[min(doc.gold[bi][1])] = lines
+    new_index: list[int] = []
+    tgt: list[str] = []
+    for j, line in enumerate(doc.tgt):
+        tgt.extend(inserts.get(j, []))
+        new_index.append(len(tgt))
+        tgt.append(line)
+    gold: Beads = []
+    for bi, (s, t) in enumerate(doc.gold):
+        if bi in chosen:
+            first = new_index[min(t)] - len(inserts[min(t)])
+            gold.extend(((), (first + q,)) for q in range(len(inserts[min(t)])))
+        gold.append((s, tuple(new_index[j] for j in t)))
+    return Doc(doc.name + "+blocks", doc.src, tgt, doc.bridge, gold, ("xx", doc.lang[1]))

@@ -1,14 +1,44 @@
 """Fit the aligner's bead score on real hand-aligned development data; write workbench/data/align/weights.json.
 
-    python benchmarks/fit_align.py --synthetic                          # cross-validate, fit and write all modes
+    python benchmarks/fit_align.py --synthetic --blocks                 # cross-validate, fit and write all modes
     python benchmarks/fit_align.py --synthetic --modes mt --epochs 25   # refit one mode, keep the others
     python benchmarks/fit_align.py --cv-only     # cross-validated figures only (real data only)
     python benchmarks/fit_align.py --calibrate   # refit only the confidence mapping of the stored weights
 
-How the shipped weights were made: the first command (--epochs 50 --loss 0.6, the
-defaults), then the second for ``mt`` (Text+Berg held-out strict F1 0.854 at 25 epochs,
-0.837 at 50; MAC's mt-lex 0.863 at 50, 0.858 at 25). These two settings were chosen
-on the same held-out folds, so the figures are slightly optimistic (no nested CV).
+How the shipped weights were made: ``python benchmarks/fit_align.py --synthetic --blocks``
+(--epochs 50 --loss 0.6 --chunk 20, the defaults) for mt-lex, lex and plain; the mt mode's
+shipped weights are still the whole-document fit (``--modes mt --chunk 0``): its pieces-of-20
+fit was better held-out (below) but dropped the synthetic zh_seeds floor of
+tests/test_align.py (0.90 -> 0.867), not yet looked into. These
+settings were chosen on the same held-out folds, so the figures are slightly optimistic
+(no nested CV).
+
+``--chunk 20``: the perceptron's unit is a piece of about 20 gold beads (a sub-rectangle
+of the document's full-matrix scores, cut at gold bead boundaries) instead of a whole
+document: more, finer updates. Held-out strict F1, whole documents -> pieces of 20 (50, 100
+tried on mt-lex: 0.866, 0.868): mt-lex MAC 0.868 -> 0.870, mt MAC 0.850 -> 0.859, mt
+Text+Berg 0.870 -> 0.873, lex MAC 0.823 -> 0.828, plain Text+Berg 0.830 -> 0.845.
+
+In plain mode the gain weights are kept >= 0 (``NONNEG``): a free gain weight came out
+negative there, which glued a footnote to the next sentence because joining it lowered
+the similarity. Also tried and not kept (held-out, same folds): a ``chrf`` channel of plain
+character 2-6-gram counts of the bridge (mt-lex 0.868 -> 0.868); "attach" features, the
+weakest end sentence's preference for the bead over the neighbouring sentence (mt-lex
+0.868 -> 0.855, plain 0.830 -> 0.825); the gain constraint in every mode (mt-lex 0.868 ->
+0.863); without a bridge, a word channel of the source's words against the target's
+(4-letter prefixes: plain 0.830 -> 0.851, but it pairs the known-bead test's translator's
+note with an unrelated sentence, so it is left out; 5 letters 0.839, 3 letters 0.833).
+
+``--blocks`` adds, for training only, a copy of each Text+Berg article with two runs of
+2-16 unpaired target lines inserted at bead boundaries (lines of another article and
+OCR-like debris: ``align_data.with_blocks``), so that the cost of a run of 0-1 beads
+(``run_0-1``, an affine gap) is learned; the real dev data has one such run (36 picture
+captions). Held-out (whole articles; a held-out article's copy is never trained on):
+Text+Berg mt 0.847 -> 0.868, plain 0.806 -> 0.830. Tried and not kept (held-out, same
+folds): 1-5/5-1 beads (Text+Berg mt 0.868 -> 0.856, MAC mt-lex 0.868 -> 0.868), the
+source's own characters as a further channel for de-fr (0.868 -> 0.860), two block
+copies per article (0.860), 65,536 hash buckets (MAC 0.856, TB plain 0.817), character
+2-5-grams only (MAC 0.858), margins of 0.3 / 1.0 (MAC 0.865 / 0.867).
 
 ``--synthetic`` adds the committed synthetic edge-case sets of tests/data/align to the
 training data (never to the held-out figures): they hold the headers, footnotes, page
@@ -50,7 +80,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from align_data import Doc, mac, synthetic_edge_cases, textberg  # noqa: E402
+from align_data import Doc, mac, synthetic_edge_cases, textberg, with_blocks  # noqa: E402
 
 from workbench.align import build_inputs  # noqa: E402
 from workbench.align.model import _DEFAULT, FEATURES, WEIGHTS_FILE, Model, load  # noqa: E402
@@ -58,6 +88,10 @@ from workbench.align.scoring import score_multiple  # noqa: E402
 from workbench.align.search import FINE_TYPES, Scorer, _Band, run_dp  # noqa: E402
 
 HYPER: dict[str, float] = {}  # --epochs / --loss
+# feature-name prefixes whose weights are kept >= 0, per mode (--nonneg overrides): in plain mode a free gain
+# weight came out negative (joining a footnote that lowers the similarity was rewarded); held-out the same
+# (Text+Berg plain 0.830 either way), while in mt-lex the free weights score better held-out (0.868 vs 0.863)
+NONNEG: dict[str, tuple[str, ...]] = {"plain": ("gain_",)}
 MAXTYPE = {(k, l) for k, l in FINE_TYPES} | {(0, 1)}
 
 
@@ -69,7 +103,7 @@ class Prepared:
         X, self.names, self.mode, self.ratio = build_inputs(doc.src, doc.tgt, doc.bridge if bridged else None)
         n, m = X.n, X.m
         lo = np.zeros(n + 1, np.int64)
-        self.band = _Band(X, lo, m + 1, 4, 4)
+        self.band = _Band(X, lo, m + 1, max(k for k, _ in FINE_TYPES), max(l for _, l in FINE_TYPES))
         self.cal = Scorer(self.band, self.names, Model({}, 0.0), self.ratio, ((1, 1),))  # calibration only
         I = np.arange(n + 1)[:, None]
         J = np.arange(m + 1)[None, :]
@@ -121,23 +155,67 @@ class Prepared:
             S[:, t, :] = np.where(self.valid[t], acc, -1e18)
         sc.S = S
         sc.s01 = sum((w.get(name, 0.0) * v for name, v in self.F01.items()), np.zeros(self.band.m))
+        sc.o01 = w.get("run_0-1", 0.0)
         return sc
+
+    def chunks(self, size: int) -> list[tuple[int, int, int, int, dict[str, float], int]]:
+        """Pieces of about ``size`` gold beads, cut at gold bead boundaries: (i0, i1, j0, j1, gold features, beads)."""
+        gp = gold_path(self.doc)
+        if size <= 0 or len(gp) <= 2 * size:
+            return [(0, self.band.n, 0, self.band.m, self.gold_feats, max(1, len(self.doc.gold)))]
+        out = []
+        for a in range(0, len(gp), size):
+            piece = gp[a : a + size]
+            if len(gp) - (a + size) < size // 2:  # a short tail joins this piece
+                piece = gp[a:]
+            i0, j0, i1, j1 = piece[0][0], piece[0][2], piece[-1][1], piece[-1][3]
+            out.append((i0, i1, j0, j1, self.path_features(piece), len(piece)))
+            if piece[-1] == gp[-1]:
+                break
+        return out
 
     def path_features(self, path: list[tuple[int, int, int, int]]) -> dict[str, float]:
         out: dict[str, float] = {}
         index = {t: n for n, t in enumerate(FINE_TYPES)}
+        prev: tuple[int, int, int, int] | None = None
         for i0, i1, j0, j1 in path:
             k, l = i1 - i0, j1 - j0
             if (k, l) == (0, 1):
                 items = [(name, float(v[j0])) for name, v in self.F01.items()]
+                if prev is None or prev[0] != prev[1] or prev[0] != i0:
+                    items.append(("run_0-1", 1.0))  # a new run of unpaired target sentences
             elif (k, l) in index:
                 t = index[(k, l)]
                 items = [(name, float(v[i1, j1])) for name, v in self.F[t].items()]
             else:
+                prev = (i0, i1, j0, j1)
                 continue  # a gold bead type the search does not make (e.g. 1-5)
+            prev = (i0, i1, j0, j1)
             for name, v in items:
                 out[name] = out.get(name, 0.0) + v
         return out
+
+
+class _SubBand:
+    def __init__(self, n: int, m: int) -> None:
+        self.n, self.m, self.W = n, m, m + 1
+        self.lo = np.zeros(n + 1, np.int64)
+
+
+def sub_path(sc: Scorer, i0: int, i1: int, j0: int, j1: int) -> list[tuple[int, int, int, int]]:
+    """The best path of the sub-rectangle [i0, i1] x [j0, j1] of a full-matrix scorer, in document indices."""
+    if (i0, i1, j0, j1) == (0, sc.band.n, 0, sc.band.m):
+        path = run_dp(sc)
+        assert path is not None
+        return path
+    sub = Scorer.__new__(Scorer)
+    sub.band, sub.types = _SubBand(i1 - i0, j1 - j0), sc.types
+    sub.S = np.ascontiguousarray(sc.S[i0 : i1 + 1, :, j0 : j1 + 1])
+    sub.s01 = sc.s01[j0:j1]
+    sub.o01 = sc.o01
+    path = run_dp(sub)
+    assert path is not None
+    return [(a + i0, b + i0, c + j0, d + j0) for a, b, c, d in path]
 
 
 def gold_path(doc: Doc) -> list[tuple[int, int, int, int]]:
@@ -165,17 +243,19 @@ def fit(preps: list[Prepared], mode: str, epochs: int = 25, eta: float = 0.3, lo
     total = {k: 0.0 for k in FEATURES}
     steps = 0
     rng = np.random.default_rng(1)
+    pieces = [(p, c) for p in preps for c in p.chunks(int(HYPER.get("chunk", 0)))]
     for _epoch in range(epochs):
-        for r in rng.permutation(len(preps)):
-            p = preps[r]
-            path = run_dp(p.augmented(w, loss) if loss else p.scorer(w))
-            assert path is not None
+        for r in rng.permutation(len(pieces)):
+            p, (i0, i1, j0, j1, gold_feats, size) = pieces[r]
+            path = sub_path(p.augmented(w, loss) if loss else p.scorer(w), i0, i1, j0, j1)
             pred = p.path_features(path)
-            for name in set(pred) | set(p.gold_feats):
-                g = (p.gold_feats.get(name, 0.0) - pred.get(name, 0.0)) / max(1, len(p.doc.gold))
+            for name in set(pred) | set(gold_feats):
+                g = (gold_feats.get(name, 0.0) - pred.get(name, 0.0)) / size
                 if g:
                     acc[name] += g * g
                     w[name] = w.get(name, 0.0) + eta * g / np.sqrt(acc[name])
+                    if name.startswith(NONNEG.get(mode, ())) and w[name] < 0:
+                        w[name] = 0.0  # projected step: this evidence may only ever speak for a bead
             steps += 1
             for name in FEATURES:
                 total[name] += w.get(name, 0.0)
@@ -235,8 +315,9 @@ def cross_validate(sets: list[list[Prepared]], mode: str) -> dict[str, float]:
             continue  # synthetic edge cases: training only
         models = []
         for fold in folds([p.doc for p in preps]):
-            train = [p for s in sets for p in s if not (s is preps and s.index(p) in fold)]
             test = [preps[i] for i in fold]
+            held = {p.doc.name for p in test}
+            train = [p for s in sets for p in s if p.doc.name.split("+")[0] not in held]  # nor their perturbed copies
             m = fit(train, mode)
             models.append((test, m))
         golds, tests = [], []
@@ -257,19 +338,28 @@ def main() -> None:
     ap.add_argument("--cv-only", action="store_true")
     ap.add_argument("--calibrate", action="store_true", help="only refit the confidence mapping of the stored weights")
     ap.add_argument("--synthetic", action="store_true", help="also train on the synthetic edge-case sets of tests/data/align (1-0/0-1 beads)")
+    ap.add_argument("--blocks", action="store_true", help="also train on copies of the Text+Berg articles with runs of unpaired target lines inserted (align_data.with_blocks)")
     ap.add_argument("--epochs", type=int, default=50)
     ap.add_argument("--loss", type=float, default=0.6, help="margin per wrong bead in loss-augmented decoding")
     ap.add_argument("--modes", default="mt-lex,mt,lex,plain", help="comma-separated modes to fit (default all three)")
+    ap.add_argument("--nonneg", default=None, help="comma-separated feature-name prefixes whose weights are kept >= 0 in every mode ('' for none; default: gain_ in plain mode)")
+    ap.add_argument("--fit-only", action="store_true", help="fit and write the weights without cross-validating (keeps the stored cv figures)")
+    ap.add_argument("--chunk", type=int, default=20, help="train on pieces of about this many gold beads (0: whole documents)")
     args = ap.parse_args()
-    HYPER.update(epochs=args.epochs, loss=args.loss)
+    HYPER.update(epochs=args.epochs, loss=args.loss, chunk=args.chunk)
+    if args.nonneg is not None:
+        prefixes = tuple(x for x in args.nonneg.split(",") if x)
+        NONNEG.clear()
+        NONNEG.update({m: prefixes for m in ("mt-lex", "mt", "lex", "plain")})
     t0 = time.time()
     mac_docs, tb_docs = mac(), textberg()
     synth = synthetic_edge_cases() if args.synthetic else []
+    blocks = [with_blocks(d, tb_docs[(n + 1) % len(tb_docs)]) for n, d in enumerate(tb_docs)] if args.blocks else []
     plan = {
         "mt-lex": [[Prepared(d, True) for d in mac_docs]] + ([[Prepared(d, True) for d in synth if d.name == "zh_seeds"]] if synth else []),
-        "mt": [[Prepared(d, True) for d in tb_docs], [Prepared(d, True) for d in mac_docs]] + ([[Prepared(d, True) for d in synth]] if synth else []),
+        "mt": [[Prepared(d, True) for d in tb_docs], [Prepared(d, True) for d in mac_docs]] + ([[Prepared(d, True) for d in synth]] if synth else []) + ([[Prepared(d, True) for d in blocks]] if blocks else []),
         "lex": [[Prepared(d, False) for d in mac_docs]],
-        "plain": [[Prepared(d, False) for d in tb_docs]] + ([[Prepared(d, False) for d in synth if d.name != "zh_seeds"]] if synth else []),
+        "plain": [[Prepared(d, False) for d in tb_docs]] + ([[Prepared(d, False) for d in synth if d.name != "zh_seeds"]] if synth else []) + ([[Prepared(d, False) for d in blocks]] if blocks else []),
     }
     plan = {mode: sets for mode, sets in plan.items() if mode in args.modes.split(",")}
     print(f"features prepared in {time.time() - t0:.0f} s", file=sys.stderr)
@@ -287,9 +377,10 @@ def main() -> None:
         stored = json.loads(WEIGHTS_FILE.read_text(encoding="utf-8"))  # refit some modes: keep the others
         result = {"modes": stored.get("modes", {}), "cv": stored.get("cv", {})}
     for mode, sets in plan.items():
-        cv = cross_validate(sets, mode)
-        result["cv"][mode] = {k: round(v, 4) for k, v in cv.items()}  # type: ignore[index]
-        print(mode, "held-out", {k: round(v, 3) for k, v in cv.items()}, f"{time.time() - t0:.0f} s", file=sys.stderr)
+        if not args.fit_only:
+            cv = cross_validate(sets, mode)
+            result["cv"][mode] = {k: round(v, 4) for k, v in cv.items()}  # type: ignore[index]
+            print(mode, "held-out", {k: round(v, 3) for k, v in cv.items()}, f"{time.time() - t0:.0f} s", file=sys.stderr)
         if not args.cv_only:
             everything = [p for s in sets for p in s]
             model = fit(everything, mode)

@@ -68,6 +68,10 @@ def _case(kind: str) -> tuple[list[str], list[str], list[str], list[tuple[tuple[
         src = SRC[:5] + ["1 Siehe Resolution 2171 (2014) des Sicherheitsrats.", "Seite 2"] + SRC[5:]
         mt = MT[:5] + ["1 See resolution 2171 (2014) of the Security Council.", "Page 2"] + MT[5:]
         gold = [((i,), (i,)) for i in range(5)] + [((5,), ()), ((6,), ())] + [((i,), (i - 2,)) for i in range(7, 10)]
+    elif kind == "captions":  # a block of picture captions and scan debris in the translation only
+        caps = ["Photo 3 - Fondation suisse .", "Genève , 1956", "Le Palais des Nations", "-", "4 - Photo ONU", "â »"]
+        tgt = EN[:4] + caps + EN[4:]
+        gold = [((i,), (i,)) for i in range(4)] + [((), (j,)) for j in range(4, 10)] + [((i,), (i + 6,)) for i in range(4, 8)]
     else:
         raise AssertionError(kind)
     return src, mt, tgt, gold
@@ -365,3 +369,61 @@ def test_beads_cover_every_sentence_once_in_order(src: list[str], tgt: list[str]
     assert tgt_seen == list(range(len(tgt)))
     assert all(b.src or b.tgt for b in beads)
     assert all(0.0 <= b.confidence <= 1.0 for b in beads)
+
+
+# ---------------------------------------------------------------- the dynamic programme against brute force
+
+
+def _path_score(path, S, s01, o01, types):  # type: ignore[no-untyped-def]
+    index = {t: n for n, t in enumerate(types)}
+    total, prev = 0.0, None
+    for i0, i1, j0, j1 in path:
+        if i1 == i0:
+            total += s01[j0] + (o01 if prev is None or prev[0] != prev[1] or prev[0] != i0 else 0.0)
+        else:
+            total += S[i1, index[(i1 - i0, j1 - j0)], j1]
+        prev = (i0, i1, j0, j1)
+    return total
+
+
+def _all_paths(i, j, types):  # type: ignore[no-untyped-def]
+    if i == 0 and j == 0:
+        yield []
+        return
+    if j > 0:
+        for p in _all_paths(i, j - 1, types):
+            yield p + [(i, i, j - 1, j)]
+    for k, l in types:
+        if i >= k and j >= l:
+            for p in _all_paths(i - k, j - l, types):
+                yield p + [(i - k, i, j - l, j)]
+
+
+@pytest.mark.parametrize(("seed", "o01"), [(0, 0.0), (1, -2.0), (2, 1.5), (3, -0.5), (4, -5.0)])
+def test_dp_finds_the_best_path_with_a_cost_per_run_of_unpaired_targets(seed: int, o01: float) -> None:
+    import numpy as np
+
+    from workbench.align.search import run_dp
+
+    rng = np.random.default_rng(seed)
+    n, m = 4, 5
+    types = ((1, 1), (1, 0), (1, 2), (2, 1))
+
+    class Band:
+        pass
+
+    band = Band()
+    band.n, band.m, band.lo, band.W = n, m, np.zeros(n + 1, np.int64), m + 1  # type: ignore[attr-defined]
+    S = rng.normal(size=(n + 1, len(types), m + 1)).astype(np.float32)
+    for t, (k, l) in enumerate(types):
+        for i in range(n + 1):
+            for j in range(m + 1):
+                if i < k or j < l:
+                    S[i, t, j] = -1e18
+    sc = Band()
+    sc.band, sc.types, sc.S, sc.s01, sc.o01 = band, types, S, rng.normal(size=m), o01  # type: ignore[attr-defined]
+    path = run_dp(sc)  # type: ignore[arg-type]
+    best = max(_path_score(p, S, sc.s01, o01, types) for p in _all_paths(n, m, types))  # type: ignore[attr-defined]
+    assert path is not None
+    assert [j for _, _, j0, j1 in path for j in range(j0, j1)] == list(range(m))
+    assert _path_score(path, S, sc.s01, o01, types) == pytest.approx(best, abs=1e-4)  # type: ignore[attr-defined]

@@ -21,9 +21,17 @@ A bead pairs consecutive source sentences with consecutive target sentences (0-1
   shifts), the **part** (the least similar single sentence of a merged bead) and the
   **corners** of an n:m bead (first source with last target and the reverse: what a
   split into smaller beads loses);
+* per channel, the **gain** of an n:m bead: the least increase of its cosine over the
+  sub-beads that drop one end sentence (Bertalign's second step: a sentence joins a bead
+  only if it adds to the similarity);
+* with a bridge, a ``word`` channel: the bridge's words (5-letter prefixes) against the
+  target's, binary tf-idf;
 * **length agreement**, Gale-Church in log space, with the character ratio of the two
-  documents;
-* the **bead type**, and the length of a sentence left without a counterpart.
+  documents, and with a bridge also the bridge's length against the target's (same
+  language: a tighter ratio);
+* the **bead type**, the length of a sentence left without a counterpart, and a cost per
+  run of unpaired target sentences (an affine gap: a block of 36 picture captions is
+  left unpaired as one run instead of being spread over the neighbouring beads).
 
 Weights learned from real hand-aligned data (a structured perceptron, ``benchmarks/fit_align.py``;
 weights in ``workbench/data/align/weights.json``) turn them into a bead score; dynamic
@@ -41,7 +49,7 @@ from typing import Sequence
 
 import numpy as np
 
-from workbench.align.features import char_channel, is_cjk, normalize_for_matching, numbers, text_length, word_channel
+from workbench.align.features import char_channel, is_cjk, normalize_for_matching, numbers, text_length, word_channel, word_tokens
 from workbench.align.model import Model, load
 from workbench.align.scoring import parse_links, score_alignments, score_multiple
 from workbench.align.search import Channel, Inputs, solve
@@ -79,6 +87,7 @@ class AlignParams:
     factor: int = 8  # block size of the coarse pass
     margin: int = 16  # band half-width added around the projected coarse path
     max_width: int = 600  # band width cap (memory); widened when it holds no path
+    words: bool = True  # with a bridge: a channel of the bridge's words (5-letter prefixes) against the target's
     model: Model | None = None  # default: the shipped weights of the mode
 
 
@@ -121,10 +130,16 @@ def build_inputs(
             channels.append(Channel("lex", *word_channel(gl, en)))
         else:
             lex = False
+    if bridge is not None and p.words:
+        channels.append(Channel("word", *word_channel([word_tokens(b) for b in rep], [word_tokens(t) for t in tgt])))
     src_len = np.array([text_length(s) for s in src], np.float64)
     tgt_len = np.array([text_length(s) for s in tgt], np.float64)
     ratio = float((tgt_len.sum() + 1.0) / (src_len.sum() + 1.0))
-    return Inputs(channels, src_len, tgt_len), [c.name for c in channels], _mode(bridge is not None, bool(lex)), ratio
+    bridge_len, bridge_ratio = None, 1.0
+    if bridge is not None:
+        bridge_len = np.array([text_length(b) for b in bridge], np.float64)
+        bridge_ratio = float((tgt_len.sum() + 1.0) / (bridge_len.sum() + 1.0))
+    return Inputs(channels, src_len, tgt_len, bridge_len, bridge_ratio), [c.name for c in channels], _mode(bridge is not None, bool(lex)), ratio
 
 
 def align_sentences(

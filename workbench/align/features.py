@@ -148,6 +148,14 @@ def word_channel(src_tokens: Sequence[Sequence[str]], tgt_tokens: Sequence[Seque
     return tuple(_Vecs(r, b, idf[b], len(t), dim) for (r, b), t in zip(sides, (src_tokens, tgt_tokens)))  # type: ignore[return-value]
 
 
+_WORDS = re.compile(r"[^\W_]{2,}")
+
+
+def word_tokens(text: str, prefix: int = 5, max_chars: int = 6000) -> list[str]:
+    """Words of a sentence as case-folded prefixes of ``prefix`` letters (a crude stem for any alphabetic language)."""
+    return [w[:prefix] for w in _WORDS.findall(unicodedata.normalize("NFKC", text[:max_chars]).casefold())]
+
+
 def text_length(text: str) -> int:
     """Characters without white space (Chinese and alphabetic scripts alike)."""
     return len(_WS.sub("", text))

@@ -9,7 +9,8 @@ and anchors against the target's). Weights are fitted by ``benchmarks/fit_align.
 real hand-aligned development data (a structured perceptron: the search's best path
 against the gold path) and shipped in
 ``workbench/data/align/weights.json``. ``bias`` is added to every bead's score (0 for the
-shipped weights, whose type weights carry it).
+shipped weights, whose type weights carry it). ``run_0-1`` is paid once per run of
+consecutive 0-1 beads (``search.run_dp``).
 """
 
 from __future__ import annotations
@@ -24,14 +25,14 @@ import numpy as np
 WEIGHTS_FILE = Path(__file__).resolve().parent.parent / "data" / "align" / "weights.json"
 
 TYPE_NAMES = ("0-1", "1-0", "1-1", "1-2", "2-1", "2-2", "1-3", "3-1", "2-3", "3-2", "1-4", "4-1")
-CHANNELS = ("char", "lex")
+CHANNELS = ("char", "lex", "word")
 
 
 def feature_names() -> list[str]:
     names = [f"type_{t}" for t in TYPE_NAMES]
     for c in CHANNELS:
-        names += [f"sim_{c}", f"sim_{c}_many", f"part_{c}", f"corner_{c}", f"marg_{c}"]
-    return names + ["len", "len_many"]
+        names += [f"sim_{c}", f"sim_{c}_many", f"part_{c}", f"corner_{c}", f"marg_{c}", f"gain_{c}"]
+    return names + ["len", "len_many", "len_mt", "len_mt_many", "null_len", "run_0-1"]
 
 
 FEATURES = feature_names()

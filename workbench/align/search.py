@@ -3,8 +3,10 @@
 A bead pairs ``k`` consecutive source sentences with ``l`` consecutive target sentences.
 Its features (``model.FEATURES``) are, per similarity channel, the calibrated cosine of
 the two concatenations, its margin over the neighbouring blocks, the least similar
-single sentence (part) and the corners of n:m beads, a length-agreement score and the
-bead type; its score is the
+single sentence (part), the corners of n:m beads and their gain over the sub-beads,
+length-agreement scores (source and, with a bridge, bridge against target) and the
+bead type; a run of unpaired target sentences pays its own cost once (an affine gap).
+Its score is the
 learned linear function of them (``model``). The best
 sequence of beads is found by dynamic programming over a band of the sentence matrix:
 the whole matrix for short documents, else a band around the path of a coarse pass over
@@ -29,7 +31,6 @@ FINE_TYPES: tuple[tuple[int, int], ...] = (
     (1, 1), (1, 0), (1, 2), (2, 1), (2, 2), (1, 3), (3, 1), (2, 3), (3, 2), (1, 4), (4, 1),
 )
 COARSE_TYPES: tuple[tuple[int, int], ...] = ((1, 1), (1, 0), (1, 2), (2, 1))
-T01 = 255  # backpointer code of a 0-1 bead
 
 Path_ = list[tuple[int, int, int, int]]  # beads as half-open ranges (i0, i1, j0, j1)
 
@@ -51,6 +52,8 @@ class Inputs:
     channels: list[Channel]
     src_len: np.ndarray  # characters per sentence
     tgt_len: np.ndarray
+    bridge_len: np.ndarray | None = None  # characters per sentence of the bridge (the source in the target's language)
+    bridge_ratio: float = 1.0  # target characters per bridge character
 
     @property
     def n(self) -> int:
@@ -64,7 +67,8 @@ class Inputs:
         n, m = -(-self.n // f), -(-self.m // f)
         sl = np.bincount(np.arange(self.n) // f, weights=self.src_len, minlength=n)
         tl = np.bincount(np.arange(self.m) // f, weights=self.tgt_len, minlength=m)
-        return Inputs([c.coarse(f) for c in self.channels], sl, tl)
+        bl = None if self.bridge_len is None else np.bincount(np.arange(self.n) // f, weights=self.bridge_len, minlength=n)
+        return Inputs([c.coarse(f) for c in self.channels], sl, tl, bl, self.bridge_ratio)
 
 
 class _Band:
@@ -96,8 +100,12 @@ class _Band:
             self.NA.append(_norms(ch.src, kmax))
             self.NB.append(_norms(ch.tgt, lmax))
         self.margins = True
+        self.gains = True
         self.LA = np.concatenate([[0.0], np.cumsum(X.src_len)])
         self.LB = np.concatenate([[0.0], np.cumsum(X.tgt_len)])
+        self.LM = None if X.bridge_len is None else np.concatenate([[0.0], np.cumsum(X.bridge_len)])
+        self.bridge_ratio = X.bridge_ratio
+        self.last_lm: np.ndarray | None = None
 
     def _band_dots(self, A: _Vecs, B: _Vecs, G: np.ndarray) -> None:
         n = A.n
@@ -127,6 +135,7 @@ class _Band:
             self.last_parts = [None] * len(self.C)
             self.last_corners = [None] * len(self.C)
             self.last_margins = [None] * len(self.C)
+            self.last_gains = [None] * len(self.C)
             zero = np.zeros(I.shape)
             return [zero] * len(self.C), zero, zero, np.zeros(I.shape, bool)
         valid = (I >= k) & (J >= l) & (I <= self.n) & (J <= self.m)
@@ -136,6 +145,7 @@ class _Band:
         self.last_parts = []
         self.last_corners = []
         self.last_margins = []
+        self.last_gains = []
         for c in range(len(self.C)):
             dot = np.zeros(I.shape, np.float64)
             part = None
@@ -179,12 +189,15 @@ class _Band:
                         q = np.clip(Jc - t_off - self.glo[s], 0, self.Wg - 1)
                         corner += C[s, q + 1] - C[s, q]
                     corner = corner / np.sqrt(self.NA[c][k][Ic] * self.NB[c][l][Jc] + 1e-9)
-            coss.append(dot / np.sqrt(self.NA[c][k][Ic] * self.NB[c][l][Jc] + 1e-9) if k and l else dot)
+            cos = dot / np.sqrt(self.NA[c][k][Ic] * self.NB[c][l][Jc] + 1e-9) if k and l else dot
+            coss.append(cos)
+            self.last_gains.append(self._gain(c, k, l, Ic, Jc, cos) if k and l and k + l > 2 and self.gains else None)
             self.last_parts.append(part)
             self.last_corners.append(corner)
             self.last_margins.append(self._neighbours(c, k, l, Ic, Jc) if k and l and self.margins else None)
         ls = self.LA[Ic] - self.LA[Ic - k]
         lt = self.LB[Jc] - self.LB[Jc - l]
+        self.last_lm = None if self.LM is None or not (k and l) else self.LM[Ic] - self.LM[Ic - k]
         return coss, ls, lt, valid
 
 
@@ -203,6 +216,20 @@ class _Band:
             dot += C[s, np.clip(b, 0, self.Wg)] - C[s, np.clip(a, 0, self.Wg)]
         cos = dot / np.sqrt(self.NA[c][k][ic] * self.NB[c][l][jc] + 1e-9)
         return np.where(ok, cos, 0.0), ok
+
+    def _gain(self, c: int, k: int, l: int, I: np.ndarray, J: np.ndarray, cos: np.ndarray) -> np.ndarray:
+        """The least gain in cosine of the bead over the sub-beads that drop one end sentence of a side with
+        more than one (Bertalign's second step: a sentence joins a bead only if it adds to the similarity)."""
+        out = np.full(I.shape, np.inf)
+        subs = []
+        if k > 1:
+            subs += [(I - 1, k - 1, J, l), (I, k - 1, J, l)]
+        if l > 1:
+            subs += [(I, k, J - 1, l - 1), (I, k, J, l - 1)]
+        for i1, kk, j1, ll in subs:
+            sub, ok = self._block_cos(c, i1, kk, j1, ll)
+            out = np.minimum(out, np.where(ok, cos - sub, np.inf))
+        return np.where(np.isfinite(out), out, 0.0)
 
     def _neighbours(self, c: int, k: int, l: int, I: np.ndarray, J: np.ndarray) -> np.ndarray:
         """Mean cosine of the bead's source with the target blocks just before and after its target, and of its
@@ -267,13 +294,23 @@ class Scorer:
                 self.S[r0:r1, t, :] = np.where(valid, self.score(k, l, coss, ls, lt), _NEG)
         tl = band.LB[1:] - band.LB[:-1]
         self.s01 = self.score(0, 1, [], np.zeros(len(tl)), tl)  # per target sentence
+        self.o01 = float(model.weights.get("run_0-1", 0.0))  # once per run of 0-1 beads
 
     def feature_dict(self, k: int, l: int, coss: list[np.ndarray], ls: np.ndarray, lt: np.ndarray) -> dict[str, np.ndarray]:
         """Named features of k-l beads (call right after ``band.features``, whose part similarities it reads)."""
         parts = [None if p is None else (p - c0) / s for p, c0, s in zip(self.band.last_parts, self.c0, self.scale)] if k and l else []
         corners = [None if q is None else q / s for q, s in zip(self.band.last_corners, self.scale)] if k and l else []
         margins = [None if q is None else np.where(np.isnan(q), 0.0, (c - q) / s) for q, c, s in zip(self.band.last_margins, coss, self.scale)] if k and l else []
-        return bead_feature_dict(k, l, [(c - c0) / s for c, c0, s in zip(coss, self.c0, self.scale)], self.channels, ls, lt, self.ratio, parts, corners, margins)
+        gains = [None if q is None else q / s for q, s in zip(self.band.last_gains, self.scale)] if k and l else []
+        f = bead_feature_dict(k, l, [(c - c0) / s for c, c0, s in zip(coss, self.c0, self.scale)], self.channels, ls, lt, self.ratio, parts, corners, margins, gains)
+        lm = self.band.last_lm
+        if k and l and lm is not None and np.shape(lm) == np.shape(lt):
+            # the bridge's length against the target's: same language, a much tighter ratio than across scripts
+            z = np.log((lt + 10.0) / (self.band.bridge_ratio * lm + 10.0)) / 0.2
+            f["len_mt"] = -0.5 * np.minimum(z * z, 16.0)
+            if k + l > 2:
+                f["len_mt_many"] = f["len_mt"] * ((k + l - 2) / 2.0)
+        return f
 
     def score(self, k: int, l: int, coss: list[np.ndarray], ls: np.ndarray, lt: np.ndarray) -> np.ndarray:
         return self.model.logit(self.feature_dict(k, l, coss, ls, lt), np.shape(ls))
@@ -298,9 +335,12 @@ class Scorer:
 def bead_feature_dict(
     k: int, l: int, sims: list[np.ndarray], channels: Sequence[str], ls: np.ndarray, lt: np.ndarray, ratio: float,
     parts: Sequence[np.ndarray | None] = (), corners: Sequence[np.ndarray | None] = (), margins: Sequence[np.ndarray | None] = (),
+    gains: Sequence[np.ndarray | None] = (),
 ) -> dict[str, np.ndarray]:
     """The model's named features of k-l beads, from calibrated similarities and character lengths."""
     f: dict[str, np.ndarray | float] = {f"type_{k}-{l}": 1.0}
+    if not (k and l):
+        f["null_len"] = np.log1p(ls + lt) / 4.0  # an unpaired sentence's length: short debris is cheap to leave out
     if k and l:
         extra = (k + l - 2) / 2.0  # sentences beyond a 1-1 bead, halved: scores can grow with the bead's size
         for name, s in zip(channels, sims):
@@ -314,6 +354,9 @@ def bead_feature_dict(
         for name, margin in zip(channels, margins):
             if margin is not None:
                 f[f"marg_{name}"] = np.clip(margin, -2.0, 2.0)
+        for name, gain in zip(channels, gains):
+            if gain is not None:
+                f[f"gain_{name}"] = np.clip(gain, -2.0, 2.0)
         for name, corner in zip(channels, corners):
             if corner is not None:
                 f[f"corner_{name}"] = np.clip(corner, -2.0, 2.0)
@@ -335,19 +378,27 @@ def _dp(X: Inputs, lo: np.ndarray, W: int, types: tuple[tuple[int, int], ...], m
 
 
 def run_dp(sc: Scorer, extra: float = 0.0) -> Path_ | None:
-    """The best path under ``sc``'s scores (plus ``extra`` per bead), or None when the band holds none."""
+    """The best path under ``sc``'s scores (plus ``extra`` per bead), or None when the band holds none.
+
+    A run of consecutive 0-1 beads (target sentences without a source: captions, headers) pays
+    ``sc.o01`` once on top of its beads' own scores (an affine gap, as in sequence alignment), so a
+    block of unpaired sentences is left unpaired instead of being spread over the neighbouring beads.
+    """
     band, types = sc.band, sc.types
     n, m, lo, W = band.n, band.m, band.lo, band.W
     S = sc.S + np.float32(extra) if extra else sc.S
+    o01 = float(getattr(sc, "o01", 0.0))
     ks = np.array([k for k, _ in types])
     ls_ = np.array([l for _, l in types])
-    # 0-1 beads: D[i, j] = max(E[j], D[i, j-1] + s01[j-1]) via prefix sums P
+    # 0-1 runs: D[i, j] = max(E[j], max_{j' < j} E[j'] + P[j] - P[j'] + o01), P the prefix sums of s01
     P = np.concatenate([[0.0], np.cumsum(sc.s01.astype(np.float64) + extra)])
     D = np.full((n + 1, W), _NEG, np.float64)
-    BP = np.full((n + 1, W), T01, np.uint8)
+    BT = np.zeros((n + 1, W), np.uint8)  # the bead type that ends at the cell
+    RUN = np.full((n + 1, W), -1, np.int64)  # start column of the 0-1 run that ends at the cell, or -1
     ar = np.arange(W)
     jabs = lo[0] + ar
-    D[0] = np.where(jabs <= m, P[np.minimum(jabs, m)], _NEG)
+    D[0] = np.where(jabs <= m, P[np.minimum(jabs, m)] + np.where(jabs > 0, o01, 0.0), _NEG)
+    RUN[0] = np.where((jabs > 0) & (jabs <= m), 0, -1)
     for i in range(1, n + 1):
         prev_rows = i - ks
         okrow = prev_rows >= 0
@@ -361,21 +412,28 @@ def run_dp(sc: Scorer, extra: float = 0.0) -> Path_ | None:
         Pj = P[np.minimum(jabs, m)]
         M = np.where(jabs <= m, E - Pj, _NEG)
         cm = np.maximum.accumulate(M)
-        D[i] = np.where(jabs <= m, cm + Pj, _NEG)
-        BP[i] = np.where(cm > M, T01, best_t)
+        arg = np.maximum.accumulate(np.where(M >= cm, ar, 0))  # where the running maximum was reached
+        R = np.full(W, _NEG)
+        R[1:] = cm[:-1] + Pj[1:] + o01  # runs end after a bead strictly before the cell
+        run = (R > E) & (jabs <= m) & (R > _NEG / 2)
+        D[i] = np.where(jabs <= m, np.maximum(E, R), _NEG)
+        BT[i] = best_t
+        RUN[i, 1:] = np.where(run[1:], arg[:-1], -1)
     if not (0 <= m - lo[n] < W) or D[n, m - lo[n]] <= _NEG / 2:
         return None
     i, j = n, m
     path: Path_ = []
     while i > 0 or j > 0:
-        t = int(BP[i, j - lo[i]])
-        if t == T01:
-            path.append((i, i, j - 1, j))
-            j -= 1
-        else:
-            k, l = types[t]
-            path.append((i - k, i, j - l, j))
-            i, j = i - k, j - l
+        start = int(RUN[i, j - lo[i]])
+        if start >= 0:
+            j0 = lo[i] + start
+            path.extend((i, i, jj - 1, jj) for jj in range(j, j0, -1))
+            j = j0
+            if i == 0 and j == 0:
+                break
+        k, l = types[int(BT[i, j - lo[i]])]
+        path.append((i - k, i, j - l, j))
+        i, j = i - k, j - l
     path.reverse()
     return path
 
