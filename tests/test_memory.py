@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from workbench import index, memory, review, store
+from workbench import index, memory, memory_arrays, review, store
 
 ZH = "000_093349a39d32f8f2"
 VI = "001_85fdaf6eba83a0b1"
@@ -50,10 +50,10 @@ def test_bigram_candidates_find_the_same_best_match_as_scoring_everything(big: b
     rng = random.Random(7)
     sentences = _real_sentences()
     if big:
-        copies = memory.COMMON_MIN_ENTRIES // len(sentences) + 1
+        copies = memory_arrays.COMMON_MIN_ENTRIES // len(sentences) + 1
         sentences = [(f"{s}（第{k}号）", lang) for k in range(copies) for s, lang in sentences]
     entries = [memory.MemoryEntry(s, f"T{i}", "approved", lang, "d", "x", f"s{i}") for i, (s, lang) in enumerate(sentences)]
-    base = memory._Base(entries, [index.fold(e.source) for e in entries])
+    base = memory_arrays.build(range(len(entries)), [e.stem for e in entries], [index.fold(e.source) for e in entries])
     agree = total = 0
     for s, _lang in rng.sample(sentences, 60):
         q = _variant(s, rng)
@@ -96,7 +96,7 @@ def test_threshold_and_limit(threshold: float, limit: int, expect: list[str]) ->
         memory.MemoryEntry("abcdeXXXXX", "T3", "edited", "vi", "d", "x", "s3"),
         memory.MemoryEntry("a", "T4", "edited", "vi", "d", "x", "s4"),
     ]
-    base = memory._Base(entries, [e.source for e in entries])
+    base = memory_arrays.build(range(len(entries)), [e.stem for e in entries], [e.source for e in entries])
     assert [m.target for m in memory.fuzzy_in(entries, "abcdefghij", threshold, limit)] == expect
     cands = [entries[i] for i in base.candidates("abcdefghij", 10)]
     assert [m.target for m in memory.fuzzy_in(cands, "abcdefghij", threshold, limit)] == expect

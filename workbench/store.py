@@ -128,7 +128,8 @@ class StoredDocument:
     trailing: str = ""  # the source's white space after the last segment
     orphans: list[Segment] = field(default_factory=list)  # human work whose source left the document
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self, segments: bool = True) -> dict[str, Any]:
+        """The document as its file holds it (``segments=False``: its fields without the segments and orphans)."""
         d: dict[str, Any] = {
             "format": FORMAT_VERSION,
             "document": self.document,
@@ -136,10 +137,11 @@ class StoredDocument:
             "target_lang": self.target_lang,
             "source_sha256": self.source_sha256,
             "signature": self.signature,
-            "segments": [s.as_dict() for s in self.segments],
-            "trailing": self.trailing,
         }
-        if self.orphans:
+        if segments:
+            d["segments"] = [s.as_dict() for s in self.segments]
+        d["trailing"] = self.trailing
+        if self.orphans and segments:
             d["orphans"] = [s.as_dict() for s in self.orphans]
         return d
 
