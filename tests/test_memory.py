@@ -100,3 +100,76 @@ def test_threshold_and_limit(threshold: float, limit: int, expect: list[str]) ->
     assert [m.target for m in memory.fuzzy_in(entries, "abcdefghij", threshold, limit)] == expect
     cands = [entries[i] for i in base.candidates("abcdefghij", 10)]
     assert [m.target for m in memory.fuzzy_in(cands, "abcdefghij", threshold, limit)] == expect
+
+
+def _approve_some(n: int = 6) -> list[str]:
+    """Approve (override) the first ``n`` segments with source of every zh document; their ids."""
+    done = []
+    for stem in (ZH, ZH_HANT):
+        doc = store.load(store.path_for(OUT, stem))
+        assert doc is not None
+        ids = [s.id for s in doc.segments if s.source and s.target.strip()][:n]
+        review.approve(OUT, stem, ids, override=True)
+        done += ids
+    return done
+
+
+def _queries() -> list[str]:
+    docs = [store.load(store.path_for(OUT, s)) for s in (ZH, ZH_HANT)]
+    return [s.source.replace("的", "之", 1) + "。" for d in docs if d is not None for s in d.segments[:8] if s.source] + ["请", "安全理事会"]
+
+
+def _all_matches(tm: memory.Memory) -> list[list[dict[str, object]]]:
+    return [[m.as_dict() for m in tm.matches(q, threshold=0.5)] for q in _queries()]
+
+
+def _fresh_memory(monkeypatch: pytest.MonkeyPatch) -> list[list[dict[str, object]]]:
+    """The matches of a memory built from the index now (the kept arrays not read)."""
+    idx = index.open_index(OUT)
+    with monkeypatch.context() as m:
+        m.setattr(idx, "memory_snapshot", lambda: None)
+        return _all_matches(memory.Memory(idx))
+
+
+def test_a_new_process_reads_the_arrays_the_index_keeps_and_matches_the_same(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _approve_some()  # the first save with reviewed rows and no arrays kept: built and kept
+    kept = index.open_index(OUT).memory_snapshot()
+    assert kept is not None and kept[1]["n"] >= 6
+    fresh = _fresh_memory(monkeypatch)
+    assert any(fresh)
+
+    def no_build(*args: object) -> None:
+        raise AssertionError("built again")
+
+    monkeypatch.setattr(memory_arrays, "build", no_build)
+    index.forget(OUT)  # as a new process
+    tm = memory.Memory(index.open_index(OUT))
+    assert _all_matches(tm) == fresh
+
+
+@pytest.mark.parametrize("change", ["edit", "revert", "delete-file"])
+def test_arrays_kept_from_before_a_change_give_the_matches_of_a_fresh_build(project: Path, monkeypatch: pytest.MonkeyPatch, change: str) -> None:
+    """The documents changed since the kept arrays were built are read again alone: the
+    matches are those of arrays built from the index as it is now."""
+    ids = _approve_some()
+    index.open_index(OUT)
+    if change == "edit":
+        review.edit(OUT, ZH, ids[1], "A new English for the kept arrays to miss.")
+    elif change == "revert":
+        review.revert(OUT, ZH, ids[0], force=True)
+    else:
+        store.path_for(OUT, ZH_HANT).unlink()
+    index.forget(OUT)
+    idx = index.open_index(OUT)
+    kept = idx.memory_snapshot()
+    assert kept is not None and kept[0] != idx.versions()  # the kept arrays are of before the change
+    assert _all_matches(memory.Memory(idx)) == _fresh_memory(monkeypatch)
+
+
+def test_the_memory_survives_deleting_the_index(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _approve_some()
+    before = _fresh_memory(monkeypatch)
+    index.forget(OUT)
+    for p in OUT.glob(index.INDEX_NAME + "*"):
+        p.unlink()
+    assert _all_matches(memory.Memory(index.open_index(OUT))) == before

@@ -172,7 +172,7 @@ class Index:
         self.path = self.out_dir / INDEX_NAME
         self._lock = threading.RLock()
         self._in_memory = False  # True when translations/ is read-only: the index lives in this connection only
-        self._building = False  # a memory build is under way in a thread (see _memory_after)
+        self.building = False  # a memory build is under way in a thread (see _memory_after)
         self._conn = self._connect()
 
     def _connect(self) -> sqlite3.Connection:
@@ -354,6 +354,7 @@ class Index:
             stat = (st.st_size, st.st_mtime_ns)
         digest = sha if sha is not None else hashlib.sha256((text or "").encode("utf-8")).hexdigest()
         self.put(stem, doc, stat[0], stat[1], digest, touched, summary, base)
+        self._memory_after([stem])
 
     # ------------------------------------------------------------ the JSON copy of each document
 
@@ -568,9 +569,9 @@ class Index:
             self.build_memory()
             return
         with self._lock:
-            if self._building:
+            if self.building:
                 return
-            self._building = True
+            self.building = True
 
         def run() -> None:
             try:
@@ -578,7 +579,7 @@ class Index:
             except Exception:  # a cache (and the index may be gone meanwhile)
                 pass
             finally:
-                self._building = False
+                self.building = False
 
         threading.Thread(target=run, daemon=True, name="workbench-memory-build").start()
 

@@ -170,24 +170,37 @@ class Memory:
         with self._lock:
             if self._base is None:
                 self._load()
-            versions = self.index.versions()
-            assert self._base is not None
-            changed = [s for s, v in versions.items() if self._versions.get(s) != v] + [s for s in self._versions if s not in versions]
-            if not changed:
-                return
-            for stem in changed:
-                if stem in self._base_stems:
-                    self._base.kill(stem)
-                    self._base_stems.discard(stem)
-            rows = self.index.reviewed([s for s in changed if s in versions])
-            for stem in changed:
-                self._extra.pop(stem, None)
-            for row in rows:
-                e, f = _entry(row)
-                self._extra.setdefault(e.stem, []).append((e, f))
-            self._versions = versions
-            if rebuild_due(sum(len(v) for v in self._extra.values()), len(self._base)):
-                self._rebuild()
+            self._catch_up()
+            if self._due() and not self.index.building:  # (a build under way in a thread: its arrays are read when kept)
+                self._load()  # the index may keep newer arrays than these (built after a save)
+                self._catch_up()
+                if self._due():
+                    self._rebuild()
+                    self._catch_up()
+
+    def _due(self) -> bool:
+        assert self._base is not None
+        return rebuild_due(sum(len(v) for v in self._extra.values()), len(self._base))
+
+    def _catch_up(self) -> None:
+        """The documents whose version changed since the arrays were built: their entries in the
+        arrays left out, their reviewed rows read again (scored directly)."""
+        assert self._base is not None
+        versions = self.index.versions()
+        changed = [s for s, v in versions.items() if self._versions.get(s) != v] + [s for s in self._versions if s not in versions]
+        if not changed:
+            return
+        for stem in changed:
+            if stem in self._base_stems:
+                self._base.kill(stem)
+                self._base_stems.discard(stem)
+        rows = self.index.reviewed([s for s in changed if s in versions])
+        for stem in changed:
+            self._extra.pop(stem, None)
+        for row in rows:
+            e, f = _entry(row)
+            self._extra.setdefault(e.stem, []).append((e, f))
+        self._versions = versions
 
     def _load(self) -> None:
         """The arrays the index keeps (if they are of this format), else built now."""
