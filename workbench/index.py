@@ -23,6 +23,7 @@ read may read.
 from __future__ import annotations
 
 import functools
+import gc
 import hashlib
 import json
 import os
@@ -59,7 +60,7 @@ CREATE INDEX IF NOT EXISTS segs_stem ON segs (stem, id);
 CREATE INDEX IF NOT EXISTS segs_status ON segs (status);
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(src, tgt, tokenize = 'unicode61');
 CREATE TABLE IF NOT EXISTS docjson (stem TEXT PRIMARY KEY, sha256 TEXT, data TEXT);
-CREATE TABLE IF NOT EXISTS docsegs (stem TEXT NOT NULL, kind INTEGER NOT NULL, id TEXT NOT NULL, data TEXT, PRIMARY KEY (stem, kind, id));
+CREATE TABLE IF NOT EXISTS docsegs (stem TEXT NOT NULL, kind INTEGER NOT NULL, id TEXT NOT NULL, data TEXT, PRIMARY KEY (stem, kind, id)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS memory (k INTEGER PRIMARY KEY CHECK (k = 1), stamp TEXT NOT NULL, meta TEXT NOT NULL,
     ukeys BLOB, starts BLOB, owner BLOB, lengths BLOB, stem_of BLOB, rowids BLOB);
 """
@@ -392,15 +393,20 @@ class Index:
             row = self._conn.execute("SELECT data FROM docjson WHERE stem=? AND sha256=?", (stem, sha)).fetchone()
             if row is None:
                 return None
-            rows = self._conn.execute("SELECT kind, id, data FROM docsegs WHERE stem=?", (stem,)).fetchall()
+            segs = dict(self._conn.execute("SELECT id, data FROM docsegs WHERE stem=? AND kind=0", (stem,)).fetchall())
+            orphans = dict(self._conn.execute("SELECT id, data FROM docsegs WHERE stem=? AND kind=1", (stem,)).fetchall())
+        collect = gc.isenabled()
+        gc.disable()  # thousands of new objects, no cycles: the collector would only re-scan them (~half the time)
         try:
             data = json.loads(row[0])
-            got = {(k, i): d for k, i, d in rows}
-            data["segments"] = json.loads("[" + ",".join(got[(0, i)] for i in data.pop("order")) + "]")
-            data["orphans"] = json.loads("[" + ",".join(got[(1, i)] for i in data.pop("orphan_order")) + "]")
-            return store.from_data(data, name)
-        except (ValueError, KeyError, TypeError, StoreError):
+            data["segments"] = json.loads("[" + ",".join([segs[i] for i in data.pop("order")]) + "]")
+            data["orphans"] = json.loads("[" + ",".join([orphans[i] for i in data.pop("orphan_order")]) + "]")
+            return store.from_copy(data, name)
+        except (ValueError, KeyError, TypeError, AttributeError):
             return None
+        finally:
+            if collect:
+                gc.enable()
 
     def keep_doc(self, stem: str, sha: str, doc: store.StoredDocument) -> None:
         """Keep a JSON copy of a document just parsed from YAML (for the next process's cold open)."""

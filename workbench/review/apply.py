@@ -172,6 +172,7 @@ def _apply(
                 f"stale: {path} was changed since you loaded it (another tab, a hand edit or a translate run); reload it and make your change again"
             )
         d = entry.doc
+        entry.chunks  # noqa: B018  (split out of the file's bytes before ``fn`` changes the document)
         structural = action in STRUCTURAL
         if ids is None:
             picked = list(d.segments)
