@@ -29,6 +29,7 @@ brought up to date with the code measured (``workbench status``) first.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import re
@@ -41,7 +42,7 @@ import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -320,12 +321,12 @@ def _page_figures(project: Path, label: str) -> dict[str, object]:
     }
 
 
-def memory_figures(project: Path, n: int = 200) -> dict[str, float]:
+def memory_figures(project: Path, n: int = 200) -> dict[str, Any]:
     with prepared(project) as p:
         return _memory_figures(p, n)
 
 
-def _memory_figures(project: Path, n: int = 200) -> dict[str, float]:
+def _memory_figures(project: Path, n: int = 200) -> dict[str, Any]:
     """The memory alone, in this process: ready for its first query (read from the index, or
     built from its rows), then queries (varied real sentences)."""
     import random
@@ -343,12 +344,15 @@ def _memory_figures(project: Path, n: int = 200) -> dict[str, float]:
     zh = seed_sentences("zh-Hans")
     queries = [s.replace("的", "之", 1) + "（第" + str(rng.randrange(100_000, 200_000)) + "号）。" for s in rng.choices(zh, k=n)]
     times, found = [], 0
+    answers = hashlib.sha256()
     for q in queries:
         t = time.perf_counter()
         got = tm.matches(q, sync=False)
         times.append((time.perf_counter() - t) * 1000)
         found += bool(got)
-    return {"entries": float(len(tm.entries())), "build_s": build, "median_ms": statistics.median(times), "p95_ms": sorted(times)[int(0.95 * n) - 1], "found": found / n}
+        answers.update(json.dumps([m.as_dict() for m in got], ensure_ascii=False, sort_keys=True).encode("utf-8"))
+    return {"entries": float(len(tm.entries())), "build_s": build, "median_ms": statistics.median(times), "p95_ms": sorted(times)[int(0.95 * n) - 1], "found": found / n,
+            "answers": answers.hexdigest()[:16]}
 
 
 def cli_figures(project: Path) -> dict[str, float]:
@@ -426,7 +430,8 @@ def main() -> None:
         print(f"{'targets':34} {'≤ 1.0s':>10} {'':>13} {'≤ 50ms':>19} {'≤ 50ms':>13}")
     m = memory_figures(names["doc5k_mem100k"])
     print(f"\nTranslation memory alone ({m['entries']:,.0f} reviewed segments): ready for its first query in {m['build_s']:.2f} s (a new process); "
-          f"a query {m['median_ms']:.1f} ms median, {m['p95_ms']:.1f} ms p95 (target ≤ 50 ms); {m['found']:.0%} of queries matched")
+          f"a query {m['median_ms']:.1f} ms median, {m['p95_ms']:.1f} ms p95 (target ≤ 50 ms); {m['found']:.0%} of queries matched "
+          f"(answers' digest {m['answers']}: the same before and after when the matches are)")
     if not args.skip_cli:
         c = cli_figures(names["proj5mb"])
         print(f"\n5 MB project ({c['yaml_mb']:.0f} MB of YAML), CLI in a subprocess (best of 2-3; bytecode cached, as an installed package has it)")

@@ -10,7 +10,12 @@ them and never the only copy of anything: delete ``translations/.workbench-index
 (and its ``-wal``/``-shm``) at any time and the next command rebuilds it. It holds, per
 document, a summary (counts by status, QA flags, orphans, engine, signature, title) or the
 one-line error that file gave; per segment its source, target and status (the translation
-memory and full-text search read these). Full-text search is FTS5 over a folded form of the
+memory and full-text search read these); a JSON copy of each document, one row per segment
+(a cold open reads it instead of parsing the YAML; a review save rewrites the rows of the
+segments it changed, so the copy is always of the file's current bytes, or absent); and the
+translation memory's search arrays (:mod:`workbench.memory_arrays`, as BLOBs: a new process
+reads them back instead of building them), built again when a refresh or a save has changed
+enough reviewed segments since (:func:`rebuild_due`). Full-text search is FTS5 over a folded form of the
 text: Traditional Chinese folded to Simplified (OpenCC ``t2s``), lower case, and every Han
 character a token of its own, so a phrase query is a character n-gram match (Chinese has no
 spaces to split words at).
@@ -59,13 +64,12 @@ CREATE TABLE IF NOT EXISTS segs (
 CREATE INDEX IF NOT EXISTS segs_stem ON segs (stem, id);
 CREATE INDEX IF NOT EXISTS segs_status ON segs (status);
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(src, tgt, tokenize = 'unicode61');
-CREATE TABLE IF NOT EXISTS docjson (stem TEXT PRIMARY KEY, sha256 TEXT, data TEXT);
+CREATE TABLE IF NOT EXISTS docjson (stem TEXT PRIMARY KEY, sha256 TEXT, data TEXT, shape TEXT);
+CREATE TABLE IF NOT EXISTS docorder (stem TEXT PRIMARY KEY, data TEXT);
 CREATE TABLE IF NOT EXISTS docsegs (stem TEXT NOT NULL, kind INTEGER NOT NULL, id TEXT NOT NULL, data TEXT, PRIMARY KEY (stem, kind, id)) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS memory (k INTEGER PRIMARY KEY CHECK (k = 1), stamp TEXT NOT NULL, meta TEXT NOT NULL,
-    ukeys BLOB, starts BLOB, owner BLOB, lengths BLOB, stem_of BLOB, rowids BLOB);
+CREATE TABLE IF NOT EXISTS memory (k INTEGER PRIMARY KEY CHECK (k = 1), stamp TEXT NOT NULL, meta TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS memblobs (name TEXT PRIMARY KEY, data BLOB);
 """
-#: the memory's search arrays (:mod:`workbench.memory_arrays`), in table ``memory``
-MEMORY_BLOBS = ("ukeys", "starts", "owner", "lengths", "stem_of", "rowids")
 #: the rows of :meth:`Index.reviewed`
 _REVIEWED = "SELECT {cols} FROM segs WHERE status IN ('edited','approved') AND trim(target) != ''"
 _ROW = "stem, id, source, target, status, fold, source_lang, document"
@@ -361,6 +365,7 @@ class Index:
 
     def _drop_json(self, stem: str) -> None:
         self._conn.execute("DELETE FROM docjson WHERE stem=?", (stem,))
+        self._conn.execute("DELETE FROM docorder WHERE stem=?", (stem,))
         self._conn.execute("DELETE FROM docsegs WHERE stem=?", (stem,))
 
     def _keep_json(self, stem: str, sha: str, doc: store.StoredDocument, touched: list[str] | None = None, base: str | None = None) -> None:
@@ -370,22 +375,26 @@ class Index:
         index has): their rows are written, the others kept — when the copy is of those bytes;
         else the copy is dropped (never a copy that is not of the file's current bytes)."""
         seg_json = functools.partial(json.dumps, ensure_ascii=False, separators=(",", ":"))
+        order = [s.id for s in doc.segments]
+        orphan_order = [s.id for s in doc.orphans]
+        shape = hashlib.sha1("\x00".join(order + ["\x01"] + orphan_order).encode("utf-8")).hexdigest()
         if touched is not None:
-            row = self._conn.execute("SELECT d.sha256, f.sha256 FROM docjson d LEFT JOIN files f ON f.stem = d.stem WHERE d.stem=?", (stem,)).fetchone()
+            row = self._conn.execute("SELECT d.sha256, f.sha256, d.shape FROM docjson d LEFT JOIN files f ON f.stem = d.stem WHERE d.stem=?", (stem,)).fetchone()
             if row is None or row[0] != (base if base is not None else row[1]):
                 self._drop_json(stem)
                 return
             ids = set(touched)
-            self._conn.executemany("DELETE FROM docsegs WHERE stem=? AND id=?", [(stem, i) for i in ids])
+            self._conn.executemany("DELETE FROM docsegs WHERE stem=? AND kind IN (0, 1) AND id=?", [(stem, i) for i in ids])
             pick: Iterable[tuple[int, store.Segment]] = [(k, s) for k, group in ((0, doc.segments), (1, doc.orphans)) for s in group if s.id in ids]
         else:
             self._conn.execute("DELETE FROM docsegs WHERE stem=?", (stem,))
             pick = [(0, s) for s in doc.segments] + [(1, s) for s in doc.orphans]
         self._conn.executemany("INSERT OR REPLACE INTO docsegs (stem, kind, id, data) VALUES (?,?,?,?)", [(stem, k, s.id, seg_json(s.as_dict())) for k, s in pick])
-        head = doc.as_dict(segments=False)
-        head["order"] = [s.id for s in doc.segments]
-        head["orphan_order"] = [s.id for s in doc.orphans]
-        self._conn.execute("INSERT OR REPLACE INTO docjson (stem, sha256, data) VALUES (?,?,?)", (stem, sha, seg_json(head)))
+        if touched is not None and row[2] == shape:  # the same segments in the same order: the head stays (a review save never changes the rest)
+            self._conn.execute("UPDATE docjson SET sha256=? WHERE stem=?", (sha, stem))
+            return
+        self._conn.execute("INSERT OR REPLACE INTO docjson (stem, sha256, data, shape) VALUES (?,?,?,?)", (stem, sha, seg_json(doc.as_dict(segments=False)), shape))
+        self._conn.execute("INSERT OR REPLACE INTO docorder (stem, data) VALUES (?,?)", (stem, seg_json([order, orphan_order])))
 
     def cached_doc(self, stem: str, sha: str, name: str) -> store.StoredDocument | None:
         """The parsed document whose file had this sha256, from the index's JSON copy (no YAML parse)."""
@@ -393,14 +402,16 @@ class Index:
             row = self._conn.execute("SELECT data FROM docjson WHERE stem=? AND sha256=?", (stem, sha)).fetchone()
             if row is None:
                 return None
+            order_row = self._conn.execute("SELECT data FROM docorder WHERE stem=?", (stem,)).fetchone()
             segs = dict(self._conn.execute("SELECT id, data FROM docsegs WHERE stem=? AND kind=0", (stem,)).fetchall())
             orphans = dict(self._conn.execute("SELECT id, data FROM docsegs WHERE stem=? AND kind=1", (stem,)).fetchall())
         collect = gc.isenabled()
         gc.disable()  # thousands of new objects, no cycles: the collector would only re-scan them (~half the time)
         try:
             data = json.loads(row[0])
-            data["segments"] = json.loads("[" + ",".join([segs[i] for i in data.pop("order")]) + "]")
-            data["orphans"] = json.loads("[" + ",".join([orphans[i] for i in data.pop("orphan_order")]) + "]")
+            order, orphan_order = json.loads(order_row[0])
+            data["segments"] = json.loads("[" + ",".join([segs[i] for i in order]) + "]")
+            data["orphans"] = json.loads("[" + ",".join([orphans[i] for i in orphan_order]) + "]")
             return store.from_copy(data, name)
         except (ValueError, KeyError, TypeError, AttributeError):
             return None
@@ -507,17 +518,24 @@ class Index:
     def memory_snapshot(self) -> tuple[dict[str, int], dict[str, Any], dict[str, bytes]] | None:
         """The memory's search arrays kept by :meth:`build_memory`: the versions they were built
         from, their description and their BLOBs (None: none kept)."""
-        sql = f"SELECT stamp, meta, {', '.join(MEMORY_BLOBS)} FROM memory WHERE k = 1"
+        def read(conn: sqlite3.Connection) -> tuple[Any, ...] | None:
+            conn.execute("BEGIN")  # the description and the BLOBs of one build
+            try:
+                row = conn.execute("SELECT stamp, meta FROM memory WHERE k = 1").fetchone()
+                return None if row is None else (*row, dict(conn.execute("SELECT name, data FROM memblobs").fetchall()))
+            finally:
+                conn.execute("COMMIT")
+
         conn = self._reader()
         try:
             if conn is not None:
-                row = conn.execute(sql).fetchone()
+                got = read(conn)
             else:
                 with self._lock:
-                    row = self._conn.execute(sql).fetchone()
-            if row is None:
+                    got = read(self._conn)
+            if got is None:
                 return None
-            return json.loads(row[0]), json.loads(row[1]), dict(zip(MEMORY_BLOBS, row[2:]))
+            return json.loads(got[0]), json.loads(got[1]), got[2]
         except (sqlite3.Error, ValueError):
             return None
         finally:
@@ -534,10 +552,15 @@ class Index:
         blobs = arrays.blobs()
         try:
             with self._lock:
-                self._conn.execute(
-                    f"INSERT OR REPLACE INTO memory (k, stamp, meta, {', '.join(MEMORY_BLOBS)}) VALUES (1, ?, ?, {', '.join('?' * len(MEMORY_BLOBS))})",
-                    (json.dumps(versions), json.dumps(arrays.meta(), ensure_ascii=False), *(blobs[k] for k in MEMORY_BLOBS)),
-                )
+                self._conn.execute("BEGIN")
+                try:
+                    self._conn.execute("DELETE FROM memblobs")
+                    self._conn.executemany("INSERT INTO memblobs (name, data) VALUES (?, ?)", list(blobs.items()))
+                    self._conn.execute("INSERT OR REPLACE INTO memory (k, stamp, meta) VALUES (1, ?, ?)", (json.dumps(versions), json.dumps(arrays.meta(), ensure_ascii=False)))
+                    self._conn.execute("COMMIT")
+                except BaseException:
+                    self._conn.execute("ROLLBACK")
+                    raise
         except sqlite3.Error:  # a cache: built again next time
             pass
         return versions, arrays, rows
@@ -547,20 +570,20 @@ class Index:
         :func:`rebuild_due`) that they should be built again?"""
         with self._lock:
             row = self._conn.execute("SELECT stamp, meta FROM memory WHERE k = 1").fetchone()
-            versions = dict(self._conn.execute("SELECT stem, version FROM files").fetchall())
             if row is None:
                 return self._conn.execute(_REVIEWED.format(cols="count(*)")).fetchone()[0] > 0
-            try:
-                stamp, meta = json.loads(row[0]), json.loads(row[1])
-            except ValueError:
-                return True
-            changed = [s for s, v in versions.items() if stamp.get(s) != v]
-            if not changed:
-                return False
+            files = self._conn.execute("SELECT stem, version, summary FROM files").fetchall()
+        try:
+            stamp, meta = json.loads(row[0]), json.loads(row[1])
+            # the reviewed segments of the documents changed since, as their summaries count them
             extra = 0
-            for i in range(0, len(changed), 500):
-                part = changed[i : i + 500]
-                extra += self._conn.execute(_REVIEWED.format(cols="count(*)") + f" AND stem IN ({','.join('?' * len(part))})", part).fetchone()[0]
+            for stem, version, summary in files:
+                if stamp.get(stem) != version:
+                    s = json.loads(summary or "{}")
+                    counts = s.get("counts") or {}
+                    extra += int(counts.get("edited", 0)) + int(counts.get("approved", 0)) + int(s.get("orphans", 0))
+        except (ValueError, TypeError, AttributeError):
+            return True
         return rebuild_due(extra, int(meta.get("n", 0)))
 
     def _memory_after(self, changed: list[str]) -> None:
