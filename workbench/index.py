@@ -63,6 +63,7 @@ CREATE TABLE IF NOT EXISTS segs (
     status TEXT, source TEXT, target TEXT, fold TEXT, source_lang TEXT, document TEXT);
 CREATE INDEX IF NOT EXISTS segs_stem ON segs (stem, id);
 CREATE INDEX IF NOT EXISTS segs_status ON segs (status);
+CREATE INDEX IF NOT EXISTS segs_stem_status ON segs (stem, status);
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(src, tgt, tokenize = 'unicode61');
 CREATE TABLE IF NOT EXISTS docjson (stem TEXT PRIMARY KEY, sha256 TEXT, data TEXT, shape TEXT);
 CREATE TABLE IF NOT EXISTS docorder (stem TEXT PRIMARY KEY, data TEXT);
