@@ -173,3 +173,39 @@ def test_the_memory_survives_deleting_the_index(project: Path, monkeypatch: pyte
     for p in OUT.glob(index.INDEX_NAME + "*"):
         p.unlink()
     assert _all_matches(memory.Memory(index.open_index(OUT))) == before
+
+
+def test_a_review_server_builds_the_memory_arrays_in_a_thread_saves_do_not_wait(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A save that makes a build due (here: the first reviewed segment, no arrays kept) answers
+    and updates the index while the build, in a thread of its own, is still under way."""
+    import threading
+
+    from cli_helpers import request, serve
+    from workbench.server import ReviewServer
+
+    started, release = threading.Event(), threading.Event()
+    real = index.Index.build_memory
+
+    def held(self: index.Index) -> object:
+        started.set()
+        release.wait(30)
+        return real(self)
+
+    index.forget(OUT)
+    for p in OUT.glob(index.INDEX_NAME + "*"):
+        p.unlink()
+    assert index.open_index(OUT).memory_snapshot() is None and not index.open_index(OUT).reviewed()
+    monkeypatch.setattr(index.Index, "build_memory", held)
+    monkeypatch.setattr(ReviewServer, "after_open", lambda *args: None)  # (it would read the memory, so build it, too)
+    try:
+        with serve(warm=False) as srv:
+            status, doc = request(srv, "GET", f"/api/doc/{ZH}")
+            sid = next(s["id"] for s in doc["segments"] if s.get("source"))
+            status, change = request(srv, "POST", f"/api/doc/{ZH}/approve", {"digest": doc["digest"], "ids": [sid], "override": True})
+            assert status == 200, change
+            assert started.wait(30)  # due, and started in a thread
+            status, again = request(srv, "POST", f"/api/doc/{ZH}/edit", {"digest": change["digest"], "id": sid, "text": "Saved while the memory builds."})
+            assert status == 200 and not release.is_set(), again  # answered while the build waits
+            assert [r[1] for r in index.open_index(OUT).reviewed([ZH])] == [sid]  # and the index is current
+    finally:
+        release.set()

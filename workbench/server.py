@@ -97,16 +97,20 @@ class ReviewServer(ThreadingHTTPServer):
         return body, True
 
     def after_open(self, stem: str, gl: Glossary) -> None:
-        """Once a document's JSON is made (in a thread): get its first save ready
-        (:func:`review.prime`) and the translation memory read (its first request answers at once)."""
+        """Once a document's JSON is made (in a thread): the translation memory read (the page
+        asks for matches as soon as it shows the rows: they answer at once), then the document's
+        first save got ready (:func:`review.prime`)."""
         try:
-            review.prime(self.out_dir, stem, self.lock(stem), glossary=gl)
             from workbench.memory import project_memory
 
             mem = project_memory(self.out_dir)
             mem.sync()
             mem.matches("请将本信作为文件分发", sync=False)  # a first query's one-time costs (~30 ms), paid here
         except Exception:  # ahead-of-time work only: the requests that need it do it themselves
+            pass
+        try:
+            review.prime(self.out_dir, stem, self.lock(stem), glossary=gl)
+        except Exception:
             pass
 
     def warm(self) -> None:
