@@ -646,17 +646,20 @@ def rebuild_due(extra: int, base: int) -> bool:
 
 _OPEN: dict[str, Index] = {}
 _OPEN_LOCK = threading.Lock()
-#: translations directories whose memory builds run in a thread (a review server's)
-_BACKGROUND: set[str] = set()
+#: translations directories whose memory builds run in a thread: how many review servers say so
+_BACKGROUND: dict[str, int] = {}
 
 
 def build_in_background(out_dir: Path, on: bool = True) -> None:
-    """Make the memory builds an index refresh of ``out_dir`` starts run in a thread (a server)."""
+    """Make the memory builds a refresh or a save in ``out_dir`` makes due run in a thread (a
+    review server, while it runs: ``on=False`` when it stops)."""
     key = str(out_dir.resolve())
-    if on:
-        _BACKGROUND.add(key)
-    else:
-        _BACKGROUND.discard(key)
+    with _OPEN_LOCK:
+        n = _BACKGROUND.get(key, 0) + (1 if on else -1)
+        if n > 0:
+            _BACKGROUND[key] = n
+        else:
+            _BACKGROUND.pop(key, None)
 
 
 def open_index(out_dir: Path, refresh: bool = True) -> Index:
