@@ -125,6 +125,9 @@ FIND_CASES = [
     ("斯里兰卡民主社会主义共和国和斯里兰卡", "zh-Hans", [("斯里兰卡", "Sri Lanka")]),  # a dictionary word longer than the doubt window
     ("避免区域国家之间的紧张关系，以建立信任", "zh-Hans", []),  # 以建立信任: the verb "to build confidence"
     ("增强建立信任与对话", "zh-Hans", [("建立信任", "confidence-building")]),
+    ("các bên nỗ lực để xây dựng lòng tin", "vi", []),  # để + a space: the verb, not_after still applies
+    ("tăng cường xây dựng lòng tin", "vi", [("xây dựng lòng tin", "confidence-building")]),
+    ("các biện pháp xây dựng lòng tin", "vi", [("biện pháp xây dựng lòng tin", "confidence-building measures")]),
     ("美国人民和美国", "zh-Hans", [("美国", "United States")]),  # 美国人民 is "the American people"
     ("常务副秘书长和副秘书长", "zh-Hans", [("常务副秘书长", "Deputy Secretary-General")]),
     ("在维护国际和平与安全方面", "zh-Hans", [("维护国际和平与安全", "maintenance of international peace and security")]),

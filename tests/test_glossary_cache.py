@@ -251,3 +251,26 @@ def test_a_scoped_glossary_is_cached_like_its_file(cache_home, tmp_path, monkeyp
         if keeps_all:  # the same entries: the very matchers of the whole glossary
             assert again._automaton(fam) is warm._automaton(fam)
     assert warm.scoped(selection) is again
+
+
+def test_the_long_words_holding_variants_are_cached_beside_the_glossary(cache_home, tmp_path, monkeypatch):
+    """The lexicon words too long for the judging window (斯里兰卡民主社会主义共和国 holds 斯里兰卡) are
+    found once per glossary file and lexicon; a later process reads them back and judges the same."""
+    from workbench.glossary.lexicon import lexicon
+
+    path = tmp_path / "glossary.yaml"
+    path.write_bytes((ROOT / "glossary.yaml").read_bytes())
+    lex = lexicon()
+    monkeypatch.setattr(lex, "stamp", "test-stamp")
+    texts = ["斯里兰卡民主社会主义共和国代表团", "斯里兰卡代表发言", "白俄罗斯和俄罗斯"]
+    first = Glossary.load(path)
+    expected = _all_hits(first, texts, "zh-Hans")
+    assert expected[1][0], "the long word must make a candidate"
+    assert [p.name.split(".", 1)[1] for p in cache_home.glob("*.extra")] == ["zh.long-test-stamp.extra"]
+
+    def computed_again(keys):  # noqa: ANN001, ANN202
+        raise AssertionError("the long words were not read from the cache")
+
+    monkeypatch.setattr(lex, "containers", computed_again)
+    again = Glossary.load(path)
+    assert _all_hits(again, texts, "zh-Hans") == expected

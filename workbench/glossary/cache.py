@@ -28,12 +28,13 @@ _CODE_STAMP: bytes | None = None
 
 
 def _code_stamp() -> bytes:
-    """A digest of the modules whose code decides what a glossary file parses and folds to."""
+    """A digest of the modules whose code decides what a glossary file parses and folds to (and the
+    lexicon's, which derives the tables kept beside it: :func:`save_extra`)."""
     global _CODE_STAMP
     if _CODE_STAMP is None:
         h = hashlib.sha256(f"format {_FORMAT}".encode())
         here = Path(__file__).parent
-        for name in ("core.py", "model.py", "normalize.py", "text.py"):
+        for name in ("core.py", "model.py", "normalize.py", "text.py", "lexicon.py"):
             try:
                 h.update((here / name).read_bytes())
             except OSError:  # pragma: no cover - an installed package always has them

@@ -51,7 +51,6 @@ import pickle
 import re
 import threading
 import unicodedata
-from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Iterable
@@ -68,7 +67,8 @@ from workbench.glossary.model import Candidate, Hit, Term, _check_duplicate_keys
 from workbench.glossary.normalize import _FAMILIES, LANG_FAMILIES, _match_keys, _nfc_with_map, match_key
 from workbench.glossary.normalize import WORD_CACHE as _WORD_CACHE
 from workbench.glossary.judge import make_judge
-from workbench.glossary.text import find_nontranslatables
+from workbench.glossary.scan import scan
+from workbench.glossary.text import find_nontranslatables, may_hold_nontranslatables
 
 
 class _Automaton:
@@ -78,12 +78,13 @@ class _Automaton:
     of pattern ``i``; ``longest`` is the length of the longest pattern.
     """
 
-    __slots__ = ("_rows", "fast", "longest", "plain", "values")
+    __slots__ = ("_bounds", "_rows", "fast", "longest", "plain", "values")
 
     def __init__(self, keys: dict[str, int], fast: CharwiseDoubleArrayAhoCorasick | None = None, pre: tuple | None = None) -> None:
         #: ``plain[i]``: pattern ``i`` needs no word-boundary check (e.g. Han at both ends).
         self.values, self.plain, self.longest = pre if pre is not None else _pattern_info(keys)
         self._rows: list[tuple[str, str, str]] | None = None
+        self._bounds: tuple[bytes, bytes, bytes] | None = None
         if fast is None and keys:
             fast = CharwiseDoubleArrayAhoCorasick(list(keys), MATCH_KIND_LEFTMOST_LONGEST)
         self.fast = fast
@@ -93,6 +94,15 @@ class _Automaton:
         if self._rows is None:
             self._rows = [info[ti] for ti, _, _ in self.values]
         return self._rows
+
+    def bounds(self) -> tuple[bytes, bytes, bytes]:
+        """Per pattern, one byte each (a byte string is 8 times denser than a list: fewer cache misses
+        per hit): does it need a word-boundary check (``not plain``), must the character before it
+        not be a word character, must the one after it not be."""
+        if self._bounds is None:
+            values = self.values
+            self._bounds = (bytes(not p for p in self.plain), bytes(bl for _, bl, _ in values), bytes(br for _, _, br in values))
+        return self._bounds
 
 
 def _pattern_info(keys: dict[str, int]) -> tuple[list[tuple[int, bool, bool]], list[bool], int]:
@@ -429,12 +439,16 @@ class Glossary:
         While every match of a text respects word boundaries and misses its
         non-translatables, those matches *are* the answer (by induction over
         the greedy left-to-right choice); from a text's first match that does
-        not, the rest of that text is resolved by :func:`_resolve`.
+        not, the rest of that text is resolved by :func:`.scan._resolve`.
         """
         family = LANG_FAMILIES.get(lang.lower() if isinstance(lang, str) else lang)
         if family is None:
             raise GlossaryError(f"unknown language {lang!r}; use one of zh-Hans, zh-Hant, zh, vi, en")
-        results = [find_nontranslatables(t) for t in texts]
+        raw = "\n".join(texts)  # (a newline never composes under NFC nor sits in an anchor: what holds for raw holds per text)
+        if may_hold_nontranslatables(raw):
+            results = [find_nontranslatables(t) if may_hold_nontranslatables(t) else [] for t in texts]
+        else:
+            results = [[] for _ in texts]
         if not self._info or not texts:
             return results
         auto = self._automaton(family)
@@ -442,11 +456,14 @@ class Glossary:
             return results
         nfcs: list[str] = []
         maps: list[tuple[list[int], list[int]] | None] = []
-        for t in texts:
-            nfc, starts, ends = _nfc_with_map(t)
-            nfcs.append(nfc)
-            maps.append(None if starts is None else (starts, ends))  # type: ignore[arg-type]
-        joined = "\n".join(nfcs)
+        if unicodedata.is_normalized("NFC", raw):
+            nfcs, maps, joined = list(texts), [None] * len(texts), raw
+        else:
+            for t in texts:
+                nfc, starts, ends = _nfc_with_map(t)
+                nfcs.append(nfc)
+                maps.append(None if starts is None else (starts, ends))  # type: ignore[arg-type]
+            joined = "\n".join(nfcs)
         key = match_key(joined, family)
         # The loop below makes one tuple per hit and no reference cycles; the cyclic
         # GC would otherwise re-scan every live object (a 100k-term glossary is
@@ -454,87 +471,11 @@ class Glossary:
         gc_was_enabled = gc.isenabled()
         gc.disable()
         try:
-            self._scan(texts, nfcs, maps, joined, key, auto, results, family, _candidates)
+            scan(texts, nfcs, maps, joined, key, auto, self._info, self._judge(family, key, auto), results, _candidates)
         finally:
             if gc_was_enabled:
                 gc.enable()
         return results
-
-    def _scan(
-        self,
-        texts: Sequence[str],
-        nfcs: list[str],
-        maps: list[tuple[list[int], list[int]] | None],
-        joined: str,
-        key: str,
-        auto: _Automaton,
-        results: list[list[Hit]],
-        family: str = "zh",
-        candidates: list[list[Candidate]] | None = None,
-    ) -> None:
-        """The matching loop of :meth:`find_all`: fills ``results`` (which hold the non-translatables)."""
-        judge = self._judge(family, key, auto)
-        values = auto.values
-        plain = auto.plain
-        info = self._info
-        rows = auto.rows(info)
-        wc = _WORD_CACHE
-        make = tuple.__new__
-
-        def close(i: int, hits: list[Hit], lo: int, hi: int) -> None:
-            """Store text ``i``'s hits (offsets relative to its NFC form) in original offsets, with its non-translatables."""
-            if judge is not None:
-                hits = judge(i, hits, lo, hi, texts, maps, candidates)
-            mapping = maps[i]
-            if mapping is not None:
-                text = texts[i]
-                starts, ends = mapping
-                hits = [make(Hit, (starts[h[0]], ends[h[1] - 1], text[starts[h[0]] : ends[h[1] - 1]], *h[3:])) for h in hits]
-            nts = results[i]
-            if nts:
-                hits.extend(nts)
-                hits.sort(key=lambda h: h.start)
-            results[i] = hits
-
-        def nt_spans(i: int) -> list[tuple[int, int]]:
-            """Non-translatables of text ``i`` in NFC offsets."""
-            nts = results[i]
-            mapping = maps[i]
-            if mapping is None:
-                return [(h.start, h.end) for h in nts]
-            starts = mapping[0]
-            return [(bisect_left(starts, h.start), bisect_left(starts, h.end)) for h in nts]
-
-        i = -1
-        lo = hi = -1  # key range of text i
-        hits: list[Hit] = []
-        append = hits.append
-        nts: list[tuple[int, int]] = []
-        failed = False
-        for s, e, pi in auto.fast.find(key):
-            if s > hi:  # the match is in a later text: close text i, move to the match's text
-                if hits:
-                    close(i, hits, lo, hi)
-                while s > hi:
-                    i += 1
-                    lo = hi + 1
-                    hi = lo + len(nfcs[i])
-                hits = []
-                append = hits.append
-                nts = nt_spans(i) if results[i] else []
-                failed = False
-            elif failed:
-                continue
-            if nts or not plain[pi]:
-                _, bl, br = values[pi]
-                if (bl and s > lo and wc[key[s - 1]]) or (br and e < hi and wc[key[e]]) or (nts and _overlaps(nts, s - lo, e - lo)):
-                    failed = True
-                    for a, b, t in _resolve(auto, key, lo, hi, s, nts):
-                        append(make(Hit, (a, b, joined[lo + a : lo + b], *info[t])))
-                    continue
-            append(make(Hit, (s - lo, e - lo, joined[s:e], *rows[pi])))
-        if hits:
-            close(i, hits, lo, hi)
 
     def _judge(self, family: str, key: str, auto: _Automaton) -> Any:
         """The filter of one text's hits: entry contexts (``not_after``...) drop a hit; for Chinese,
@@ -674,76 +615,3 @@ class _FamilyKeys(dict):
 
     def items(self):  # type: ignore[no-untyped-def]
         return [(f, self[f]) for f in _FAMILIES]
-
-
-def _resolve(
-    auto: _Automaton, key: str, lo: int, hi: int, pos: int, nt_spans: list[tuple[int, int]]
-) -> list[tuple[int, int, int]]:
-    """Leftmost-longest, boundary-respecting matches in ``key[pos:hi]`` (text range ``lo:hi``).
-
-    Returns (start, end, term) relative to ``lo``.  Searches windows of the
-    key with the leftmost-longest automaton; a window's matches that start at
-    least ``longest`` characters before its end are final (every candidate
-    starting there fits in the window).  A match that breaks a word boundary
-    or overlaps a non-translatable (``nt_spans``, relative to ``lo``) is
-    replaced by the longest valid shorter match at its start, if any, else the
-    search goes on one character later.  Linear in ``hi - pos``.
-    """
-    find = auto.fast.find  # type: ignore[union-attr]
-    values = auto.values
-    wc = _WORD_CACHE
-    longest = auto.longest
-    width = max(512, 4 * longest)
-    out: list[tuple[int, int, int]] = []
-
-    def check(pi: int, s: int, e: int) -> tuple[bool, bool]:
-        """(valid, left boundary broken) of pattern ``pi`` at key[s:e]."""
-        ti, bl, br = values[pi]
-        if bl and s > lo and wc[key[s - 1]]:
-            return False, True
-        if (br and e < hi and wc[key[e]]) or (nt_spans and _overlaps(nt_spans, s - lo, e - lo)):
-            return False, False
-        return True, False
-
-    while pos < hi:
-        end = min(hi, pos + width)
-        limit = hi if end == hi else end - longest  # matches starting before this are final
-        nxt = limit
-        for s, e, pi in find(key[pos:end]):
-            s += pos
-            e += pos
-            if s >= limit:
-                break
-            valid, left = check(pi, s, e)
-            if valid:
-                out.append((s - lo, e - lo, values[pi][0]))
-                nxt = max(limit, e)
-                continue
-            nxt = s + 1
-            if not left:  # a shorter match at s may be valid: the longest one that ends before e
-                while e - 1 > s:
-                    sub = find(key[s : e - 1])
-                    if not sub or sub[0][0]:
-                        break
-                    _, e, pi = sub[0]
-                    e += s
-                    if check(pi, s, e)[0]:
-                        out.append((s - lo, e - lo, values[pi][0]))
-                        nxt = e
-                        break
-            break
-        pos = nxt
-    return out
-
-
-def _overlaps(spans: list[tuple[int, int]], s: int, e: int) -> bool:
-    """Does [s, e) overlap one of the sorted, disjoint ``spans``?"""
-    if not spans:
-        return False
-    i = bisect_right(spans, (s, _BIG))
-    return (i > 0 and spans[i - 1][1] > s) or (i < len(spans) and spans[i][0] < e)
-
-
-_BIG = 1 << 62
-
-

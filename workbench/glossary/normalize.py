@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 import threading
 import unicodedata
 from typing import Any, Iterable
@@ -103,10 +104,34 @@ def _zh_table(present: set[str], with_width: bool) -> dict[int, int]:
 
 _DASHES_RE = re.compile(f"[{_DASH_CHARS}]")
 
+
+class _KeyTable(dict):
+    """The zh match-key ``translate`` table of every character met so far (code point -> code
+    point; unchanged ones map to themselves): the same folding as :func:`_zh_table`, without a
+    ``set`` of each text (which costs more than the ``translate`` itself). A character is
+    folded (learned from OpenCC) the first time a text holds it."""
+
+    def __missing__(self, o: int) -> int:
+        c = chr(o)
+        if c in _DASH_CHARS:  # dashes win over width, width over t2s, as in _zh_table
+            v = 0x20
+        elif 0xFF01 <= o <= 0xFF5E or o == 0x3000:
+            v = _FULLWIDTH[o]
+        else:
+            if c not in _T2S_SEEN:
+                _learn_chars(c)
+            v = ord(_T2S_CACHE.get(c, c))
+        self[o] = v
+        return v
+
+
+_KEY_TABLE = _KeyTable()
+
 _LUT: Any = None  # numpy code point -> match-key code point map (zh), see _zh_fold_large
 _LUT_SYNCED = 0  # how many _T2S_CACHE entries _LUT holds
 _LEARNED: Any = None  # numpy bool per code point: already given to _learn_chars
 _LARGE = 200_000  # texts longer than this are folded with numpy (importing it and building the table take ~0.1 s: a dict lookup per character is cheaper below this)
+_NUMPY_MIN = 1_000  # when numpy is imported already (translate's engine imports it), texts longer than this use it
 
 
 def _zh_fold_large(text: str) -> str:
@@ -219,12 +244,10 @@ def match_key(text: str, family: str) -> str:
     if not text:
         return text
     if family == "zh":
-        if len(text) > _LARGE:
+        n = len(text)
+        if n > _LARGE or (n > _NUMPY_MIN and "numpy" in sys.modules):
             return _lower_same_length(_zh_fold_large(text))
-        table = _zh_table(set(text), with_width=True)
-        if table:
-            text = text.translate(table)
-        return _lower_same_length(text)
+        return _lower_same_length(text.translate(_KEY_TABLE))
     text = _lower_same_length(text)
     if _DASHES_RE.search(text):
         text = _DASHES_RE.sub(" ", text)

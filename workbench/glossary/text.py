@@ -51,12 +51,20 @@ def _trim_url(url: str) -> str:
     return url
 
 
+def may_hold_nontranslatables(text: str) -> bool:
+    """Does ``text`` hold one of the anchors every non-translatable is found next to (without it,
+    :func:`find_nontranslatables` finds nothing)?"""
+    return "/" in text or "@" in text or "ww." in text or "WW." in text
+
+
 def find_nontranslatables(text: str) -> list[Hit]:
     """UN document symbols, e-mail addresses and URLs in ``text``, sorted.
 
     Spans exclude trailing sentence punctuation; overlapping spans are
     resolved leftmost-longest (an e-mail inside a URL belongs to the URL).
     """
+    if not may_hold_nontranslatables(text):
+        return []
     spans: list[tuple[int, int]] = []
     # Each pattern is only tried next to a cheap literal anchor ("://", "www.",
     # "@", "/"), so plain prose costs a few memchr-speed scans.
