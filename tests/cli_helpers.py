@@ -46,3 +46,55 @@ def serving(out: Path, **options: Any) -> Iterator[Any]:
         srv.shutdown()
         srv.server_close()
         thread.join(5)
+
+
+def request(srv: Any, method: str, path: str, body: Any = None, headers: dict[str, str | None] | None = None, raw: bytes | None = None, timeout: float = 20) -> tuple[int, Any]:
+    """One HTTP request to the review server ``srv``: ``body`` sent as JSON (or ``raw`` bytes, as
+    JSON), ``headers`` added (a None value leaves that header out, e.g. ``Host``); the status and
+    the answer, parsed as JSON when it is JSON."""
+    import http.client
+    import json
+
+    conn = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=timeout)
+    hdrs: dict[str, str | None] = {"Host": f"127.0.0.1:{srv.port}"}
+    data = raw if raw is not None else (None if body is None else json.dumps(body).encode("utf-8"))
+    if data is not None:
+        hdrs["Content-Type"] = "application/json"
+    hdrs.update(headers or {})
+    conn.putrequest(method, path, skip_host=True, skip_accept_encoding=True)
+    for k, v in hdrs.items():
+        if v is not None:
+            conn.putheader(k, v)
+    if data is not None:
+        conn.putheader("Content-Length", str(len(data)))
+    conn.endheaders(data)
+    res = conn.getresponse()
+    answer = res.read()
+    conn.close()
+    try:
+        return res.status, json.loads(answer)
+    except ValueError:
+        return res.status, answer
+
+
+class serve:
+    """The review server of ``out`` (default ./translations) on a free port, in a thread, for a
+    ``with`` block (``docs``: only these documents); shut down and closed afterwards."""
+
+    def __init__(self, docs: list[str] | None = None, out: Path = Path("translations"), **options: Any) -> None:
+        self.docs, self.out, self.options = docs, out, options
+
+    def __enter__(self) -> Any:
+        import threading
+
+        from workbench.server import make_server
+
+        self.srv = make_server(self.out, self.docs, port=0, **self.options)
+        self.thread = threading.Thread(target=self.srv.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        self.thread.start()
+        return self.srv
+
+    def __exit__(self, *exc: object) -> None:
+        self.srv.shutdown()
+        self.srv.server_close()
+        self.thread.join(5)

@@ -11,7 +11,6 @@ docstrings they live in: kill -9 in ``test_reliability.py``, the review page in 
 from __future__ import annotations
 
 import codecs
-import http.client
 import json
 import shutil
 import subprocess
@@ -32,10 +31,10 @@ from hypothesis import strategies as st
 from test_ingest import _to_cp1258  # Windows-1258 as Vietnamese software writes it
 
 from workbench import store, yaml_guard
-from cli_helpers import refused, run_cli
+from cli_helpers import refused, request, run_cli, serve
 from workbench.cli import cli
 from workbench.errors import StoreError
-from workbench.server import ReviewServer, make_server
+from workbench.server import ReviewServer
 
 ROOT = Path(__file__).resolve().parent.parent
 ZH = "000_093349a39d32f8f2"
@@ -83,43 +82,6 @@ def _first_id(stem: str = VI) -> str:
 # the review server, over HTTP (shared with test_hardening_server.py)
 
 
-def _request(srv: ReviewServer, method: str, path: str, body: Any = None, headers: dict[str, str] | None = None) -> tuple[int, Any]:
-    conn = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=20)
-    hdrs = {"Host": f"127.0.0.1:{srv.port}"}
-    data = None
-    if body is not None:
-        data = json.dumps(body).encode("utf-8")
-        hdrs["Content-Type"] = "application/json"
-    hdrs.update(headers or {})
-    conn.putrequest(method, path, skip_host=True, skip_accept_encoding=True)
-    for k, v in hdrs.items():
-        if v is not None:
-            conn.putheader(k, v)
-    if data is not None:
-        conn.putheader("Content-Length", str(len(data)))
-    conn.endheaders(data)
-    res = conn.getresponse()
-    raw = res.read()
-    conn.close()
-    try:
-        return res.status, json.loads(raw)
-    except ValueError:
-        return res.status, raw
-
-
-class _serve:
-    """The review server on a free port, in a thread, for a ``with`` block."""
-
-    def __enter__(self) -> ReviewServer:
-        self.srv = make_server(OUT, port=0)
-        self.thread = threading.Thread(target=self.srv.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-        self.thread.start()
-        return self.srv
-
-    def __exit__(self, *exc: object) -> None:
-        self.srv.shutdown()
-        self.srv.server_close()
-        self.thread.join(5)
 
 
 # ================================================================ documents
@@ -232,13 +194,13 @@ def test_a_document_named_with_spaces_and_non_ascii_through_review_and_the_serve
     assert _cli("status", stem).exit_code == 0
     exported = _cli("export", stem, "--format", "xliff", "--json")
     assert exported.exit_code == 0 and Path(json.loads(exported.stdout)["written"][0]).name == f"{stem}.xlf"
-    with _serve() as srv:
+    with serve() as srv:
         quoted = urllib.parse.quote(stem, safe="")  # as the page's encodeURIComponent sends it
-        status, listing = _request(srv, "GET", "/api/docs")
+        status, listing = request(srv, "GET", "/api/docs")
         assert status == 200 and stem in [d["stem"] for d in listing["documents"]]
-        status, page = _request(srv, "GET", f"/api/doc/{quoted}")
+        status, page = request(srv, "GET", f"/api/doc/{quoted}")
         assert status == 200 and page["stem"] == stem, page
-        status, saved = _request(srv, "POST", f"/api/doc/{quoted}/edit", {"digest": page["digest"], "id": sid, "text": "Edited in the page."})
+        status, saved = request(srv, "POST", f"/api/doc/{quoted}/edit", {"digest": page["digest"], "id": sid, "text": "Edited in the page."})
         assert status == 200, saved
     assert {s.id: s for s in _segments(stem)}[sid].target == "Edited in the page."
 
@@ -467,10 +429,10 @@ def test_hand_broken_translations_file_is_refused_by_every_command_and_never_ove
         result = _cli(*[a.replace("{sid}", sid) for a in args])
         _refused(result, 4, f"{VI}.yaml", *fragments)
         _assert_unchanged(docs_project, before, name)
-    with _serve() as srv:
+    with serve() as srv:
         digest = store.file_digest(path)
         # the document list names the broken file with its error; the other documents stay listed
-        status, listing = _request(srv, "GET", "/api/docs")
+        status, listing = request(srv, "GET", "/api/docs")
         assert status == 200
         bad = [d for d in listing["documents"] if d["stem"] == VI]
         assert bad and f"{VI}.yaml" in bad[0]["error"] and "\n" not in bad[0]["error"]
@@ -480,7 +442,7 @@ def test_hand_broken_translations_file_is_refused_by_every_command_and_never_ove
             ("POST", f"/api/doc/{VI}/edit", {"digest": digest, "id": sid, "text": "New English."}),
             ("POST", f"/api/doc/{VI}/approve", {"digest": digest, "all_clean": True}),
         ]:
-            status, answer = _request(srv, method, url, body)
+            status, answer = request(srv, method, url, body)
             assert status >= 400 and f"{VI}.yaml" in answer["error"] and "\n" not in answer["error"], (url, answer)
     _assert_unchanged(docs_project, before, "the review server")
     assert not (docs_project / "PWNED").exists()

@@ -18,7 +18,8 @@ from typing import Any
 
 import pytest
 from click.testing import Result
-from test_hardening import OUT, ROOT, VI, ZH, docs_project, _assert_unchanged, _cli, _first_id, _refused, _request, _segments, _serve, _snapshot
+from cli_helpers import request, serve
+from test_hardening import OUT, ROOT, VI, ZH, docs_project, _assert_unchanged, _cli, _first_id, _refused, _segments, _snapshot
 
 __all__ = ["docs_project"]  # a fixture shared with test_hardening.py
 
@@ -32,7 +33,7 @@ from workbench.server import ReviewServer
 
 @pytest.fixture
 def srv(project: Path) -> Iterator[ReviewServer]:
-    with _serve() as s:
+    with serve() as s:
         yield s
 
 
@@ -46,9 +47,9 @@ def test_markup_in_segments_is_sent_as_json_text_and_inserted_as_text(srv: Revie
     seg = next(s for s in doc.segments if s.source)
     seg.source += MARKUP
     store.save(doc, path)
-    status, page = _request(srv, "GET", f"/api/doc/{ZH}")
+    status, page = request(srv, "GET", f"/api/doc/{ZH}")
     assert status == 200 and any(s["source"].endswith(MARKUP) for s in page["segments"])
-    status, saved = _request(srv, "POST", f"/api/doc/{ZH}/edit", {"digest": page["digest"], "id": seg.id, "text": MARKUP})
+    status, saved = request(srv, "POST", f"/api/doc/{ZH}/edit", {"digest": page["digest"], "id": seg.id, "text": MARKUP})
     assert status == 200 and next(s for s in saved["segments"] if s["id"] == seg.id)["target"] == MARKUP
     conn = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=10)
     conn.request("GET", f"/api/doc/{ZH}")
@@ -81,7 +82,7 @@ def test_requests_for_another_host_are_refused(srv: ReviewServer, host: str | No
     sid = _first_id(ZH)
     for method, path, body in [("GET", "/", None), ("GET", "/app.js", None), ("GET", "/api/docs", None), ("GET", f"/api/doc/{ZH}", None),
                                ("POST", f"/api/doc/{ZH}/edit", {"digest": digest, "id": sid, "text": "from elsewhere"})]:
-        status, _ = _request(srv, method, path, body, headers={"Host": hdr})  # type: ignore[dict-item]
+        status, _ = request(srv, method, path, body, headers={"Host": hdr})  # type: ignore[dict-item]
         assert status == 403, (method, path, hdr, status)
     _assert_unchanged(OUT, before, f"Host {hdr}")
 
@@ -95,7 +96,7 @@ def test_posts_from_another_origin_are_refused(srv: ReviewServer, origin: str) -
     digest = store.file_digest(store.path_for(OUT, ZH))
     sid = _first_id(ZH)
     for action, body in [("edit", {"id": sid, "text": "cross-site"}), ("approve", {"all_clean": True}), ("revert", {"id": sid}), ("merge", {"id": sid})]:
-        status, _ = _request(srv, "POST", f"/api/doc/{ZH}/{action}", {"digest": digest, **body}, headers={"Origin": origin.replace("{port}", str(srv.port))})
+        status, _ = request(srv, "POST", f"/api/doc/{ZH}/{action}", {"digest": digest, **body}, headers={"Origin": origin.replace("{port}", str(srv.port))})
         assert status == 403, (action, origin, status)
     _assert_unchanged(OUT, before, f"Origin {origin}")
 
@@ -133,18 +134,18 @@ def test_no_path_outside_translations_is_reachable(srv: ReviewServer, project: P
     (project / OUT / "link-outside.yaml").symlink_to(victim)
     victim_bytes = victim.read_bytes()
     before = _snapshot(project)
-    status, listing = _request(srv, "GET", "/api/docs")
+    status, listing = request(srv, "GET", "/api/docs")
     assert status == 200 and "link-outside" not in [d["stem"] for d in listing["documents"]]
     digest = store.file_digest(victim)
     sid = _first_id(VI)
     for path in TRAVERSALS:
-        assert _request(srv, "GET", path)[0] == 404, path
+        assert request(srv, "GET", path)[0] == 404, path
         if path.startswith("/api/doc/"):
-            status, _ = _request(srv, "POST", f"{path}/edit", {"digest": digest, "id": sid, "text": "escaped"})
+            status, _ = request(srv, "POST", f"{path}/edit", {"digest": digest, "id": sid, "text": "escaped"})
             assert status == 404, path
     for absolute in (str(victim), urllib.parse.quote(str(victim), safe=""), urllib.parse.quote(str(victim.with_suffix("")), safe="")):
-        assert _request(srv, "GET", f"/api/doc/{absolute}")[0] == 404
-        assert _request(srv, "GET", f"/{absolute}")[0] == 404
+        assert request(srv, "GET", f"/api/doc/{absolute}")[0] == 404
+        assert request(srv, "GET", f"/{absolute}")[0] == 404
     assert victim.read_bytes() == victim_bytes
     _assert_unchanged(project, before, "traversal attempts")
 
@@ -203,22 +204,22 @@ def test_review_page_edit_during_translate_is_not_lost(project: Path, during_dec
     sid = _first_id(VI)
     _add_sentence(project, VI, "Một câu mới về ASEAN.")
     answers: list[tuple[int, Any]] = []
-    with _serve() as srv:
-        status, page = _request(srv, "GET", f"/api/doc/{VI}")
+    with serve() as srv:
+        status, page = request(srv, "GET", f"/api/doc/{VI}")
         assert status == 200
 
         def post() -> None:
-            answers.append(_request(srv, "POST", f"/api/doc/{VI}/edit", {"digest": page["digest"], "id": sid, "text": "Saved in the page during translate."}))
+            answers.append(request(srv, "POST", f"/api/doc/{VI}/edit", {"digest": page["digest"], "id": sid, "text": "Saved in the page during translate."}))
 
         during_decoding.append(post)
         result = _cli("translate", "--engine", "copy")
         assert result.exit_code == 0, result.output
         assert answers and answers[0][0] == 200, answers
         # the page's copy is now stale (translate wrote after the edit): a change from it is refused, then works after a reload
-        status, stale = _request(srv, "POST", f"/api/doc/{VI}/approve", {"digest": answers[0][1]["digest"], "id": sid})
+        status, stale = request(srv, "POST", f"/api/doc/{VI}/approve", {"digest": answers[0][1]["digest"], "id": sid})
         assert status == 409 and stale.get("stale") is True
-        status, fresh = _request(srv, "GET", f"/api/doc/{VI}")
-        assert _request(srv, "POST", f"/api/doc/{VI}/approve", {"digest": fresh["digest"], "id": sid, "override": True})[0] == 200  # open QA flags: explicit override
+        status, fresh = request(srv, "GET", f"/api/doc/{VI}")
+        assert request(srv, "POST", f"/api/doc/{VI}/approve", {"digest": fresh["digest"], "id": sid, "override": True})[0] == 200  # open QA flags: explicit override
     segs = {s.id: s for s in _segments(VI)}
     assert segs[sid].target == "Saved in the page during translate." and segs[sid].status == "approved"
     assert _segments(VI)[-1].source == "Một câu mới về ASEAN."

@@ -153,3 +153,38 @@ def test_an_index_update_left_for_later_never_hides_the_saved_file(project: Path
     else:
         assert idx.refresh() == [VI]
     assert [r["id"] for r in idx.search("Saved before the index knew", "target")] == [sid]
+
+
+@pytest.mark.parametrize(
+    "action",
+    [
+        lambda sid, seg: ("edit", [sid, "Edited: the index's copy follows."], {}),
+        lambda sid, seg: ("approve", [[sid]], {"override": True}),
+        lambda sid, seg: ("add_note", [sid, "A note."], {}),
+        lambda sid, seg: ("split", [sid, len(seg.source) // 2, len(seg.target) // 2], {}),
+        lambda sid, seg: ("merge", [sid], {}),
+    ],
+    ids=["edit", "approve", "note", "split", "merge"],
+)
+@pytest.mark.parametrize("run_later", [True, False])
+def test_a_review_save_leaves_the_index_a_json_copy_of_the_new_bytes_only(project: Path, action: object, run_later: bool) -> None:
+    """The index's JSON copy of a document (what a cold open reads instead of the YAML) is of
+    the file's current bytes after a review save, never of the bytes before it."""
+    idx = _fresh()
+    idx.refresh()
+    path = store.path_for(OUT, ZH)
+    opened = review.view_doc(OUT, ZH)  # as the review server opens it (the JSON copy is there)
+    assert idx.cached_doc(ZH, opened.digest, str(path)) is not None
+    segs = opened.doc.segments
+    seg = next(s for s, n in zip(segs, segs[1:]) if len(s.source) > 8 and n.paragraph == s.paragraph and "\n\n" not in n.gap)  # one merge can take
+    name, args, options = action(seg.id, seg)  # type: ignore[operator]
+    with review.index_later() as later:
+        change = getattr(review, name)(OUT, ZH, *args, expected_digest=opened.digest, **options)
+    if run_later:
+        for run in later:
+            run()
+    else:
+        idx.refresh()
+    assert change.digest != opened.digest and idx.cached_doc(ZH, opened.digest, str(path)) is None
+    copy = idx.cached_doc(ZH, store.file_digest(path) or "", str(path))
+    assert copy is not None and copy.as_dict() == store.load(path).as_dict()  # type: ignore[union-attr]

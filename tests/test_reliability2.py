@@ -4,9 +4,7 @@ does: the CLI through CliRunner, the review server through HTTP."""
 
 from __future__ import annotations
 
-import http.client
 import json
-import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -14,8 +12,7 @@ from typing import Any
 import pytest
 
 from workbench import store
-from cli_helpers import refused, run_cli
-from workbench.server import ReviewServer, make_server
+from cli_helpers import refused, request, run_cli, serve
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = Path("translations")
@@ -50,37 +47,6 @@ def _first_id(stem: str) -> str:
 # ---------------------------------------------------------------- HTTP helpers
 
 
-def _request(srv: ReviewServer, method: str, path: str, body: Any = None, raw: bytes | None = None) -> tuple[int, Any]:
-    conn = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=20)
-    data = raw if raw is not None else (json.dumps(body).encode("utf-8") if body is not None else None)
-    headers = {"Host": f"127.0.0.1:{srv.port}"}
-    if data is not None:
-        headers["Content-Type"] = "application/json"
-        headers["Content-Length"] = str(len(data))
-    conn.request(method, path, body=data, headers=headers)
-    res = conn.getresponse()
-    payload = res.read()
-    conn.close()
-    try:
-        return res.status, json.loads(payload)
-    except ValueError:
-        return res.status, payload
-
-
-class _serve:
-    def __init__(self, docs: list[str] | None = None) -> None:
-        self.docs = docs
-
-    def __enter__(self) -> ReviewServer:
-        self.srv = make_server(OUT, self.docs, port=0)
-        self.thread = threading.Thread(target=self.srv.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-        self.thread.start()
-        return self.srv
-
-    def __exit__(self, *exc: object) -> None:
-        self.srv.shutdown()
-        self.srv.server_close()
-        self.thread.join(5)
 
 
 # ---------------------------------------------------------------- document names
@@ -118,13 +84,13 @@ def test_names_with_dots_work_in_every_command(here: Path, file: str, name: str)
 def test_the_review_page_opens_and_saves_the_dotted_document_not_its_cut_stem(here: Path) -> None:
     _translate(here, "Report.1.txt", "Report.txt")
     other = (OUT / "Report.yaml").read_bytes()
-    with _serve() as srv:
-        status, docs = _request(srv, "GET", "/api/docs")
+    with serve() as srv:
+        status, docs = request(srv, "GET", "/api/docs")
         assert status == 200 and {d["stem"] for d in docs["documents"]} == {"Report", "Report.1"}
-        status, page = _request(srv, "GET", "/api/doc/Report.1")
+        status, page = request(srv, "GET", "/api/doc/Report.1")
         assert status == 200 and page["stem"] == "Report.1", page
         sid = page["segments"][0]["id"]
-        status, saved = _request(srv, "POST", "/api/doc/Report.1/edit", {"digest": page["digest"], "id": sid, "text": "Letter"})
+        status, saved = request(srv, "POST", "/api/doc/Report.1/edit", {"digest": page["digest"], "id": sid, "text": "Letter"})
         assert status == 200, saved
     assert (OUT / "Report.yaml").read_bytes() == other
     doc = store.load(OUT / "Report.1.yaml")
@@ -133,8 +99,8 @@ def test_the_review_page_opens_and_saves_the_dotted_document_not_its_cut_stem(he
 
 def test_the_review_page_serves_a_dotted_document_named_on_the_command_line(here: Path) -> None:
     _translate(here, "A.RES.75.1.txt", "A.txt")
-    with _serve(["docs/A.RES.75.1.txt"]) as srv:
-        status, docs = _request(srv, "GET", "/api/docs")
+    with serve(["docs/A.RES.75.1.txt"]) as srv:
+        status, docs = request(srv, "GET", "/api/docs")
         assert status == 200 and [d["stem"] for d in docs["documents"]] == ["A.RES.75.1"]
 
 
@@ -244,19 +210,19 @@ def test_a_split_or_merge_saved_in_the_page_while_translate_runs_wins(here: Path
     real_run_jobs = tr.run_jobs
     saved: dict[str, Any] = {}
 
-    with _serve() as srv:
+    with serve() as srv:
         def reviewer_saves_meanwhile(*args: Any, **kwargs: Any) -> None:
             # translate has planned (read the file, segmented, chosen engines) and is decoding now
             if not saved:
-                status, page = _request(srv, "GET", "/api/doc/doc")
+                status, page = request(srv, "GET", "/api/doc/doc")
                 first = page["segments"][0]
                 if action == "split":
                     body = {"digest": page["digest"], "id": first["id"], "source_at": 4, "target_at": len(first["target"]) // 2}
                 else:
                     body = {"digest": page["digest"], "id": first["id"]}
-                status, after = _request(srv, "POST", f"/api/doc/doc/{action}", body)
+                status, after = request(srv, "POST", f"/api/doc/doc/{action}", body)
                 assert status == 200, after
-                status, after = _request(srv, "GET", "/api/doc/doc")  # a change answers with the changed segments only
+                status, after = request(srv, "GET", "/api/doc/doc")  # a change answers with the changed segments only
                 saved["segments"] = [(s["id"], s["source"], s["target"], s["status"]) for s in after["segments"] if s["source"]]
             return real_run_jobs(*args, **kwargs)
 

@@ -12,7 +12,6 @@ import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 from typing import Any, Callable
@@ -21,8 +20,8 @@ import pytest
 
 from workbench import server as server_mod
 from workbench import store
-from cli_helpers import refused, run_cli
-from workbench.server import ReviewServer, make_server
+from cli_helpers import refused, request, run_cli, serve
+from workbench.server import ReviewServer
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = Path("translations")
@@ -217,26 +216,10 @@ def test_a_fifo_is_refused_without_waiting_for_a_writer(here: Path) -> None:
 # ---------------------------------------------------------------- the review server
 
 
-class _serve:
-    def __enter__(self) -> ReviewServer:
-        self.srv = make_server(OUT, port=0)
-        self.thread = threading.Thread(target=self.srv.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-        self.thread.start()
-        return self.srv
-
-    def __exit__(self, *exc: object) -> None:
-        self.srv.shutdown()
-        self.srv.server_close()
-        self.thread.join(5)
 
 
 def _post(srv: ReviewServer, path: str, data: bytes) -> tuple[int, Any]:
-    conn = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=20)
-    conn.request("POST", path, body=data, headers={"Host": f"127.0.0.1:{srv.port}", "Content-Type": "application/json", "Content-Length": str(len(data))})
-    res = conn.getresponse()
-    payload = res.read()
-    conn.close()
-    return res.status, json.loads(payload)
+    return request(srv, "POST", path, raw=data)
 
 
 def _digest() -> str:
@@ -255,7 +238,7 @@ def _digest() -> str:
 )
 def test_hostile_post_bodies_get_400_not_a_dropped_connection(here: Path, make: Callable[[str, str], bytes]) -> None:
     before = (OUT / "doc.yaml").read_bytes()
-    with _serve() as srv:
+    with serve() as srv:
         status, body = _post(srv, "/api/doc/doc/edit", make(_digest(), _first_id()))
         assert status == 400 and "error" in body, body
         # and the server still answers
@@ -268,7 +251,7 @@ def test_idle_connections_are_closed(here: Path, monkeypatch: pytest.MonkeyPatch
     default = server_mod.Handler.timeout
     assert isinstance(default, (int, float)) and 0 < default <= 120  # by default, not only when a test asks
     monkeypatch.setattr(server_mod.Handler, "timeout", 0.5)  # the same mechanism, quicker
-    with _serve() as srv:
+    with serve() as srv:
         sock = socket.create_connection(("127.0.0.1", srv.port), timeout=10)
         sock.sendall(b"GET /api/docs HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n" % srv.port)  # never finished
         started = time.monotonic()
@@ -285,7 +268,7 @@ def test_a_client_that_disconnects_prints_no_traceback(here: Path, capfd: pytest
     seg = next(s for s in big.segments if s.source)
     seg.note = "x" * 3_000_000  # a response bigger than any socket buffer
     store.save(big, OUT / "doc.yaml")
-    with _serve() as srv:
+    with serve() as srv:
         for _ in range(3):
             sock = socket.create_connection(("127.0.0.1", srv.port), timeout=10)
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")  # close = reset

@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 
-from test_review_page import OUT, ZH, _alert, _browser_missing, _disk, _keys, _open, _request, _row, _segments, _wait, driver, server  # noqa: F401
+from cli_helpers import request
+from test_review_page import OUT, ZH, _alert, _browser_missing, _disk, _keys, _open, _row, _segments, _wait, driver, server  # noqa: F401
 
 AXE = Path(__file__).resolve().parent / "js" / "node_modules" / "axe-core" / "axe.min.js"
 
@@ -110,8 +111,8 @@ def test_escape_asks_before_dropping_typed_text_and_a_conflict_keeps_it(driver: 
     alert.dismiss()  # keep editing
     assert _wait(driver, lambda d: d.find_element("css selector", "#rows textarea.editor").get_attribute("value").endswith("and more words I typed"))
     # someone else saves meanwhile: our save is refused, and the typed text stays beside the segment
-    status, doc = _request(server, "GET", f"/api/doc/{ZH}")
-    assert _request(server, "POST", f"/api/doc/{ZH}/edit", {"digest": doc["digest"], "id": segs[2].id, "text": "Another tab."})[0] == 200
+    status, doc = request(server, "GET", f"/api/doc/{ZH}")
+    assert request(server, "POST", f"/api/doc/{ZH}/edit", {"digest": doc["digest"], "id": segs[2].id, "text": "Another tab."})[0] == 200
     _wait(driver, lambda d: d.find_element("css selector", "#rows textarea.editor").send_keys(Keys.CONTROL, Keys.ENTER) or True)
     _wait(driver, lambda d: d.find_element("id", "banner").get_attribute("data-kind") == "stale")
     driver.find_element("id", "banner-reload").click()

@@ -4,7 +4,6 @@ and the server's guards (Host header, origin, path traversal, stale writes)."""
 from __future__ import annotations
 
 import http.client
-import json
 import os
 import shutil
 import tempfile
@@ -13,7 +12,7 @@ from typing import Any, Iterator
 
 import pytest
 
-from cli_helpers import serving
+from cli_helpers import request, serving
 from workbench import review, store
 from workbench.server import ReviewServer, make_server
 
@@ -118,27 +117,6 @@ def _disk(sid: str) -> store.Segment:
     return next(s for s in _segments() if s.id == sid)
 
 
-def _request(srv: ReviewServer, method: str, path: str, body: Any = None, headers: dict[str, str] | None = None) -> tuple[int, Any]:
-    conn = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=10)
-    hdrs = {"Host": f"127.0.0.1:{srv.port}"}
-    data = None
-    if body is not None:
-        data = json.dumps(body).encode("utf-8")
-        hdrs["Content-Type"] = "application/json"
-    hdrs.update(headers or {})
-    conn.putrequest(method, path, skip_host=True, skip_accept_encoding=True)
-    for k, v in hdrs.items():
-        conn.putheader(k, v)
-    if data is not None:
-        conn.putheader("Content-Length", str(len(data)))
-    conn.endheaders(data)
-    res = conn.getresponse()
-    raw = res.read()
-    conn.close()
-    try:
-        return res.status, json.loads(raw)
-    except ValueError:
-        return res.status, raw
 
 
 # ---------------------------------------------------------------- the page
@@ -268,12 +246,12 @@ def test_stale_write_from_a_second_tab_is_refused(driver: Any, server: ReviewSer
     segs = [s for s in _segments() if s.source]
     sid = segs[1].id
     # tab 2 (an API client with the same digest) saves first
-    status, doc = _request(server, "GET", f"/api/doc/{ZH}")
+    status, doc = request(server, "GET", f"/api/doc/{ZH}")
     assert status == 200
-    status, after = _request(server, "POST", f"/api/doc/{ZH}/edit", {"digest": doc["digest"], "id": sid, "text": "Tab two's English."})
+    status, after = request(server, "POST", f"/api/doc/{ZH}/edit", {"digest": doc["digest"], "id": sid, "text": "Tab two's English."})
     assert status == 200 and after["digest"] != doc["digest"]
     # tab 2 again with its old digest: 409, not merged
-    status, err = _request(server, "POST", f"/api/doc/{ZH}/approve", {"digest": doc["digest"], "ids": [sid]})
+    status, err = request(server, "POST", f"/api/doc/{ZH}/approve", {"digest": doc["digest"], "ids": [sid]})
     assert status == 409 and err["stale"] is True and "reload" in err["error"]
     # tab 1 edits the same segment: refused, and the page says so
     _row(driver, sid).find_element(By.CSS_SELECTOR, 'button[data-action="edit"]').click()
@@ -294,15 +272,15 @@ def test_stale_write_from_a_second_tab_is_refused(driver: Any, server: ReviewSer
 
 
 def test_foreign_host_and_origin_are_refused(server: ReviewServer) -> None:
-    assert _request(server, "GET", "/")[0] == 200
-    assert _request(server, "GET", "/", headers={"Host": f"localhost:{server.port}"})[0] == 200
-    assert _request(server, "GET", "/", headers={"Host": "evil.com"})[0] == 403
-    assert _request(server, "GET", "/api/docs", headers={"Host": f"evil.com:{server.port}"})[0] == 403
+    assert request(server, "GET", "/")[0] == 200
+    assert request(server, "GET", "/", headers={"Host": f"localhost:{server.port}"})[0] == 200
+    assert request(server, "GET", "/", headers={"Host": "evil.com"})[0] == 403
+    assert request(server, "GET", "/api/docs", headers={"Host": f"evil.com:{server.port}"})[0] == 403
     digest = store.file_digest(store.path_for(OUT, ZH))
     sid = _segments()[0].id
     body = {"digest": digest, "id": sid, "text": "x"}
-    assert _request(server, "POST", f"/api/doc/{ZH}/edit", body, headers={"Host": "evil.com"})[0] == 403
-    assert _request(server, "POST", f"/api/doc/{ZH}/edit", body, headers={"Origin": "http://evil.com"})[0] == 403
+    assert request(server, "POST", f"/api/doc/{ZH}/edit", body, headers={"Host": "evil.com"})[0] == 403
+    assert request(server, "POST", f"/api/doc/{ZH}/edit", body, headers={"Origin": "http://evil.com"})[0] == 403
     assert store.file_digest(store.path_for(OUT, ZH)) == digest
 
 
@@ -311,20 +289,20 @@ def test_foreign_host_and_origin_are_refused(server: ReviewServer) -> None:
     ["/../glossary.yaml", "/..%2fglossary.yaml", "/web/../../glossary.yaml", "/api/doc/..", "/api/doc/..%2Fglossary", "/api/doc/%2e%2e%2fseeds", "/translations/000_093349a39d32f8f2.yaml", "/app.js/../../cli.py", "/etc/passwd", "/api/doc/.workbench", "/__init__.py", "//etc/passwd"],
 )
 def test_path_traversal_gets_404(server: ReviewServer, path: str) -> None:
-    status, _ = _request(server, "GET", path)
+    status, _ = request(server, "GET", path)
     assert status == 404
 
 
 def test_post_guards(server: ReviewServer) -> None:
     digest = store.file_digest(store.path_for(OUT, ZH))
     sid = _segments()[0].id
-    status, _ = _request(server, "POST", f"/api/doc/{ZH}/edit", None, headers={"Content-Type": "text/plain", "Content-Length": "2"})
+    status, _ = request(server, "POST", f"/api/doc/{ZH}/edit", None, headers={"Content-Type": "text/plain", "Content-Length": "2"})
     assert status in (400, 415)
-    assert _request(server, "POST", f"/api/doc/{ZH}/delete", {"digest": digest, "id": sid})[0] == 404
-    assert _request(server, "POST", "/api/doc/nope/edit", {"digest": digest, "id": sid, "text": "x"})[0] == 404
-    status, err = _request(server, "POST", f"/api/doc/{ZH}/edit", {"id": sid, "text": "x"})
+    assert request(server, "POST", f"/api/doc/{ZH}/delete", {"digest": digest, "id": sid})[0] == 404
+    assert request(server, "POST", "/api/doc/nope/edit", {"digest": digest, "id": sid, "text": "x"})[0] == 404
+    status, err = request(server, "POST", f"/api/doc/{ZH}/edit", {"id": sid, "text": "x"})
     assert status == 400 and "digest" in err["error"]
-    status, err = _request(server, "POST", f"/api/doc/{ZH}/split", {"digest": digest, "id": sid, "source_at": 0, "target_at": 0})
+    status, err = request(server, "POST", f"/api/doc/{ZH}/split", {"digest": digest, "id": sid, "source_at": 0, "target_at": 0})
     assert status == 400 and "outside" in err["error"]
     assert store.file_digest(store.path_for(OUT, ZH)) == digest
 

@@ -5,13 +5,15 @@
         print(m.score, m.target, m.diff)
 
 The entries come from the project index (:mod:`workbench.index`), never from a scan of every
-file. Candidates are found through a character-bigram index (numpy arrays: one sorted array of
-bigram keys and the entries they occur in; a query looks up its bigrams with ``searchsorted``
-and counts hits per entry with ``bincount``); only the best candidates are scored, with
-``rapidfuzz``'s normalised Indel similarity (the measure ``difflib``'s ratio approximates).
-Traditional and Simplified Chinese are folded before matching (OpenCC ``t2s``). A document saved
-since the memory was built is re-read alone (its entries kept beside the bigram arrays and
-scored directly) until enough changed to rebuild.
+file. Candidates are found through a character-bigram index (:mod:`workbench.memory_arrays`:
+numpy arrays of the bigram keys and the entries they occur in; a query looks up its bigrams
+with ``searchsorted`` and counts hits per entry with ``bincount``); only the best candidates are
+scored, with ``rapidfuzz``'s normalised Indel similarity (the measure ``difflib``'s ratio
+approximates). Traditional and Simplified Chinese are folded before matching (OpenCC ``t2s``).
+The arrays are kept in the project index, built when it is updated (a cache, like the rest of
+it), so a new process reads them back instead of building them. A document saved since they
+were built is re-read alone (its entries kept beside the arrays and scored directly) until
+enough changed to build them again.
 """
 
 from __future__ import annotations
@@ -19,18 +21,18 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable
 
 import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Indel
 
-from workbench.index import Index, fold, open_index
+from workbench.index import Index, fold, open_index, rebuild_due
+from workbench.memory_arrays import SEP as _SEP
+from workbench.memory_arrays import Arrays
 
 THRESHOLD = 0.75
 CANDIDATES = 64  # entries scored per query, from the bigram counts
-COMMON_MIN_ENTRIES = 10_000  # from this size on, bigrams in over a quarter of the entries are not counted
-_SEP = "\x00"
 
 
 @dataclass
@@ -111,99 +113,49 @@ def fuzzy_in(entries: list[MemoryEntry], text: str, threshold: float = THRESHOLD
     return _rank(found, text, limit)
 
 
-def _keys(codes: np.ndarray) -> np.ndarray:
-    return codes[:-1].astype(np.int64) * 0x110000 + codes[1:].astype(np.int64)
+class _Base:
+    """The search arrays over a fixed list of entries, and those entries: the rows they were
+    built from, or (arrays read from the index) read from the index's rows when a query needs them."""
 
-
-def _codes(text: str) -> np.ndarray:
-    return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-
-
-class _Rows(Sequence[MemoryEntry]):
-    """The index's rows (:meth:`Index.reviewed`) as entries, each made when asked for (a 100,000-entry
-    memory builds no 100,000 objects; a query looks at a few dozen)."""
-
-    def __init__(self, rows: list[tuple[Any, ...]]) -> None:
-        self.rows = rows
+    def __init__(self, index: Index, arrays: Arrays, rows: list[tuple[Any, ...]] | None = None) -> None:
+        self.index = index
+        self.arrays = arrays
+        self.rows = rows  # (rowid, stem, id, source, target, status, fold, source_lang, document), in order; None: read when needed
+        self.alive = np.ones(arrays.n, dtype=bool)
+        self.stem_ids = {name: i for i, name in enumerate(arrays.stems)}
 
     def __len__(self) -> int:
-        return len(self.rows)
+        return self.arrays.n
 
-    def __getitem__(self, i: int) -> MemoryEntry:  # type: ignore[override]
-        stem, sid, source, target, status, _fold, lang, document = self.rows[i]
-        return MemoryEntry(source, target, status, lang, document, stem, sid)
+    def kill(self, stem: str) -> None:
+        k = self.stem_ids.get(stem)
+        if k is not None:
+            self.alive[self.arrays.stem_of == k] = False
 
-
-class _Base:
-    """Bigram arrays over a fixed list of entries."""
-
-    def __init__(self, entries: Sequence[MemoryEntry], folded: list[str], stems: list[str] | None = None) -> None:
-        self.entries = entries
-        self.folded = folded
-        self.alive = np.ones(len(entries), dtype=bool)
-        stems = stems if stems is not None else [e.stem for e in entries]
-        names = sorted(set(stems))
-        self.stem_ids = {name: i for i, name in enumerate(names)}
-        self.stem_of = np.fromiter((self.stem_ids[s] for s in stems), dtype=np.int32, count=len(stems))
-        if not entries:
-            self.keys = np.zeros(0, dtype=np.int64)
-            self.owner = np.zeros(0, dtype=np.int32)
-            self.lengths = np.zeros(0, dtype=np.int32)
-            return
-        joined = _SEP.join(folded) + _SEP
-        codes = _codes(joined)
-        lengths = np.fromiter((len(f) for f in folded), dtype=np.int64, count=len(folded))
-        owner_of_char = np.repeat(np.arange(len(folded), dtype=np.int32), lengths + 1)
-        keys = _keys(codes)
-        owner = owner_of_char[:-1]
-        ok = (codes[:-1] != 0) & (codes[1:] != 0)  # no bigram across two entries
-        keys, owner = keys[ok], owner[ok]
-        bits = max(1, int(len(folded)).bit_length())
-        if bits <= 22:  # key (< 2**41) and owner packed in one int64: a plain sort, ~20x faster than argsort
-            packed = np.sort((keys << bits) | owner.astype(np.int64))
-            self.keys = packed >> bits
-            self.owner = (packed & ((1 << bits) - 1)).astype(np.int32)
+    def entries(self, picked: Iterable[int]) -> list[tuple[MemoryEntry, str]]:
+        """The entries ``picked`` (indices) with their folded sources; an entry whose index row is
+        gone (its document changed since: :meth:`Memory.sync` re-reads it) is left out."""
+        picked = list(picked)
+        if self.rows is not None:
+            got = [self.rows[i][1:] for i in picked]
         else:
-            order = np.argsort(keys, kind="stable")
-            self.keys = keys[order]
-            self.owner = owner[order]
-        self.lengths = lengths.astype(np.int32)
+            by_row = self.index.rows(self.arrays.rowids[picked].tolist())
+            got = [r for r in (by_row.get(int(self.arrays.rowids[i])) for i in picked) if r is not None]
+        return [_entry(r) for r in got]
 
-    def candidates(self, query: str, n: int) -> list[int]:
-        if not len(self.keys) or len(query) < 2:
-            if len(query) < 2:  # a one-character query: compare by length alone
-                return [i for i, f in enumerate(self.folded) if self.alive[i] and len(f) <= 3][:n]
-            return []
-        qkeys = np.unique(_keys(_codes(query)))
-        lo = np.searchsorted(self.keys, qkeys, "left")
-        hi = np.searchsorted(self.keys, qkeys, "right")
-        spans = [(a, b) for a, b in zip(lo.tolist(), hi.tolist()) if b > a]
-        if not spans:
-            return []
-        total = len(self.entries)
-        if total >= COMMON_MIN_ENTRIES:
-            # bigrams in more than a quarter of a big memory (boilerplate: 安全, 理事, （第) tell
-            # entries apart little and cost the most to count: left out while enough others remain
-            rare = [(a, b) for a, b in spans if b - a <= total // 4]
-            if len(rare) >= max(2, len(spans) // 2):
-                spans = rare
-        owners = np.concatenate([self.owner[a:b] for a, b in spans])
-        counts = np.bincount(owners, minlength=total)
-        hit = np.flatnonzero(counts)
-        if not self.alive.all():
-            hit = hit[self.alive[hit]]
-        if not len(hit):
-            return []
-        # Dice-like upper bound on similarity from shared bigrams, so long entries sharing many
-        # common bigrams do not crowd out the close ones.
-        score = 2.0 * counts[hit] / np.maximum(self.lengths[hit] + len(query), 1)
-        k = min(n, len(hit))
-        best = np.argpartition(-score, k - 1)[:k]
-        return hit[best[np.argsort(-score[best], kind="stable")]].tolist()
+
+def _entry(row: tuple[Any, ...]) -> tuple[MemoryEntry, str]:
+    stem, sid, source, target, status, fsrc, lang, document = row
+    return MemoryEntry(source, target, status, lang, document, stem, sid), fsrc.replace(_SEP, " ")
 
 
 class Memory:
-    """A project's translation memory, kept current with the index (thread-safe)."""
+    """A project's translation memory, kept current with the index (thread-safe).
+
+    Its search arrays are those the index keeps (:meth:`Index.memory_snapshot`, read back at
+    once) when there are some, else built (and kept there for the next process); the documents
+    changed since they were built are re-read alone and scored directly, until enough changed
+    to build the arrays again (:func:`workbench.index.rebuild_due`)."""
 
     def __init__(self, index: Index) -> None:
         self.index = index
@@ -213,44 +165,59 @@ class Memory:
         self._base_stems: set[str] = set()
         self._extra: dict[str, list[tuple[MemoryEntry, str]]] = {}
 
-    @staticmethod
-    def _entries(rows: Iterable[tuple[Any, ...]]) -> tuple[list[MemoryEntry], list[str]]:
-        entries, folded = [], []
-        for stem, sid, source, target, status, fsrc, lang, document in rows:
-            entries.append(MemoryEntry(source, target, status, lang, document, stem, sid))
-            folded.append(fsrc.replace(_SEP, " "))
-        return entries, folded
-
     def sync(self) -> None:
         """Re-read what changed in the index since the last call (whole rebuild if much did)."""
-        versions = self.index.versions()
         with self._lock:
             if self._base is None:
-                self._rebuild(versions)
-                return
-            changed = [s for s, v in versions.items() if self._versions.get(s) != v] + [s for s in self._versions if s not in versions]
-            if not changed:
-                return
-            for stem in changed:
-                if stem in self._base_stems:
-                    k = self._base.stem_ids.get(stem)
-                    if k is not None:
-                        self._base.alive[self._base.stem_of == k] = False
-                    self._base_stems.discard(stem)
-            rows = self.index.reviewed([s for s in changed if s in versions])
-            for stem in changed:
-                self._extra.pop(stem, None)
-            for e, f in zip(*self._entries(rows)):
-                self._extra.setdefault(e.stem, []).append((e, f))
-            self._versions = versions
-            if sum(len(v) for v in self._extra.values()) > max(2000, len(self._base.entries) // 5):
-                self._rebuild(versions)
+                self._load()
+            self._catch_up()
+            if self._due() and not self.index.building:  # (a build under way in a thread: its arrays are read when kept)
+                self._load()  # the index may keep newer arrays than these (built after a save)
+                self._catch_up()
+                if self._due():
+                    self._rebuild()
+                    self._catch_up()
 
-    def _rebuild(self, versions: dict[str, int]) -> None:
-        rows = self.index.reviewed()
-        stems = [r[0] for r in rows]
-        self._base = _Base(_Rows(rows), [r[5].replace(_SEP, " ") for r in rows], stems)
-        self._base_stems = set(stems) | set(versions)
+    def _due(self) -> bool:
+        assert self._base is not None
+        return rebuild_due(sum(len(v) for v in self._extra.values()), len(self._base))
+
+    def _catch_up(self) -> None:
+        """The documents whose version changed since the arrays were built: their entries in the
+        arrays left out, their reviewed rows read again (scored directly)."""
+        assert self._base is not None
+        versions = self.index.versions()
+        changed = [s for s, v in versions.items() if self._versions.get(s) != v] + [s for s in self._versions if s not in versions]
+        if not changed:
+            return
+        for stem in changed:
+            if stem in self._base_stems:
+                self._base.kill(stem)
+                self._base_stems.discard(stem)
+        rows = self.index.reviewed([s for s in changed if s in versions])
+        for stem in changed:
+            self._extra.pop(stem, None)
+        for row in rows:
+            e, f = _entry(row)
+            self._extra.setdefault(e.stem, []).append((e, f))
+        self._versions = versions
+
+    def _load(self) -> None:
+        """The arrays the index keeps (if they are of this format), else built now."""
+        kept = self.index.memory_snapshot()
+        arrays = Arrays.load(kept[1], kept[2]) if kept is not None else None
+        if kept is None or arrays is None:
+            self._rebuild()
+            return
+        self._base = _Base(self.index, arrays)
+        self._base_stems = set(kept[0])
+        self._extra = {}
+        self._versions = dict(kept[0])
+
+    def _rebuild(self) -> None:
+        versions, arrays, rows = self.index.build_memory()
+        self._base = _Base(self.index, arrays, rows)
+        self._base_stems = set(versions)
         self._extra = {}
         self._versions = versions
 
@@ -259,7 +226,7 @@ class Memory:
         self.sync()
         with self._lock:
             assert self._base is not None
-            out = [e for e, ok in zip(self._base.entries, self._base.alive) if ok]
+            out = [e for e, _ in self._base.entries(np.flatnonzero(self._base.alive).tolist())]
             out += [e for v in self._extra.values() for e, _ in v]
         out.sort(key=lambda e: 0 if e.status == "approved" else 1)
         return out
@@ -274,7 +241,7 @@ class Memory:
         with self._lock:
             base = self._base
             assert base is not None
-            pool: list[tuple[MemoryEntry, str]] = [(base.entries[i], base.folded[i]) for i in base.candidates(q, CANDIDATES)]
+            pool: list[tuple[MemoryEntry, str]] = base.entries(base.arrays.candidates(q, CANDIDATES, base.alive))
             pool += [p for v in self._extra.values() for p in v]
         if exclude:
             pool = [p for p in pool if (p[0].stem, p[0].segment) != exclude]

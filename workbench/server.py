@@ -43,7 +43,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from workbench import review, store
 from workbench.errors import InputError, StoreError, WorkbenchError
 from workbench.glossary import Glossary
-from workbench.index import open_index, served_files
+from workbench.index import build_in_background, open_index, served_files
 
 LOOPBACK_NAMES = ("127.0.0.1", "localhost")
 STATIC = {"/": ("index.html", "text/html; charset=utf-8"), "/index.html": ("index.html", "text/html; charset=utf-8"), "/app.js": ("app.js", "text/javascript; charset=utf-8"), "/tools.js": ("tools.js", "text/javascript; charset=utf-8"), "/style.css": ("style.css", "text/css; charset=utf-8")}
@@ -78,6 +78,55 @@ class ReviewServer(ThreadingHTTPServer):
         self._locks_lock = threading.Lock()
         self.payloads: dict[str, tuple[tuple[str, str], bytes]] = {}
         super().__init__(("127.0.0.1", port), Handler)
+        build_in_background(out_dir)  # memory builds a save makes due: in a thread, requests do not wait
+
+    def server_close(self) -> None:
+        super().server_close()
+        build_in_background(self.out_dir, False)
+
+    def doc_body(self, stem: str, gl: Glossary) -> tuple[bytes, bool]:
+        """The page's JSON for ``stem`` (call under ``self.lock(stem)``) and whether it was made
+        now (else it is the one made for these bytes and this glossary before)."""
+        opened = review.view_doc(self.out_dir, stem)
+        key = (opened.digest, gl.hash)
+        cached = self.payloads.get(stem)
+        if cached is not None and cached[0] == key:
+            return cached[1], False
+        body = json.dumps(doc_payload(self.out_dir, stem, gl, opened), ensure_ascii=False).encode("utf-8")
+        self.payloads[stem] = (key, body)
+        return body, True
+
+    def after_open(self, stem: str, gl: Glossary) -> None:
+        """Once a document's JSON is made (in a thread): the translation memory read (the page
+        asks for matches as soon as it shows the rows: they answer at once), then the document's
+        first save got ready (:func:`review.prime`)."""
+        try:
+            from workbench.memory import project_memory
+
+            mem = project_memory(self.out_dir)
+            mem.sync()
+            mem.matches("请将本信作为文件分发", sync=False)  # a first query's one-time costs (~30 ms), paid here
+        except Exception:  # ahead-of-time work only: the requests that need it do it themselves
+            pass
+        try:
+            review.prime(self.out_dir, stem, self.lock(stem), glossary=gl)
+        except Exception:
+            pass
+
+    def warm(self) -> None:
+        """Ahead of the page's first request (while the browser starts): the JSON of the document
+        it opens first (the first served one, as the page picks it), then :meth:`after_open`."""
+        try:
+            stems = self.stems()
+            if not stems:
+                return
+            gl = self.glossary
+            with self.lock(stems[0]):
+                made = self.doc_body(stems[0], gl)[1]
+            if made:
+                self.after_open(stems[0], gl)
+        except Exception:  # ahead-of-time work only
+            pass
 
     @property
     def glossary(self) -> Glossary:
@@ -133,8 +182,11 @@ def make_server(
     glossary: Glossary | None = None,
     glossary_path: Path | None = None,
     reviewer: str | None = None,
+    warm: bool = True,
 ) -> ReviewServer:
-    """A review server on 127.0.0.1:PORT (0: a free port) for DOCS (default: every translations file)."""
+    """A review server on 127.0.0.1:PORT (0: a free port) for DOCS (default: every translations file).
+    ``warm``: make the JSON of the document the page opens first in a thread now, while the
+    browser starts (:meth:`ReviewServer.warm`)."""
     if host not in LOOPBACK_NAMES:
         raise InputError(f"--host {host}: the review page can change your files, so it is served on 127.0.0.1 only; to review from elsewhere use an SSH tunnel")
     if not out_dir.is_dir():
@@ -145,9 +197,12 @@ def make_server(
         review.load_glossary(glossary_path)  # a bad --glossary fails now
     import workbench.translate  # noqa: F401  (every save rechecks glossary hits with it: loaded now, not on the first save)
     try:
-        return ReviewServer(out_dir, docs, port, glossary, glossary_path, reviewer)
+        srv = ReviewServer(out_dir, docs, port, glossary, glossary_path, reviewer)
     except OSError as exc:
         raise InputError(f"cannot listen on 127.0.0.1:{port} ({exc.strerror or exc}); choose another port with --port N (0 picks a free one)") from None
+    if warm:
+        threading.Thread(target=srv.warm, daemon=True, name="workbench-review-warm").start()
+    return srv
 
 
 def doc_list(srv: ReviewServer) -> list[dict[str, Any]]:
@@ -368,17 +423,10 @@ class Handler(BaseHTTPRequestHandler):
     def _doc(self, stem: str) -> None:
         gl = self.server.glossary
         with self.server.lock(stem):
-            opened = review.view_doc(self.server.out_dir, stem)
-            key = (opened.digest, gl.hash)
-            cached = self.server.payloads.get(stem)
-            if cached is not None and cached[0] == key:
-                body = cached[1]
-            else:
-                body = json.dumps(doc_payload(self.server.out_dir, stem, gl, opened), ensure_ascii=False).encode("utf-8")
-                self.server.payloads[stem] = (key, body)
-                # the first save of a long document would dump every segment: do that now, in the background
-                threading.Thread(target=review.prime, args=(self.server.out_dir, stem, self.server.lock(stem)), kwargs={"glossary": gl}, daemon=True).start()
+            body, made = self.server.doc_body(stem, gl)
         self._send(HTTPStatus.OK, body, "application/json; charset=utf-8")
+        if made:  # the first save of a long document would dump every segment: that now, in the background
+            threading.Thread(target=self.server.after_open, args=(stem, gl), daemon=True).start()
 
     def _ids(self, query: dict[str, list[str]]) -> list[str]:
         raw = ",".join(query.get("ids") or query.get("id") or [])

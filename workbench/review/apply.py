@@ -118,13 +118,15 @@ def index_later() -> Iterator[list[Callable[[], None]]]:
         _LATER.reset(token)
 
 
-def _update_index(out_dir: Path, path: Path, d: store.StoredDocument, touched: list[str], sha: str, summary: dict[str, Any] | None, stat: tuple[int, int, int] | None) -> None:
+def _update_index(
+    out_dir: Path, path: Path, d: store.StoredDocument, touched: list[str], sha: str, summary: dict[str, Any] | None, stat: tuple[int, int, int] | None, base: str | None = None,
+) -> None:
     def run() -> None:
         idx = _index_for(out_dir)
         if idx is None:
             return
         try:
-            idx.saved(path.stem, d, path, None, touched, sha=sha, summary=summary, stat=None if stat is None else (stat[1], stat[2]))
+            idx.saved(path.stem, d, path, None, touched, sha=sha, summary=summary, stat=None if stat is None else (stat[1], stat[2]), base=base)
         except WorkbenchError:  # the index is a cache: the next refresh reads the file
             pass
 
@@ -170,6 +172,7 @@ def _apply(
                 f"stale: {path} was changed since you loaded it (another tab, a hand edit or a translate run); reload it and make your change again"
             )
         d = entry.doc
+        entry.chunks  # noqa: B018  (split out of the file's bytes before ``fn`` changes the document)
         structural = action in STRUCTURAL
         if ids is None:
             picked = list(d.segments)
@@ -219,6 +222,7 @@ def _apply(
             raise
         orphans_after = {o.id for o in d.orphans}
         removed = sorted((seg_ids_before | orphans_before) - (set(index) if moved else set()) - orphans_after) if moved else sorted(orphans_before - orphans_after)
+        base = entry.digest
         if written:
             entry.digest = hashlib.sha256(data).hexdigest()
             entry.raw = data
@@ -228,6 +232,6 @@ def _apply(
         else:
             entry.summary = summarize(d)
         if written:
-            _update_index(out_dir, path, d, list(touched) + removed + [o.id for o in d.orphans], entry.digest, entry.summary, entry.stat)
+            _update_index(out_dir, path, d, list(touched) + removed + [o.id for o in d.orphans], entry.digest, entry.summary, entry.stat, base)
     changed = {sid: index[sid] for sid in touched if sid in index}
     return Change(stem=path.stem, path=path, digest=entry.digest, segments=touched, written=written, doc=d, removed=removed, summary=entry.summary, changed=changed)

@@ -182,12 +182,20 @@ def target_spans(target: str, hits: list[Hit]) -> list[tuple[int, int, str]]:
 class _Cached:
     digest: str
     doc: store.StoredDocument
-    chunks: dict[str, bytes]  # segment id -> its YAML list item as written (store.dump_bytes)
+    _chunks: dict[str, bytes] | None  # segment id -> its YAML list item as written (store.dump_bytes); None: not split out of ``raw`` yet
     raw: bytes  # the file's bytes
     stat: tuple[int, int, int] | None = None  # (inode, size, mtime_ns) of the file when it had ``digest``
     summary: dict[str, Any] | None = None
     pos: dict[str, int] | None = None  # segment id -> index in doc.segments (None: to be rebuilt)
     items: list[bytes] | None = None  # every segment's YAML item, in order (None: to be rebuilt from chunks)
+
+    @property
+    def chunks(self) -> dict[str, bytes]:
+        """Segment id -> its YAML list item as written, split out of ``raw`` when first asked
+        for (a save, or :func:`prime` ahead of it: opening a document for the page needs none)."""
+        if self._chunks is None:
+            self._chunks = store.segment_chunks(self.raw, self.doc)
+        return self._chunks
 
     def positions(self) -> dict[str, int]:
         """Segment id -> its index in ``doc.segments`` (kept until a change moves segments)."""
@@ -238,8 +246,8 @@ def _cached(path: Path) -> _Cached:
                 idx.keep_doc(path.stem, digest, doc)
             except Exception:  # the index is a cache
                 pass
-    # the file's own text of each segment: a save dumps only the segments it changes
-    entry = _Cached(digest, doc, store.segment_chunks(raw, doc), raw, now)
+    # the file's own text of each segment (a save dumps only the segments it changes): when first needed
+    entry = _Cached(digest, doc, None, raw, now)
     with _DOCS_LOCK:
         _DOCS[key] = entry
     return entry
