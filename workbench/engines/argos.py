@@ -14,14 +14,16 @@ How a batch is translated:
    ``max_input_tokens`` (400) is cut at punctuation into pieces translated
    separately and joined with spaces (CTranslate2 would silently truncate it).
 3. Group by length bucket (one decoding cap per group), longest bucket first, and
-   cut each group (sorted longest first) into batches of ``max_batch_tokens // bucket``
-   sentences (at most ``chunk_size``): explicit batches, so that a shard of whole
-   batches decoded elsewhere (``workbench.cluster``) gives the same batches and the
-   same translations. Every batch is queued at once as an asynchronous
-   ``translate_batch`` call that CTranslate2 does not cut again; its ``inter_threads``
-   workers take them in order, so no core waits on Python between batches and the
-   batches left for the end are the short ones. ``progress`` is called as batches
-   finish, in order.
+   cut each group (sorted longest first) into batches of ``max_batch_tokens // n``
+   sentences, ``n`` the tokens of the batch's first (longest) sentence (at most
+   ``chunk_size``): explicit batches, so that a shard of whole batches decoded
+   elsewhere (``workbench.cluster``) gives the same batches and the same
+   translations. Every batch is queued at once as an asynchronous
+   ``translate_batch`` call that CTranslate2 does not cut again, most source tokens
+   first; its ``inter_threads`` workers take them in that order, so no core waits on
+   Python between batches and the batches left for the end are the cheapest (longest
+   processing time first: the workers finish together). ``progress`` is called as
+   batches finish, in order.
 4. The decoding length is capped per sentence at
    ``int(length_bucket(source tokens) * max_length_ratio) + max_length_extra``:
    a real translation into English is rarely more than twice as long in
@@ -46,13 +48,17 @@ the length cap already bounds the damage of a loop. Pass
 Speed (``benchmarks/mt_speed.py``: 2-core AMD EPYC, a Transformer-base int8 model with
 a 32k vocabulary whose random weights end each sentence by themselves at ~1.33x the
 source length, beam 4): ``inter_threads=2, intra_threads=1`` decoded faster than
-(1, 2) and much faster than CTranslate2's default (1, 0); batches of 256-1024 padded
-source tokens were within the machine's noise of each other, hence
-``max_batch_tokens=512``. The earlier scheme (our own 512-token batches submitted
+(1, 2) and much faster than CTranslate2's default (1, 0). A batch of fewer than ~16
+sentences decodes measurably slower per sentence on the CPU (one worker, 24-32-token
+sentences, CPU seconds: 8 per batch 3.9, 16 3.3, 32 3.2, 64 3.4; 48-96-token sentences:
+8 per batch 6.1, 16 5.7): 512-token batches hold only 5-10 long sentences, and cutting
+at the bucket's full length rather than the batch's longest sentence made them smaller
+still, hence ``max_batch_tokens=1024`` and batches sized by their longest sentence.
+Queuing the batches most tokens first leaves cheap ones for the end: on 200 sentences
+the last worker finishes ~1.5% after the other instead of ~6% for one raw call's
+length-sorted order (a simulation with cost = source tokens). The earlier scheme (our own 512-token batches submitted
 synchronously from ``inter_threads`` Python threads) was measured ~10% slower than one
-raw ``translate_batch`` call on the same sources; with the asynchronous groups above,
-``workbench translate`` on 3,200 sentences spent 0.99x the CPU time of that one raw call
-(start-up, glossary, QA and writing included) with 100% identical output. Engines with the same
+raw ``translate_batch`` call on the same sources. Engines with the same
 package and settings share the loaded model (``zh-Hans`` and ``zh-Hant`` both use
 the ``zh`` package).
 
