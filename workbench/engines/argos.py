@@ -48,14 +48,14 @@ the length cap already bounds the damage of a loop. Pass
 Speed (``benchmarks/mt_speed.py``: 2-core AMD EPYC, a Transformer-base int8 model with
 a 32k vocabulary whose random weights end each sentence by themselves at ~1.33x the
 source length, beam 4): ``inter_threads=2, intra_threads=1`` decoded faster than
-(1, 2) and much faster than CTranslate2's default (1, 0). A batch of fewer than ~16
-sentences decodes measurably slower per sentence on the CPU (one worker, 24-32-token
-sentences, CPU seconds: 8 per batch 3.9, 16 3.3, 32 3.2, 64 3.4; 48-96-token sentences:
-8 per batch 6.1, 16 5.7): 512-token batches hold only 5-10 long sentences, and cutting
-at the bucket's full length rather than the batch's longest sentence made them smaller
-still, hence ``max_batch_tokens=1024`` and batches sized by their longest sentence.
+(1, 2) and much faster than CTranslate2's default (1, 0). One worker decoding one
+length range, a batch of fewer than ~16 sentences is slower per sentence (24-32-token
+sentences, CPU seconds: 8 per batch 3.9, 16 3.3, 32 3.2, 64 3.4), so batches are sized
+by their own longest sentence, not by their bucket's full length (which made them up
+to a third smaller); end to end, 512, 768 and 1,024-token batches were within the
+noise of each other, and the smallest uses the least memory: ``max_batch_tokens=512``.
 Queuing the batches most tokens first leaves cheap ones for the end: on 200 sentences
-the last worker finishes ~1.5% after the other instead of ~6% for one raw call's
+the last worker finishes ~1% after the other instead of ~6% for one raw call's
 length-sorted order (a simulation with cost = source tokens). The earlier scheme (our own 512-token batches submitted
 synchronously from ``inter_threads`` Python threads) was measured ~10% slower than one
 raw ``translate_batch`` call on the same sources. Engines with the same
@@ -90,11 +90,11 @@ _LOADED: dict[tuple[object, ...], tuple[Any, Any, str]] = {}
 _LOADED_MAX = 4
 _LOADED_LOCK = threading.Lock()
 
-#: Default padded source tokens per batch. On the CPU a batch of fewer than ~16 sentences
-#: decodes measurably slower per sentence (the weights are streamed once per step for the
-#: whole batch), which 512 tokens gives sentences over ~32 tokens; 1,024 keeps long
-#: sentences at ~16 per batch and short ones far from the sizes where it slows again.
-CPU_BATCH_TOKENS = 1024
+#: Default padded source tokens per batch. 512, 768 and 1,024 were within the noise of each
+#: other end to end (``workbench translate``, 200 sentences, CPU seconds 12.6 / 12.7 / 13.0),
+#: while the peak memory grows with the batch (450 / 560 / 670 MB; 1,160 MB at 3,200 sentences
+#: with 1,024).
+CPU_BATCH_TOKENS = 512
 GPU_BATCH_TOKENS = 4096
 
 
