@@ -58,8 +58,9 @@ def run_once(engine: str, models: Path, extra: list[str], tree: Path | None = No
 
 def loaded_modules(engine: str, models: Path) -> set[str]:
     code = (
-        "import sys, runpy; sys.argv = ['workbench', 'translate', 'ONE.txt', '--engine', %r, '--no-download']\n"
-        "try:\n    runpy.run_module('workbench', run_name='__main__')\nexcept SystemExit:\n    pass\n"
+        "import sys; sys.argv = ['workbench', 'translate', 'ONE.txt', '--engine', %r, '--no-download']\n"
+        "from workbench.cli import cli\n"  # the command without main()'s quick exit, so that the modules can be listed
+        "try:\n    cli()\nexcept SystemExit:\n    pass\n"
         "print('\\n'.join(sys.modules), file=sys.stderr)" % engine
     )
     _, _, err = run_once(engine, models, ["-c", code, "#"])

@@ -37,6 +37,6 @@ class _PatchQA(importlib.abc.MetaPathFinder):
 
 if __name__ == "__main__":
     sys.meta_path.insert(0, _PatchQA())
-    from workbench.cli import cli
+    from workbench.cli import main
 
-    cli(prog_name="workbench")
+    main()  # as the console script and python -m workbench run it

@@ -88,6 +88,38 @@ def test_length_bucket() -> None:
     assert [length_bucket(n) for n in (1, 8, 9, 64, 65, 128, 129, 256, 257)] == [8, 8, 16, 64, 80, 128, 160, 256, 320]
 
 
+@pytest.mark.parametrize(
+    ("lengths", "budget", "chunk", "sizes"),
+    [
+        ([17] * 6, 100, 256, [5, 1]),  # 100 // 17, the batch's own longest sentence (its bucket, 24, would give 4)
+        ([30, 29, 26, 25, 25], 100, 256, [3, 2]),  # one bucket (32): each batch sized by its own first sentence
+        ([70, 12, 12, 12], 100, 256, [1, 3]),  # buckets never share a batch (one decoding cap per batch)
+        ([8] * 10, 1000, 4, [4, 4, 2]),  # at most chunk_size sentences
+        ([300], 100, 256, [1]),  # a sentence longer than the budget is a batch of its own
+    ],
+)
+def test_batches_are_sized_by_their_longest_sentence(argos_models_dir: Path, lengths: list[int], budget: int, chunk: int, sizes: list[int]) -> None:
+    engine = ArgosEngine("zh-Hans", max_batch_tokens=budget, chunk_size=chunk)
+    units = [[f"t{i}"] * n for i, n in enumerate(lengths)]
+    groups = engine._groups(units)
+    assert [len(g) for g in groups] == sizes
+    assert sorted(u for g in groups for u in g) == list(range(len(units)))
+    assert all(len(g) == 1 or len(g) * max(len(units[u]) for u in g) <= budget for g in groups)
+
+
+@pytest.mark.parametrize(
+    ("lengths", "groups", "queued"),
+    [
+        ([5, 9, 9, 2], [[0], [1, 3], [2]], [[1, 3], [2], [0]]),  # 11, 9, 5 source tokens
+        ([4, 4, 4], [[0], [1], [2]], [[0], [1], [2]]),  # ties keep their order
+    ],
+)
+def test_batches_are_queued_most_tokens_first(lengths: list[int], groups: list[list[int]], queued: list[list[int]]) -> None:
+    from workbench.engines.argos import _largest_first
+
+    assert _largest_first(groups, [["a"] * n for n in lengths]) == queued
+
+
 def test_large_batch_is_fast(argos_models_dir: Path) -> None:
     engine = ArgosEngine("zh-Hans")
     texts = [TEXTS[i % len(TEXTS)] for i in range(500)]

@@ -31,7 +31,7 @@ from workbench.cli.base import (
 @click.option("--beam", type=click.IntRange(1, 16), default=None, help="Beam size for Argos [default: 4].")
 @click.option("--inter-threads", type=click.IntRange(1, 64), default=None, help="Argos: batches decoded in parallel [default: 2 on 2-3 cores, cores/2 up to 4].")
 @click.option("--intra-threads", type=click.IntRange(0, 64), default=None, help="Argos: threads per batch [default: cores/inter].")
-@click.option("--batch-tokens", type=click.IntRange(16, 1_000_000), default=None, help="Argos: max padded source tokens per batch [default: 512].")
+@click.option("--batch-tokens", type=click.IntRange(16, 1_000_000), default=None, help="Argos: max padded source tokens per batch [default: 512 on the CPU, 4096 on a GPU].")
 @click.option("--batch-sentences", type=click.IntRange(1, 100_000), default=None, help="Argos: max sentences per batch [default: 256].")
 @click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", show_default=True, help="Argos: a CUDA GPU when one is present (auto), or force cpu/cuda.")
 @click.option("--scope", "scopes", multiple=True, metavar="SCOPE", help="Glossary scope of these documents: UN, ASEAN, CICA, mainland or Taiwan (repeatable); entries of other scopes are not applied. Stored with each document and kept by later runs; --scope all selects every entry again.")

@@ -14,14 +14,16 @@ How a batch is translated:
    ``max_input_tokens`` (400) is cut at punctuation into pieces translated
    separately and joined with spaces (CTranslate2 would silently truncate it).
 3. Group by length bucket (one decoding cap per group), longest bucket first, and
-   cut each group (sorted longest first) into batches of ``max_batch_tokens // bucket``
-   sentences (at most ``chunk_size``): explicit batches, so that a shard of whole
-   batches decoded elsewhere (``workbench.cluster``) gives the same batches and the
-   same translations. Every batch is queued at once as an asynchronous
-   ``translate_batch`` call that CTranslate2 does not cut again; its ``inter_threads``
-   workers take them in order, so no core waits on Python between batches and the
-   batches left for the end are the short ones. ``progress`` is called as batches
-   finish, in order.
+   cut each group (sorted longest first) into batches of ``max_batch_tokens // n``
+   sentences, ``n`` the tokens of the batch's first (longest) sentence (at most
+   ``chunk_size``): explicit batches, so that a shard of whole batches decoded
+   elsewhere (``workbench.cluster``) gives the same batches and the same
+   translations. Every batch is queued at once as an asynchronous
+   ``translate_batch`` call that CTranslate2 does not cut again, most source tokens
+   first; its ``inter_threads`` workers take them in that order, so no core waits on
+   Python between batches and the batches left for the end are the cheapest (longest
+   processing time first: the workers finish together). ``progress`` is called as
+   batches finish, in order.
 4. The decoding length is capped per sentence at
    ``int(length_bucket(source tokens) * max_length_ratio) + max_length_extra``:
    a real translation into English is rarely more than twice as long in
@@ -46,13 +48,17 @@ the length cap already bounds the damage of a loop. Pass
 Speed (``benchmarks/mt_speed.py``: 2-core AMD EPYC, a Transformer-base int8 model with
 a 32k vocabulary whose random weights end each sentence by themselves at ~1.33x the
 source length, beam 4): ``inter_threads=2, intra_threads=1`` decoded faster than
-(1, 2) and much faster than CTranslate2's default (1, 0); batches of 256-1024 padded
-source tokens were within the machine's noise of each other, hence
-``max_batch_tokens=512``. The earlier scheme (our own 512-token batches submitted
+(1, 2) and much faster than CTranslate2's default (1, 0). One worker decoding one
+length range, a batch of fewer than ~16 sentences is slower per sentence (24-32-token
+sentences, CPU seconds: 8 per batch 3.9, 16 3.3, 32 3.2, 64 3.4), so batches are sized
+by their own longest sentence, not by their bucket's full length (which made them up
+to a third smaller); end to end, 512, 768 and 1,024-token batches were within the
+noise of each other, and the smallest uses the least memory: ``max_batch_tokens=512``.
+Queuing the batches most tokens first leaves cheap ones for the end: on 200 sentences
+the last worker finishes ~1% after the other instead of ~6% for one raw call's
+length-sorted order (a simulation with cost = source tokens). The earlier scheme (our own 512-token batches submitted
 synchronously from ``inter_threads`` Python threads) was measured ~10% slower than one
-raw ``translate_batch`` call on the same sources; with the asynchronous groups above,
-``workbench translate`` on 3,200 sentences spent 0.99x the CPU time of that one raw call
-(start-up, glossary, QA and writing included) with 100% identical output. Engines with the same
+raw ``translate_batch`` call on the same sources. Engines with the same
 package and settings share the loaded model (``zh-Hans`` and ``zh-Hant`` both use
 the ``zh`` package).
 
@@ -83,6 +89,13 @@ from workbench.models import InstalledPackage
 _LOADED: dict[tuple[object, ...], tuple[Any, Any, str]] = {}
 _LOADED_MAX = 4
 _LOADED_LOCK = threading.Lock()
+
+#: Default padded source tokens per batch. 512, 768 and 1,024 were within the noise of each
+#: other end to end (``workbench translate``, 200 sentences, CPU seconds 12.6 / 12.7 / 13.0),
+#: while the peak memory grows with the batch (450 / 560 / 670 MB; 1,160 MB at 3,200 sentences
+#: with 1,024).
+CPU_BATCH_TOKENS = 512
+GPU_BATCH_TOKENS = 4096
 
 
 def default_threads(cpu_count: int | None = None) -> tuple[int, int]:
@@ -201,7 +214,7 @@ class ArgosEngine:
         beam_size: int = 4,
         inter_threads: int | None = None,
         intra_threads: int | None = None,
-        max_batch_tokens: int = 512,
+        max_batch_tokens: int | None = None,
         compute_type: str = "int8",
         max_length_ratio: float = 2.0,
         max_length_extra: int = 10,
@@ -220,7 +233,7 @@ class ArgosEngine:
         default_inter, default_intra = default_threads() if self.device == "cpu" else (1, 1)
         self.inter_threads = int(inter_threads) if inter_threads else default_inter
         self.intra_threads = int(intra_threads) if intra_threads else default_intra
-        self.max_batch_tokens = int(max_batch_tokens) if self.device == "cpu" or max_batch_tokens != 512 else 4096
+        self.max_batch_tokens = int(max_batch_tokens) if max_batch_tokens else CPU_BATCH_TOKENS if self.device == "cpu" else GPU_BATCH_TOKENS
         self.compute_type = compute_type if self.device == "cpu" or compute_type != "int8" else cuda_compute_type()
         self.max_length_ratio = float(max_length_ratio)
         self.max_length_extra = int(max_length_extra)
@@ -431,7 +444,7 @@ class ArgosEngine:
             # Every group is queued at once (asynchronous calls): CTranslate2 cuts each into
             # token batches and its ``inter_threads`` workers take them in order, longest first,
             # so no core waits for Python between batches and the last to finish are short.
-            pending = [(group, self._submit([units[u] for u in group], prefix)) for group in self._groups(units)]
+            pending = [(group, self._submit([units[u] for u in group], prefix)) for group in _largest_first(self._groups(units), units)]
             for group, results in pending:
                 finished = 0
                 for u, result in zip(group, results):
@@ -451,26 +464,32 @@ class ArgosEngine:
     def _groups(self, units: list[list[str]]) -> list[list[int]]:
         """The batches to decode: unit indices by length bucket (one decoding cap per batch),
         longest bucket first, each bucket sorted longest first (ties in input order) and cut
-        into batches of ``batch_capacity(bucket)`` sentences.
+        into batches of ``batch_capacity(n)`` sentences, ``n`` the length of the batch's first
+        (longest) sentence: ``max_batch_tokens`` padded source tokens per batch, as many
+        sentences as fit, not as many as would fit sentences of the bucket's full length.
 
-        Every batch but a bucket's last is full, so any union of whole batches, listed in
-        input order, is cut into the same batches again: the cluster's shards
-        (``workbench.cluster.plan_shards``) decode exactly the batches of one call on all
-        sentences, hence the same arithmetic and the same translations (a beam search's
-        choice can depend, in the last bits, on the other sentences of its batch)."""
+        Every batch but a bucket's last is full (its size follows from its first sentence
+        alone), so any union of whole batches, listed in input order, is cut into the same
+        batches again: the cluster's shards (``workbench.cluster.plan_shards``) decode exactly
+        the batches of one call on all sentences, hence the same arithmetic and the same
+        translations (a beam search's choice can depend, in the last bits, on the other
+        sentences of its batch)."""
         by_bucket: dict[int, list[int]] = {}
         for u in sorted(range(len(units)), key=lambda u: -len(units[u])):
             by_bucket.setdefault(length_bucket(len(units[u])), []).append(u)
         groups = []
         for bucket in sorted(by_bucket, reverse=True):
-            members, size = by_bucket[bucket], self.batch_capacity(bucket)
-            groups += [members[k : k + size] for k in range(0, len(members), size)]
+            members, k = by_bucket[bucket], 0
+            while k < len(members):
+                size = self.batch_capacity(len(units[members[k]]))
+                groups.append(members[k : k + size])
+                k += size
         return groups
 
-    def batch_capacity(self, bucket: int) -> int:
-        """Sentences per batch for a length bucket: ``max_batch_tokens`` padded source tokens,
-        at most ``chunk_size`` sentences, at least one."""
-        return max(1, min(self.chunk_size, self.max_batch_tokens // max(1, bucket)))
+    def batch_capacity(self, length: int) -> int:
+        """Sentences per batch whose longest sentence has ``length`` tokens: ``max_batch_tokens``
+        padded source tokens, at most ``chunk_size`` sentences, at least one."""
+        return max(1, min(self.chunk_size, self.max_batch_tokens // max(1, length)))
 
     def _submit(self, batch: list[list[str]], prefix: list[str]) -> list[Any]:
         """Queue one batch of token lists (same length bucket) for translation, as one
@@ -491,6 +510,18 @@ class ArgosEngine:
             max_input_length=0,  # split_long already bounds the input
             replace_unknowns=True,
         )
+
+
+def _largest_first(groups: list[list[int]], units: list[list[str]]) -> list[list[int]]:
+    """The batches in the order they are queued: most source tokens first (ties: as given).
+
+    Decoding time grows with a batch's tokens, and the ``inter_threads`` workers take
+    queued batches in order, so the batches left for the end are the cheapest (a
+    bucket's partial last batch, short sentences): the workers finish close together,
+    instead of one decoding a full batch while the others wait (longest processing time
+    first). The batches themselves are the same, so are the translations."""
+    cost = [sum(len(units[u]) for u in g) for g in groups]
+    return [groups[i] for i in sorted(range(len(groups)), key=lambda i: -cost[i])]
 
 
 def _strip_prefix(hyp: list[str], prefix: list[str]) -> list[str]:
