@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 import pytest
 
-from tests.cli_helpers import refused, run_cli
+from cli_helpers import refused, run_cli
 from workbench.cli import cli
 from workbench.errors import InputError
 
