@@ -303,16 +303,24 @@ def calibrate(preps: list[Prepared], model: Model, held_out: tuple[list[float], 
     pos, neg = y01.sum(), len(y01) - y01.sum()
     y = np.where(y01 > 0, (pos + 1.0) / (pos + 2.0), 1.0 / (neg + 2.0))
     ridge = 1.0  # on a, in units of the score (beads score a few units)
+
+    def objective(a: float, b: float) -> float:  # penalised negative log-likelihood
+        z = a * x + b
+        return float((np.logaddexp(0.0, z) - y * z).sum() + 0.5 * ridge * a * a)
+
     a, b = 1.0, 0.0
-    for _ in range(200):  # Newton on the two parameters
+    for _ in range(200):  # Newton on the two parameters, step halved until the objective falls
         z = np.clip(a * x + b, -30, 30)
         q = 1.0 / (1.0 + np.exp(-z))
         g = np.array([((q - y) * x).sum() + ridge * a, (q - y).sum()])
         h = q * (1 - q)
         H = np.array([[(h * x * x).sum() + ridge, (h * x).sum()], [(h * x).sum(), h.sum() + 1e-6]])
         step = np.linalg.solve(H, g)
-        a, b = a - step[0], b - step[1]
-        if np.abs(step).max() < 1e-8:
+        f0, t = objective(a, b), 1.0
+        while t > 1e-6 and objective(a - t * step[0], b - t * step[1]) > f0:
+            t /= 2
+        a, b = a - t * step[0], b - t * step[1]
+        if np.abs(t * step).max() < 1e-8:
             break
     model.conf_a, model.conf_b = float(a), float(b)
 

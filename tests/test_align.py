@@ -427,3 +427,45 @@ def test_dp_finds_the_best_path_with_a_cost_per_run_of_unpaired_targets(seed: in
     assert path is not None
     assert [j for _, _, j0, j1 in path for j in range(j0, j1)] == list(range(m))
     assert _path_score(path, S, sc.s01, o01, types) == pytest.approx(best, abs=1e-4)  # type: ignore[attr-defined]
+
+
+# ---------------------------------------------------------------- zh modes: dialogue boundaries, meaningful confidences
+
+
+@pytest.mark.parametrize(
+    ("text", "codes"),
+    [
+        ("“你好吗？”", (1, 1, 1)),  # opens, closes, a question
+        ("韦小宝道：“今儿我赌了钱回来。", (0, 0, 0)),  # the quotation opens inside and stays open
+        ("所以连饭也赶不及回来吃。”", (0, 1, 0)),
+        ("Go out and rob?'", (0, 1, 1)),
+        ("'It's easy for you,' said Gou-er.", (1, 0, 0)),
+        ("That should fix the little bugger!'", (0, 1, 2)),
+        ("He took the boys' sweets", (0, 0, 0)),
+        ("the boys'", (0, 0, 0)),  # a possessive, not a closing quote
+        ("", (0, 0, 0)),
+    ],
+)
+def test_punctuation_codes(text: str, codes: tuple[int, int, int]) -> None:
+    from workbench.align.features import punctuation_codes
+
+    assert tuple(int(x) for x in punctuation_codes([text])[0][:3]) == codes
+
+
+@pytest.mark.parametrize(("bridged", "mode"), [(True, "mt-lex"), (False, "lex")])
+def test_zh_confidences_are_graded_and_rank_right_beads_higher(bridged: bool, mode: str) -> None:
+    from workbench.align.model import load
+
+    model = load(mode)
+    assert model.trained_on != "hand-set fall-back"
+    assert 0.01 < abs(model.conf_a) < 100  # a Platt slope, not a step function
+    src, tgt, bridge, gold = _dev("zh_seeds")
+    s, t = src.read_text(encoding="utf-8").splitlines(), tgt.read_text(encoding="utf-8").splitlines()
+    b = bridge.read_text(encoding="utf-8").splitlines() if bridged else None
+    beads = [x for x in align_sentences(s, t, b) if x.src and x.tgt]
+    conf = [x.confidence for x in beads]
+    assert sum(0.02 < c < 0.98 for c in conf) >= len(conf) // 4, conf  # not all 0/1
+    right = set(parse_links(gold.read_text(encoding="utf-8")))
+    good = [x.confidence for x in beads if (x.src, x.tgt) in right]
+    bad = [x.confidence for x in beads if (x.src, x.tgt) not in right]
+    assert good and (not bad or sum(good) / len(good) > sum(bad) / len(bad))
