@@ -470,3 +470,12 @@ def test_zh_confidences_are_graded_and_lowest_for_a_wrong_translation(bridged: b
     conf = [b.confidence for b in beads]
     assert all(0.02 < c < 0.98 for c in conf), conf  # not all 0/1
     assert conf[2] == min(conf) and conf[2] < max(conf) - 0.05, conf
+
+
+@pytest.mark.parametrize(("n", "m", "bridged"), [(1, 1, False), (1, 2, False), (2, 1, True), (1, 5, True), (5, 1, False), (3, 7, True)])
+def test_zh_modes_align_documents_shorter_than_the_largest_bead(n: int, m: int, bridged: bool) -> None:
+    zh = (["“你好吗？”", "我很好。", "安全理事会。"] * 3)[:n]
+    en = (["'How are you?'", "I am fine.", "The Security Council."] * 3)[:m]
+    beads = align_sentences(zh, en, ["How are you?", "I'm fine.", "Security Council."][:1] * n if bridged else None)
+    assert [i for b in beads for i in b.src] == list(range(n))
+    assert [j for b in beads for j in b.tgt] == list(range(m))

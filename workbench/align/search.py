@@ -140,6 +140,7 @@ class _Band:
             self.last_corners = [None] * len(self.C)
             self.last_margins = [None] * len(self.C)
             self.last_gains = [None] * len(self.C)
+            self.last_ij = None
             zero = np.zeros(I.shape)
             return [zero] * len(self.C), zero, zero, np.zeros(I.shape, bool)
         valid = (I >= k) & (J >= l) & (I <= self.n) & (J <= self.m)
@@ -315,7 +316,7 @@ class Scorer:
             f["len_mt"] = -0.5 * np.minimum(z * z, 16.0)
             if k + l > 2:
                 f["len_mt_many"] = f["len_mt"] * ((k + l - 2) / 2.0)
-        if k and l and self.band.PA is not None and self.band.last_ij is not None:
+        if k and l and self.band.PA is not None and self.band.last_ij is not None and np.shape(self.band.last_ij[0]) == np.shape(lt):
             f.update(punct_features(self.band.PA, self.band.PB, k, l, *self.band.last_ij))
         return f
 
