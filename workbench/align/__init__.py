@@ -29,6 +29,10 @@ A bead pairs consecutive source sentences with consecutive target sentences (0-1
 * **length agreement**, Gale-Church in log space, with the character ratio of the two
   documents, and with a bridge also the bridge's length against the target's (same
   language: a tighter ratio);
+* for a Chinese source and a non-Chinese target (``mt-lex``, ``lex``), **dialogue boundaries**
+  (``features.punctuation_codes``, ``search.punct_features``): does the bead's first sentence open a
+  quotation on one side only, its last close one on one side only or on both, end in ?/! on one side
+  only, and do the quotations and ?/! ended inside the bead differ in number;
 * the **bead type**, the length of a sentence left without a counterpart, and a cost per
   run of unpaired target sentences (an affine gap: a block of 36 picture captions is
   left unpaired as one run instead of being spread over the neighbouring beads).
