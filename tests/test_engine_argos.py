@@ -350,3 +350,47 @@ def test_cuda_is_probed_only_where_a_driver_could_be(platform: str, files: set[s
     from workbench.engines.argos import cuda_possible
 
     assert cuda_possible(platform, exists=files.__contains__) is possible
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "loaded"),
+    [
+        ("联合国与区域组织的合作。\n", None, True),  # language detected from the first document
+        ("合作。\n", "zh-Hans", True),  # language given
+        ("Cooperation between the United Nations and regional organizations.\n", None, False),  # en: nothing to load
+    ],
+)
+def test_prewarm_loads_the_runs_model_for_its_engine(argos_models_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str, lang: str | None, loaded: bool) -> None:
+    from workbench.engines import argos
+
+    monkeypatch.setattr(argos, "_PREWARM", None)
+    _LOADED.clear()
+    doc = tmp_path / "docs" / "a.txt"
+    doc.parent.mkdir()
+    doc.write_text(text, encoding="utf-8")
+    argos.prewarm([doc.parent], lang, {"beam_size": 2})
+    assert argos._PREWARM is not None
+    argos._PREWARM.join()
+    assert bool(_LOADED) == loaded
+    if loaded:
+        engine = ArgosEngine("zh-Hans", beam_size=2)
+        translator = next(iter(_LOADED.values()))[1]
+        engine._load()
+        assert engine._translator is translator  # the run's engine takes the prewarmed model
+
+
+def test_ctranslate2_is_imported_without_asyncio() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from workbench.engines.argos import import_ctranslate2\n"
+        "ct = import_ctranslate2()\n"
+        "assert 'asyncio' not in sys.modules, 'asyncio imported'\n"
+        "import asyncio\n"
+        "assert ct.extensions.asyncio.Queue is asyncio.Queue\n"  # the stand-in gives the real module's names
+        "assert sys.modules['asyncio'] is asyncio and isinstance(asyncio.get_event_loop_policy(), asyncio.AbstractEventLoopPolicy)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr

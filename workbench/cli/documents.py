@@ -59,16 +59,16 @@ def translate(docs: tuple[Path, ...], engine: str, glossary_path: Path | None, o
     The Argos defaults (threads, batch size) are the fastest measured on
     2 cores; see README, Performance.
     """
-    if engine in ("auto", "argos") and cluster is None:
-        from workbench.engines.argos import prewarm
-
-        prewarm()  # CTranslate2's import overlaps the workbench's own
-    from workbench.translate import translate_documents
-
     options: dict[str, object] = {"device": device} if device != "auto" else {}
     for key, value in (("beam_size", beam), ("inter_threads", inter_threads), ("intra_threads", intra_threads), ("max_batch_tokens", batch_tokens), ("chunk_size", batch_sentences)):
         if value is not None:
             options[key] = value
+    if engine in ("auto", "argos") and cluster is None:
+        from workbench.engines.argos import prewarm
+
+        # the model loads while the workbench imports itself and reads the documents
+        prewarm(list(docs) or [Path("seeds")], lang, options, encoding)
+    from workbench.translate import translate_documents
     show_bar = sys.stderr.isatty() and not as_json
     bar: Any = None
 

@@ -75,6 +75,7 @@ from __future__ import annotations
 import os
 import sys
 import threading
+import types
 from pathlib import Path
 from typing import Any
 
@@ -118,10 +119,51 @@ def default_threads(cpu_count: int | None = None) -> tuple[int, int]:
 _PREWARM: threading.Thread | None = None
 
 
-def prewarm() -> None:
-    """Start importing CTranslate2 and SentencePiece in a background thread, when an Argos package
-    is installed: ``workbench translate`` calls this first, so the ~0.1 s of these imports overlaps
-    its own imports and the reading of the documents instead of delaying the model load."""
+class _AsyncioOnUse(types.ModuleType):
+    """Stands for ``asyncio`` in ``ctranslate2.extensions``: the real module is imported on first use."""
+
+    def __getattr__(self, name: str) -> Any:
+        import asyncio
+
+        return getattr(asyncio, name)
+
+
+def import_ctranslate2() -> Any:
+    """``import ctranslate2`` without importing ``asyncio`` (~30-50 ms: it pulls ssl and more).
+
+    ``ctranslate2.extensions`` imports asyncio at the top for its asynchronous token
+    generators only, which the workbench never calls. While CTranslate2 is imported,
+    ``sys.modules["asyncio"]`` holds a stand-in that imports the real asyncio on its first
+    attribute access; afterwards the stand-in is removed from ``sys.modules`` (any other
+    ``import asyncio`` gets the real module) and stays only as ``extensions``' name."""
+    if "ctranslate2" in sys.modules or "asyncio" in sys.modules:
+        import ctranslate2
+
+        return ctranslate2
+    with _IMPORT_LOCK:
+        stand_in = _AsyncioOnUse("asyncio")
+        sys.modules.setdefault("asyncio", stand_in)
+        try:
+            import ctranslate2
+        finally:
+            if sys.modules.get("asyncio") is stand_in:
+                del sys.modules["asyncio"]
+    return ctranslate2
+
+
+_IMPORT_LOCK = threading.Lock()
+
+
+def prewarm(paths: list[Path] | None = None, lang: str | None = None, engine_options: dict[str, object] | None = None, encoding: str | None = None) -> None:
+    """Start loading the Argos model of the run in a background thread, when one is installed:
+    ``workbench translate`` calls this first, before its own imports, so that importing
+    CTranslate2 and SentencePiece and loading the model (which CTranslate2 does without
+    holding the GIL) overlap the workbench's imports and the reading, segmenting and
+    matching of the documents instead of coming after them.
+
+    The model is the one for the language of the first document of ``paths`` (``lang``:
+    given, else detected); it is loaded into the shared cache (``_LOADED``) that the run's engine takes
+    it from. Any failure here is silent: the run's own engine choice says what is wrong."""
     global _PREWARM
     if _PREWARM is not None:
         return
@@ -133,9 +175,17 @@ def prewarm() -> None:
 
     def run() -> None:
         try:
-            import ctranslate2  # noqa: F401
+            import_ctranslate2()
             import sentencepiece  # noqa: F401
-        except Exception:  # noqa: BLE001 - loading the model says what is wrong
+
+            from workbench.ingest import discover, read_document
+
+            first = discover(list(paths or []))[:1]
+            source_lang = read_document(first[0], lang, encoding).lang if first else None
+            if source_lang is None or source_lang == "en":
+                return
+            ArgosEngine(source_lang, **dict(engine_options or {}))._load()  # type: ignore[arg-type]
+        except Exception:  # noqa: BLE001 - the run's own engine says what is wrong
             pass
 
     _PREWARM = threading.Thread(target=run, name="workbench-prewarm", daemon=True)
@@ -165,9 +215,7 @@ def cuda_devices() -> int:
     if not cuda_possible():
         return 0
     try:
-        import ctranslate2
-
-        return int(ctranslate2.get_cuda_device_count())
+        return int(import_ctranslate2().get_cuda_device_count())
     except Exception:  # noqa: BLE001 - no CUDA runtime at all
         return 0
 
@@ -188,9 +236,7 @@ def cuda_compute_type(supported: set[str] | None = None) -> str:
     """The fastest compute type for an int8 Argos model on a GPU: int8_float16, else float16, else auto."""
     if supported is None:
         try:
-            import ctranslate2
-
-            supported = set(ctranslate2.get_supported_compute_types("cuda"))
+            supported = set(import_ctranslate2().get_supported_compute_types("cuda"))
         except Exception:  # noqa: BLE001
             supported = set()
     for kind in ("int8_float16", "float16"):
@@ -342,8 +388,9 @@ class ArgosEngine:
 
     def _load_files(self) -> tuple[Any, Any, str]:
         """Load SentencePiece and the CTranslate2 translator from the package files."""
-        import ctranslate2
         import sentencepiece as spm
+
+        ctranslate2 = import_ctranslate2()
 
         pkg = self.package
         sp_path = Path(pkg.path) / "sentencepiece.model"
