@@ -377,20 +377,3 @@ def test_prewarm_loads_the_runs_model_for_its_engine(argos_models_dir: Path, tmp
         translator = next(iter(_LOADED.values()))[1]
         engine._load()
         assert engine._translator is translator  # the run's engine takes the prewarmed model
-
-
-def test_ctranslate2_is_imported_without_asyncio() -> None:
-    import subprocess
-    import sys
-
-    code = (
-        "import sys\n"
-        "from workbench.engines.argos import import_ctranslate2\n"
-        "ct = import_ctranslate2()\n"
-        "assert 'asyncio' not in sys.modules, 'asyncio imported'\n"
-        "import asyncio\n"
-        "assert ct.extensions.asyncio.Queue is asyncio.Queue\n"  # the stand-in gives the real module's names
-        "assert sys.modules['asyncio'] is asyncio and isinstance(asyncio.get_event_loop_policy(), asyncio.AbstractEventLoopPolicy)\n"
-    )
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr

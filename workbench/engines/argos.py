@@ -75,7 +75,6 @@ from __future__ import annotations
 import os
 import sys
 import threading
-import types
 from pathlib import Path
 from typing import Any
 
@@ -119,39 +118,16 @@ def default_threads(cpu_count: int | None = None) -> tuple[int, int]:
 _PREWARM: threading.Thread | None = None
 
 
-class _AsyncioOnUse(types.ModuleType):
-    """Stands for ``asyncio`` in ``ctranslate2.extensions``: the real module is imported on first use."""
-
-    def __getattr__(self, name: str) -> Any:
-        import asyncio
-
-        return getattr(asyncio, name)
-
-
 def import_ctranslate2() -> Any:
-    """``import ctranslate2`` without importing ``asyncio`` (~30-50 ms: it pulls ssl and more).
+    """``import ctranslate2`` (one place, so the import can be measured and changed).
 
-    ``ctranslate2.extensions`` imports asyncio at the top for its asynchronous token
-    generators only, which the workbench never calls. While CTranslate2 is imported,
-    ``sys.modules["asyncio"]`` holds a stand-in that imports the real asyncio on its first
-    attribute access; afterwards the stand-in is removed from ``sys.modules`` (any other
-    ``import asyncio`` gets the real module) and stays only as ``extensions``' name."""
-    if "ctranslate2" in sys.modules or "asyncio" in sys.modules:
-        import ctranslate2
+    Tried and not kept: a stand-in for ``asyncio`` in ``sys.modules`` during the import
+    (ctranslate2.extensions imports it at the top) saved ~16 ms, but the prewarm thread
+    imports CTranslate2 while the main thread imports the workbench, so the swap would be
+    visible to the main thread's imports: a race."""
+    import ctranslate2
 
-        return ctranslate2
-    with _IMPORT_LOCK:
-        stand_in = _AsyncioOnUse("asyncio")
-        sys.modules.setdefault("asyncio", stand_in)
-        try:
-            import ctranslate2
-        finally:
-            if sys.modules.get("asyncio") is stand_in:
-                del sys.modules["asyncio"]
     return ctranslate2
-
-
-_IMPORT_LOCK = threading.Lock()
 
 
 def prewarm(paths: list[Path] | None = None, lang: str | None = None, engine_options: dict[str, object] | None = None, encoding: str | None = None) -> None:
