@@ -286,19 +286,39 @@ def calibrate(preps: list[Prepared], model: Model) -> None:
             if i1 > i0 and j1 > j0:
                 xs.append(float(sc.S[i1, index[(i1 - i0, j1 - j0)], j1]))
                 ys.append(1.0 if (i0, i1, j0, j1) in gold else 0.0)
-    x, y = np.array(xs), np.array(ys)
+    model.conf_a, model.conf_b = platt(np.array(xs), np.array(ys))
+
+
+def platt(x: np.ndarray, y: np.ndarray, ridge: float = 1.0) -> tuple[float, float]:
+    """(a, b) of sigmoid(a * x + b) fitted to 0/1 labels ``y``: Platt's smoothed targets ((N+ + 1)/(N+ + 2) and
+    1/(N- + 2)) and a ridge penalty keep the optimum finite when the scores separate the labels (in-sample they
+    nearly do: the unregularised Newton steps ran off to a = -1.4e7), and a step is halved until the loss drops."""
+    if x.size == 0:
+        return 1.0, 0.0
+    pos, neg = float(y.sum()), float(len(y) - y.sum())
+    t = np.where(y > 0.5, (pos + 1.0) / (pos + 2.0), 1.0 / (neg + 2.0))
+
+    def loss(a: float, b: float) -> float:
+        z = a * x + b
+        return float((np.logaddexp(0.0, z) - t * z).sum() + 0.5 * ridge * (a * a + b * b))
+
     a, b = 1.0, 0.0
-    for _ in range(100):  # Newton on the two parameters
-        z = np.clip(a * x + b, -30, 30)
-        q = 1.0 / (1.0 + np.exp(-z))
-        g = np.array([((q - y) * x).sum(), (q - y).sum()])
+    cur = loss(a, b)
+    for _ in range(100):  # damped Newton on the two parameters
+        q = 1.0 / (1.0 + np.exp(-np.clip(a * x + b, -30, 30)))
+        g = np.array([((q - t) * x).sum() + ridge * a, (q - t).sum() + ridge * b])
         h = q * (1 - q)
-        H = np.array([[(h * x * x).sum(), (h * x).sum()], [(h * x).sum(), h.sum()]]) + 1e-6 * np.eye(2)
+        H = np.array([[(h * x * x).sum() + ridge, (h * x).sum()], [(h * x).sum(), h.sum() + ridge]])
         step = np.linalg.solve(H, g)
-        a, b = a - step[0], b - step[1]
-        if np.abs(step).max() < 1e-8:
+        lam = 1.0
+        while lam > 1e-6 and loss(a - lam * step[0], b - lam * step[1]) > cur:
+            lam /= 2
+        a, b = a - lam * step[0], b - lam * step[1]
+        new = loss(a, b)
+        if cur - new < 1e-10:
             break
-    model.conf_a, model.conf_b = float(a), float(b)
+        cur = new
+    return float(a), float(b)
 
 
 def folds(docs: list[Doc]) -> list[list[int]]:
