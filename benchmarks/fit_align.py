@@ -87,11 +87,13 @@ from workbench.align.model import _DEFAULT, FEATURES, WEIGHTS_FILE, Model, load 
 from workbench.align.scoring import score_multiple  # noqa: E402
 from workbench.align.search import FINE_TYPES, Scorer, _Band, run_dp  # noqa: E402
 
-HYPER: dict[str, float] = {}  # --epochs / --loss
+HYPER: dict[str, float | None] = {}  # --epochs / --loss
 # feature-name prefixes whose weights are kept >= 0, per mode (--nonneg overrides): in plain mode a free gain
 # weight came out negative (joining a footnote that lowers the similarity was rewarded); held-out the same
 # (Text+Berg plain 0.830 either way), while in mt-lex the free weights score better held-out (0.868 vs 0.863)
 NONNEG: dict[str, tuple[str, ...]] = {"plain": ("gain_",)}
+# --chunk default per mode (whole documents for mt: its pieces-of-20 fit dropped the zh_seeds floor, see above)
+CHUNK: dict[str, int] = {"mt": 0}
 MAXTYPE = {(k, l) for k, l in FINE_TYPES} | {(0, 1)}
 
 
@@ -243,7 +245,9 @@ def fit(preps: list[Prepared], mode: str, epochs: int = 25, eta: float = 0.3, lo
     total = {k: 0.0 for k in FEATURES}
     steps = 0
     rng = np.random.default_rng(1)
-    pieces = [(p, c) for p in preps for c in p.chunks(int(HYPER.get("chunk", 0)))]
+    chunk = HYPER.get("chunk")
+    chunk = CHUNK.get(mode, 20) if chunk is None else chunk
+    pieces = [(p, c) for p in preps for c in p.chunks(int(chunk))]
     for _epoch in range(epochs):
         for r in rng.permutation(len(pieces)):
             p, (i0, i1, j0, j1, gold_feats, size) = pieces[r]
@@ -364,7 +368,7 @@ def main() -> None:
     ap.add_argument("--modes", default="mt-lex,mt,lex,plain", help="comma-separated modes to fit (default all three)")
     ap.add_argument("--nonneg", default=None, help="comma-separated feature-name prefixes whose weights are kept >= 0 in every mode ('' for none; default: gain_ in plain mode)")
     ap.add_argument("--fit-only", action="store_true", help="fit and write the weights without cross-validating (keeps the stored cv figures)")
-    ap.add_argument("--chunk", type=int, default=20, help="train on pieces of about this many gold beads (0: whole documents)")
+    ap.add_argument("--chunk", type=int, default=None, help="train on pieces of about this many gold beads (0: whole documents; default: 0 for mt, 20 for the other modes)")
     args = ap.parse_args()
     HYPER.update(epochs=args.epochs, loss=args.loss, chunk=args.chunk)
     if args.nonneg is not None:

@@ -79,7 +79,7 @@ class Bead:
 class AlignParams:
     """Search and feature settings (the bead score itself is learned: ``model``)."""
 
-    dim: int = 4096  # hashed character n-gram buckets
+    dim: int | None = None  # hashed character n-gram buckets; None: the mode's (``MODE_DIMS``)
     ngrams: tuple[int, ...] = (1, 2, 3, 4, 5)
     anchor_weight: float = 4.0  # weight of a number / term feature, in idf units
     lexicon: bool | None = None  # CC-CEDICT channel; None: for a Chinese source and a non-Chinese target
@@ -88,7 +88,14 @@ class AlignParams:
     margin: int = 16  # band half-width added around the projected coarse path
     max_width: int = 600  # band width cap (memory); widened when it holds no path
     words: bool = True  # with a bridge: a channel of the bridge's words (5-letter prefixes) against the target's
+    word_prefix: int | None = None  # letters a word token keeps; None: the mode's (``MODE_WORDS``)
+    word_dim: int | None = None  # hashed word buckets; None: the mode's (``MODE_WORDS``)
     model: Model | None = None  # default: the shipped weights of the mode
+
+
+# Per-mode feature settings (the weights of a mode are fitted with them: change both together).
+MODE_DIMS: dict[str, int] = {"mt-lex": 4096, "lex": 4096, "mt": 4096, "plain": 4096}
+MODE_WORDS: dict[str, tuple[int, int]] = {"mt-lex": (5, 8192), "lex": (5, 8192), "mt": (5, 8192), "plain": (5, 8192)}
 
 
 def _mode(bridged: bool, lex: bool) -> str:
@@ -117,21 +124,26 @@ def build_inputs(
             toks |= {"#" + x for x in numbers(bridge[i])}
         src_tok.append(sorted(toks) + (["@" + a for a in src_anchors[i]] if src_anchors is not None else []))
     tgt_tok = [["#" + x for x in numbers(tgt[j])] + (["@" + a for a in tgt_anchors[j]] if tgt_anchors is not None else []) for j in range(m)]
-    channels = [Channel("char", *char_channel(rep, tgt, src_tok, tgt_tok, dim=p.dim, ngrams=p.ngrams, anchor_weight=p.anchor_weight))]
     lex = p.lexicon
     if lex is None:
         lex = is_cjk(src) and not is_cjk(tgt)
     if lex:
         from workbench.align import lexicon
 
-        if lexicon.available():
-            gl = [lexicon.gloss_tokens(s) + t for s, t in zip(src, src_tok)]
-            en = [lexicon.english_tokens(s) + t for s, t in zip(tgt, tgt_tok)]
-            channels.append(Channel("lex", *word_channel(gl, en)))
-        else:
-            lex = False
+        lex = lexicon.available()
+    mode = _mode(bridge is not None, bool(lex))
+    dim = p.dim or MODE_DIMS[mode]
+    prefix, word_dim = MODE_WORDS[mode]
+    prefix, word_dim = p.word_prefix or prefix, p.word_dim or word_dim
+    channels = [Channel("char", *char_channel(rep, tgt, src_tok, tgt_tok, dim=dim, ngrams=p.ngrams, anchor_weight=p.anchor_weight))]
+    if lex:
+        from workbench.align import lexicon
+
+        gl = [lexicon.gloss_tokens(s) + t for s, t in zip(src, src_tok)]
+        en = [lexicon.english_tokens(s) + t for s, t in zip(tgt, tgt_tok)]
+        channels.append(Channel("lex", *word_channel(gl, en)))
     if bridge is not None and p.words:
-        channels.append(Channel("word", *word_channel([word_tokens(b) for b in rep], [word_tokens(t) for t in tgt])))
+        channels.append(Channel("word", *word_channel([word_tokens(b, prefix) for b in rep], [word_tokens(t, prefix) for t in tgt], dim=word_dim)))
     src_len = np.array([text_length(s) for s in src], np.float64)
     tgt_len = np.array([text_length(s) for s in tgt], np.float64)
     ratio = float((tgt_len.sum() + 1.0) / (src_len.sum() + 1.0))
@@ -139,7 +151,7 @@ def build_inputs(
     if bridge is not None:
         bridge_len = np.array([text_length(b) for b in bridge], np.float64)
         bridge_ratio = float((tgt_len.sum() + 1.0) / (bridge_len.sum() + 1.0))
-    return Inputs(channels, src_len, tgt_len, bridge_len, bridge_ratio), [c.name for c in channels], _mode(bridge is not None, bool(lex)), ratio
+    return Inputs(channels, src_len, tgt_len, bridge_len, bridge_ratio), [c.name for c in channels], mode, ratio
 
 
 def align_sentences(
