@@ -29,6 +29,19 @@ weakest end sentence's preference for the bead over the neighbouring sentence (m
 (4-letter prefixes: plain 0.830 -> 0.851, but it pairs the known-bead test's translator's
 note with an unrelated sentence, so it is left out; 5 letters 0.839, 3 letters 0.833).
 
+Hash buckets per mode (``workbench.align.MODE_DIMS``): the mt mode's character n-grams use 65,536
+buckets (fewer collisions between the tens of thousands of n-grams of a document): Text+Berg mt
+held-out 0.870 -> 0.874 (262,144: 0.874 too); the plain mode stays at 4,096 (65,536: 0.845 -> 0.841).
+Also tried for Text+Berg and not kept (held-out, same folds, mt with 65,536 buckets unless said):
+whole words instead of 5-letter prefixes in the mt word channel (0.864), 65,536 word buckets
+(0.874, no change), mt trained without the MAC chapters (0.857), mt in pieces of 20 (0.861);
+for plain, a channel of capitalised non-initial words (names: "Everest", "Kurz") of the source
+against the target's (0.845 -> 0.815).
+
+``calibrate`` fits the confidence mapping with Platt's smoothed targets and a ridge penalty
+(``platt``): the unregularised Newton fit had run off to a slope of -1.4e7 for plain, so every
+confidence was 0 or 1.
+
 ``--blocks`` adds, for training only, a copy of each Text+Berg article with two runs of
 2-16 unpaired target lines inserted at bead boundaries (lines of another article and
 OCR-like debris: ``align_data.with_blocks``), so that the cost of a run of 0-1 beads
