@@ -438,3 +438,55 @@ def test_confidences_are_graded_not_all_zero_or_one(kind: str, bridged: bool) ->
     paired = [b.confidence for b in beads if b.src and b.tgt]
     assert any(0.01 < c < 0.99 for c in paired), paired
     assert all(0.0 <= c <= 1.0 for c in paired)
+
+
+# ---------------------------------------------------------------- zh modes: dialogue boundaries, meaningful confidences
+
+
+@pytest.mark.parametrize(
+    ("text", "codes"),
+    [
+        ("“你好吗？”", (1, 1, 1)),  # opens, closes, a question
+        ("韦小宝道：“今儿我赌了钱回来。", (0, 0, 0)),  # the quotation opens inside and stays open
+        ("所以连饭也赶不及回来吃。”", (0, 1, 0)),
+        ("Go out and rob?'", (0, 1, 1)),
+        ("'It's easy for you,' said Gou-er.", (1, 0, 0)),
+        ("That should fix the little bugger!'", (0, 1, 2)),
+        ("He took the boys' sweets", (0, 0, 0)),
+        ("the boys'", (0, 0, 0)),  # a possessive, not a closing quote
+        ("", (0, 0, 0)),
+    ],
+)
+def test_punctuation_codes(text: str, codes: tuple[int, int, int]) -> None:
+    from workbench.align.features import punctuation_codes
+
+    assert tuple(int(x) for x in punctuation_codes([text])[0][:3]) == codes
+
+
+@pytest.mark.parametrize(("bridged", "mode"), [(True, "mt-lex"), (False, "lex")])
+def test_zh_confidences_are_graded_and_lowest_for_a_wrong_translation(bridged: bool, mode: str) -> None:
+    from workbench.align import build_inputs
+    from workbench.align.model import load
+
+    model = load(mode)
+    assert model.trained_on != "hand-set fall-back"
+    assert 0.01 < abs(model.conf_a) < 100  # a Platt slope, not a step function
+    zh = [s for s in ZH.split("\n") if s]
+    en = [s for s in ZH_EN.split("\n") if s]
+    en[2] = EN[3]  # the third "translation" is an unrelated sentence
+    bridge = [s for s in ZH_EN.split("\n") if s] if bridged else None  # stand-in for an MT of the source
+    assert build_inputs(zh, en, bridge)[2] == mode
+    beads = align_sentences(zh, en, bridge)
+    assert [(b.src, b.tgt) for b in beads] == [((i,), (i,)) for i in range(4)]
+    conf = [b.confidence for b in beads]
+    assert all(0.02 < c < 0.98 for c in conf), conf  # not all 0/1
+    assert conf[2] == min(conf) and conf[2] < max(conf) - 0.05, conf
+
+
+@pytest.mark.parametrize(("n", "m", "bridged"), [(1, 1, False), (1, 2, False), (2, 1, True), (1, 5, True), (5, 1, False), (3, 7, True)])
+def test_zh_modes_align_documents_shorter_than_the_largest_bead(n: int, m: int, bridged: bool) -> None:
+    zh = (["“你好吗？”", "我很好。", "安全理事会。"] * 3)[:n]
+    en = (["'How are you?'", "I am fine.", "The Security Council."] * 3)[:m]
+    beads = align_sentences(zh, en, ["How are you?", "I'm fine.", "Security Council."][:1] * n if bridged else None)
+    assert [i for b in beads for i in b.src] == list(range(n))
+    assert [j for b in beads for j in b.tgt] == list(range(m))

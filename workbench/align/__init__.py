@@ -29,6 +29,10 @@ A bead pairs consecutive source sentences with consecutive target sentences (0-1
 * **length agreement**, Gale-Church in log space, with the character ratio of the two
   documents, and with a bridge also the bridge's length against the target's (same
   language: a tighter ratio);
+* for a Chinese source and a non-Chinese target (``mt-lex``, ``lex``), **dialogue boundaries**
+  (``features.punctuation_codes``, ``search.punct_features``): does the bead's first sentence open a
+  quotation on one side only, its last close one on one side only or on both, end in ?/! on one side
+  only, and do the quotations and ?/! ended inside the bead differ in number;
 * the **bead type**, the length of a sentence left without a counterpart, and a cost per
   run of unpaired target sentences (an affine gap: a block of 36 picture captions is
   left unpaired as one run instead of being spread over the neighbouring beads).
@@ -49,7 +53,7 @@ from typing import Sequence
 
 import numpy as np
 
-from workbench.align.features import char_channel, is_cjk, normalize_for_matching, numbers, text_length, word_channel, word_tokens
+from workbench.align.features import char_channel, is_cjk, normalize_for_matching, numbers, punctuation_codes, text_length, word_channel, word_tokens
 from workbench.align.model import Model, load
 from workbench.align.scoring import parse_links, score_alignments, score_multiple
 from workbench.align.search import Channel, Inputs, solve
@@ -90,6 +94,7 @@ class AlignParams:
     words: bool = True  # with a bridge: a channel of the bridge's words (5-letter prefixes) against the target's
     word_prefix: int | None = None  # letters a word token keeps; None: the mode's (``MODE_WORDS``)
     word_dim: int | None = None  # hashed word buckets; None: the mode's (``MODE_WORDS``)
+    punct: bool = True  # zh modes: quotation and ?/! agreement of a bead's first and last sentences
     model: Model | None = None  # default: the shipped weights of the mode
 
 
@@ -154,7 +159,10 @@ def build_inputs(
     if bridge is not None:
         bridge_len = np.array([text_length(b) for b in bridge], np.float64)
         bridge_ratio = float((tgt_len.sum() + 1.0) / (bridge_len.sum() + 1.0))
-    return Inputs(channels, src_len, tgt_len, bridge_len, bridge_ratio), [c.name for c in channels], mode, ratio
+    pa = pb = None
+    if lex and p.punct:  # zh modes: dialogue boundaries (features.punctuation_codes)
+        pa, pb = punctuation_codes(src), punctuation_codes(tgt)
+    return Inputs(channels, src_len, tgt_len, bridge_len, bridge_ratio, pa, pb), [c.name for c in channels], mode, ratio
 
 
 def align_sentences(

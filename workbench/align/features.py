@@ -169,3 +169,28 @@ def is_cjk(texts: Sequence[str]) -> bool:
     sample = "".join(texts[:200])
     total = text_length(sample)
     return total > 0 and len(_CJK.findall(sample)) > 0.3 * total
+
+
+_OPEN_Q = "“「『‘\"'《（("
+_CLOSE_Q = "”」』’\"'》）)"
+_MARKS = {"?": 1, "？": 1, "!": 2, "！": 2}
+
+
+def punctuation_codes(texts: Sequence[str]) -> np.ndarray:
+    """Per sentence: (opens with a quote, closes with a quote, final mark: 0 other, 1 question, 2 exclamation).
+
+    Dialogue boundaries survive translation: a Chinese sentence that closes its quotation (``……。”``)
+    is translated by an English one that closes it too (``...lunch.'``). A final ``'`` counts as a closing
+    quote only after punctuation (``bugger!'``), not as a possessive (``the boys'``).
+    """
+    out = np.zeros((len(texts), 3), np.int8)
+    for i, t in enumerate(texts):
+        s = t.strip()
+        if not s:
+            continue
+        out[i, 0] = s[0] in _OPEN_Q and not (s[0] == "'" and len(s) > 2 and s[1].isalpha() and s[2] == " ")
+        end = s.rstrip(_CLOSE_Q + " ")
+        tail = s[len(end):].replace(" ", "")
+        out[i, 1] = bool(tail) and (tail[0] != "'" or (bool(end) and not end[-1].isalnum()))
+        out[i, 2] = _MARKS.get(end[-1:] if end else "", 0)
+    return out

@@ -32,7 +32,7 @@ def feature_names() -> list[str]:
     names = [f"type_{t}" for t in TYPE_NAMES]
     for c in CHANNELS:
         names += [f"sim_{c}", f"sim_{c}_many", f"part_{c}", f"corner_{c}", f"marg_{c}", f"gain_{c}"]
-    return names + ["len", "len_many", "len_mt", "len_mt_many", "null_len", "run_0-1"]
+    return names + ["len", "len_many", "len_mt", "len_mt_many", "null_len", "run_0-1", "pun_open", "pun_close", "pun_close_both", "pun_mark", "pun_inner", "pun_inner_mark"]
 
 
 FEATURES = feature_names()

@@ -54,6 +54,8 @@ class Inputs:
     tgt_len: np.ndarray
     bridge_len: np.ndarray | None = None  # characters per sentence of the bridge (the source in the target's language)
     bridge_ratio: float = 1.0  # target characters per bridge character
+    src_punct: np.ndarray | None = None  # features.punctuation_codes of each side (zh modes only), else None
+    tgt_punct: np.ndarray | None = None
 
     @property
     def n(self) -> int:
@@ -106,6 +108,8 @@ class _Band:
         self.LM = None if X.bridge_len is None else np.concatenate([[0.0], np.cumsum(X.bridge_len)])
         self.bridge_ratio = X.bridge_ratio
         self.last_lm: np.ndarray | None = None
+        self.PA, self.PB = X.src_punct, X.tgt_punct
+        self.last_ij: tuple[np.ndarray, np.ndarray] | None = None
 
     def _band_dots(self, A: _Vecs, B: _Vecs, G: np.ndarray) -> None:
         n = A.n
@@ -136,6 +140,7 @@ class _Band:
             self.last_corners = [None] * len(self.C)
             self.last_margins = [None] * len(self.C)
             self.last_gains = [None] * len(self.C)
+            self.last_ij = None
             zero = np.zeros(I.shape)
             return [zero] * len(self.C), zero, zero, np.zeros(I.shape, bool)
         valid = (I >= k) & (J >= l) & (I <= self.n) & (J <= self.m)
@@ -198,6 +203,7 @@ class _Band:
         ls = self.LA[Ic] - self.LA[Ic - k]
         lt = self.LB[Jc] - self.LB[Jc - l]
         self.last_lm = None if self.LM is None or not (k and l) else self.LM[Ic] - self.LM[Ic - k]
+        self.last_ij = (Ic, Jc)
         return coss, ls, lt, valid
 
 
@@ -310,6 +316,8 @@ class Scorer:
             f["len_mt"] = -0.5 * np.minimum(z * z, 16.0)
             if k + l > 2:
                 f["len_mt_many"] = f["len_mt"] * ((k + l - 2) / 2.0)
+        if k and l and self.band.PA is not None and self.band.last_ij is not None and np.shape(self.band.last_ij[0]) == np.shape(lt):
+            f.update(punct_features(self.band.PA, self.band.PB, k, l, *self.band.last_ij))
         return f
 
     def score(self, k: int, l: int, coss: list[np.ndarray], ls: np.ndarray, lt: np.ndarray) -> np.ndarray:
@@ -330,6 +338,36 @@ class Scorer:
             for n, c in zip(idx, 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))):
                 out[n] = round(float(c), 3)
         return out
+
+
+def punct_features(PA: np.ndarray, PB: np.ndarray, k: int, l: int, I: np.ndarray, J: np.ndarray) -> dict[str, np.ndarray]:
+    """Dialogue boundaries of a k-l bead ending at (I, J): does the first source sentence open a quotation where
+    the first target sentence does not (or the reverse), the last ones close one, end with the same ? or ! mark."""
+    first_s, first_t, last_s, last_t = PA[I - k], PB[J - l], PA[I - 1], PB[J - 1]
+    return {
+        "pun_open": (first_s[..., 0] != first_t[..., 0]).astype(np.float32),
+        "pun_close": (last_s[..., 1] != last_t[..., 1]).astype(np.float32),
+        "pun_close_both": (last_s[..., 1] & last_t[..., 1]).astype(np.float32),
+        "pun_mark": (last_s[..., 2] != last_t[..., 2]).astype(np.float32),
+        # quotations closed inside the bead (not at its end): as many on either side
+        "pun_inner": np.abs(_inner_closes(PA, I, k) - _inner_closes(PB, J, l)).astype(np.float32),
+        # and questions / exclamations ended inside it
+        "pun_inner_mark": np.abs(_inner_marks(PA, I, k) - _inner_marks(PB, J, l)).astype(np.float32),
+    }
+
+
+def _inner_marks(P: np.ndarray, I: np.ndarray, k: int) -> np.ndarray:
+    out = np.zeros(np.shape(I), np.int64)
+    for d in range(2, k + 1):
+        out = out + (P[I - d, 2] > 0)
+    return out
+
+
+def _inner_closes(P: np.ndarray, I: np.ndarray, k: int) -> np.ndarray:
+    out = np.zeros(np.shape(I), np.int64)
+    for d in range(2, k + 1):
+        out = out + P[I - d, 1]
+    return out
 
 
 def bead_feature_dict(
