@@ -102,7 +102,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from align_data import Doc, mac, synthetic_edge_cases, textberg, with_blocks  # noqa: E402
 
-from workbench.align import build_inputs  # noqa: E402
+from workbench.align import AlignParams, build_inputs  # noqa: E402
 from workbench.align.model import _DEFAULT, FEATURES, WEIGHTS_FILE, Model, load  # noqa: E402
 from workbench.align.scoring import score_multiple  # noqa: E402
 from workbench.align.search import FINE_TYPES, Scorer, _Band, run_dp  # noqa: E402
@@ -121,9 +121,9 @@ MAXTYPE = {(k, l) for k, l in FINE_TYPES} | {(0, 1)}
 class Prepared:
     """One document: its band (the full matrix) and every feature of every candidate bead, as arrays."""
 
-    def __init__(self, doc: Doc, bridged: bool) -> None:
+    def __init__(self, doc: Doc, bridged: bool, params: AlignParams | None = None) -> None:
         self.doc = doc
-        X, self.names, self.mode, self.ratio = build_inputs(doc.src, doc.tgt, doc.bridge if bridged else None)
+        X, self.names, self.mode, self.ratio = build_inputs(doc.src, doc.tgt, doc.bridge if bridged else None, params=params)
         n, m = X.n, X.m
         lo = np.zeros(n + 1, np.int64)
         self.band = _Band(X, lo, m + 1, max(k for k, _ in FINE_TYPES), max(l for _, l in FINE_TYPES))
@@ -408,7 +408,9 @@ def main() -> None:
     blocks = [with_blocks(d, tb_docs[(n + 1) % len(tb_docs)]) for n, d in enumerate(tb_docs)] if args.blocks else []
     plan = {
         "mt-lex": [[Prepared(d, True) for d in mac_docs]] + ([[Prepared(d, True) for d in synth if d.name == "zh_seeds"]] if synth else []),
-        "mt": [[Prepared(d, True) for d in tb_docs], [Prepared(d, True) for d in mac_docs]] + ([[Prepared(d, True) for d in synth]] if synth else []) + ([[Prepared(d, True) for d in blocks]] if blocks else []),
+        # the mt mode never sees the zh modes' dialogue features (a Chinese source into a non-Chinese target is
+        # mt-lex), so its MAC chapters are prepared without them
+        "mt": [[Prepared(d, True) for d in tb_docs], [Prepared(d, True, AlignParams(punct=False)) for d in mac_docs]] + ([[Prepared(d, True) for d in synth]] if synth else []) + ([[Prepared(d, True) for d in blocks]] if blocks else []),
         "lex": [[Prepared(d, False) for d in mac_docs]],
         "plain": [[Prepared(d, False) for d in tb_docs]] + ([[Prepared(d, False) for d in synth if d.name != "zh_seeds"]] if synth else []) + ([[Prepared(d, False) for d in blocks]] if blocks else []),
     }
