@@ -429,6 +429,17 @@ def test_dp_finds_the_best_path_with_a_cost_per_run_of_unpaired_targets(seed: in
     assert _path_score(path, S, sc.s01, o01, types) == pytest.approx(best, abs=1e-4)  # type: ignore[attr-defined]
 
 
+@pytest.mark.parametrize(("kind", "bridged"), [("2-1", True), ("2-1", False), ("0-1", True), ("0-1", False)])
+def test_confidences_are_graded_not_all_zero_or_one(kind: str, bridged: bool) -> None:
+    # the Platt mapping of the mt and plain weights is fitted regularised: a stored mapping that diverged
+    # (slope -1.4e7) turned every confidence into 0.000 or 1.000
+    src, mt, tgt, _gold = _case(kind)
+    beads = align_sentences(src, tgt, mt if bridged else None)
+    paired = [b.confidence for b in beads if b.src and b.tgt]
+    assert any(0.01 < c < 0.99 for c in paired), paired
+    assert all(0.0 <= c <= 1.0 for c in paired)
+
+
 # ---------------------------------------------------------------- zh modes: dialogue boundaries, meaningful confidences
 
 

@@ -9,7 +9,7 @@ A bead pairs consecutive source sentences with consecutive target sentences (0-1
 (``search.bead_feature_dict``):
 
 * **similarity** per channel: ``char``, the cosine of tf-idf weighted, hashed character
-  1-5-gram vectors (white space removed, as chrF) of the bridge (a machine translation
+  1-5-gram vectors (``MODE_DIMS`` buckets: 65,536 with a bridge into a non-Chinese target, else 4,096) (white space removed, as chrF) of the bridge (a machine translation
   of the source into the target's language; else the source itself) against the target,
   numbers and caller-given anchors (glossary terms) as extra features; ``lex``, for a
   Chinese source and an English target, CC-CEDICT glosses of the source against the
@@ -83,7 +83,7 @@ class Bead:
 class AlignParams:
     """Search and feature settings (the bead score itself is learned: ``model``)."""
 
-    dim: int = 4096  # hashed character n-gram buckets
+    dim: int | None = None  # hashed character n-gram buckets; None: the mode's (``MODE_DIMS``)
     ngrams: tuple[int, ...] = (1, 2, 3, 4, 5)
     anchor_weight: float = 4.0  # weight of a number / term feature, in idf units
     lexicon: bool | None = None  # CC-CEDICT channel; None: for a Chinese source and a non-Chinese target
@@ -92,8 +92,16 @@ class AlignParams:
     margin: int = 16  # band half-width added around the projected coarse path
     max_width: int = 600  # band width cap (memory); widened when it holds no path
     words: bool = True  # with a bridge: a channel of the bridge's words (5-letter prefixes) against the target's
+    word_prefix: int | None = None  # letters a word token keeps; None: the mode's (``MODE_WORDS``)
+    word_dim: int | None = None  # hashed word buckets; None: the mode's (``MODE_WORDS``)
     punct: bool = True  # zh modes: quotation and ?/! agreement of a bead's first and last sentences
     model: Model | None = None  # default: the shipped weights of the mode
+
+
+# Per-mode feature settings (the weights of a mode are fitted with them: change both together).
+MODE_DIMS: dict[str, int] = {"mt-lex": 4096, "lex": 4096, "mt": 65536, "plain": 4096}
+CJK_DIM = 4096
+MODE_WORDS: dict[str, tuple[int, int]] = {"mt-lex": (5, 8192), "lex": (5, 8192), "mt": (5, 8192), "plain": (5, 8192)}
 
 
 def _mode(bridged: bool, lex: bool) -> str:
@@ -122,21 +130,28 @@ def build_inputs(
             toks |= {"#" + x for x in numbers(bridge[i])}
         src_tok.append(sorted(toks) + (["@" + a for a in src_anchors[i]] if src_anchors is not None else []))
     tgt_tok = [["#" + x for x in numbers(tgt[j])] + (["@" + a for a in tgt_anchors[j]] if tgt_anchors is not None else []) for j in range(m)]
-    channels = [Channel("char", *char_channel(rep, tgt, src_tok, tgt_tok, dim=p.dim, ngrams=p.ngrams, anchor_weight=p.anchor_weight))]
     lex = p.lexicon
     if lex is None:
         lex = is_cjk(src) and not is_cjk(tgt)
     if lex:
         from workbench.align import lexicon
 
-        if lexicon.available():
-            gl = [lexicon.gloss_tokens(s) + t for s, t in zip(src, src_tok)]
-            en = [lexicon.english_tokens(s) + t for s, t in zip(tgt, tgt_tok)]
-            channels.append(Channel("lex", *word_channel(gl, en)))
-        else:
-            lex = False
+        lex = lexicon.available()
+    mode = _mode(bridge is not None, bool(lex))
+    # a Chinese target keeps 4,096 buckets: 65,536 was measured on Text+Berg de-fr only, and it lowered the
+    # synthetic zh-zh set's strict F1 (tests/test_align.py floor 0.90 -> 0.895)
+    dim = p.dim or (CJK_DIM if is_cjk(tgt) else MODE_DIMS[mode])
+    prefix, word_dim = MODE_WORDS[mode]
+    prefix, word_dim = p.word_prefix or prefix, p.word_dim or word_dim
+    channels = [Channel("char", *char_channel(rep, tgt, src_tok, tgt_tok, dim=dim, ngrams=p.ngrams, anchor_weight=p.anchor_weight))]
+    if lex:
+        from workbench.align import lexicon
+
+        gl = [lexicon.gloss_tokens(s) + t for s, t in zip(src, src_tok)]
+        en = [lexicon.english_tokens(s) + t for s, t in zip(tgt, tgt_tok)]
+        channels.append(Channel("lex", *word_channel(gl, en)))
     if bridge is not None and p.words:
-        channels.append(Channel("word", *word_channel([word_tokens(b) for b in rep], [word_tokens(t) for t in tgt])))
+        channels.append(Channel("word", *word_channel([word_tokens(b, prefix) for b in rep], [word_tokens(t, prefix) for t in tgt], dim=word_dim)))
     src_len = np.array([text_length(s) for s in src], np.float64)
     tgt_len = np.array([text_length(s) for s in tgt], np.float64)
     ratio = float((tgt_len.sum() + 1.0) / (src_len.sum() + 1.0))
@@ -147,7 +162,7 @@ def build_inputs(
     pa = pb = None
     if lex and p.punct:  # zh modes: dialogue boundaries (features.punctuation_codes)
         pa, pb = punctuation_codes(src), punctuation_codes(tgt)
-    return Inputs(channels, src_len, tgt_len, bridge_len, bridge_ratio, pa, pb), [c.name for c in channels], _mode(bridge is not None, bool(lex)), ratio
+    return Inputs(channels, src_len, tgt_len, bridge_len, bridge_ratio, pa, pb), [c.name for c in channels], mode, ratio
 
 
 def align_sentences(
