@@ -188,3 +188,20 @@ def test_a_review_save_leaves_the_index_a_json_copy_of_the_new_bytes_only(projec
     assert change.digest != opened.digest and idx.cached_doc(ZH, opened.digest, str(path)) is None
     copy = idx.cached_doc(ZH, store.file_digest(path) or "", str(path))
     assert copy is not None and copy.as_dict() == store.load(path).as_dict()  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    "text, spaced",
+    [
+        ("", ""),
+        ("abc 12", "abc 12"),
+        ("联合国", " 联  合  国 "),
+        ("联合国abc合作", " 联  合  国 abc 合  作 "),
+        ("a联b", "a 联 b"),
+        ("𠀀𠀁x", " 𠀀  𠀁 x"),
+        ("大會，第75屆", " 大  會 ， 第 75 屆 "),
+    ],
+)
+def test_han_characters_are_set_off_by_spaces_one_token_each(text: str, spaced: str) -> None:
+    assert index.space_han(text) == spaced
+    assert index.space_han(text) == index._HAN.sub(r" \1 ", text)  # the per-character rule it replaces

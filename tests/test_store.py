@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -102,3 +103,24 @@ def test_write_read_round_trip_property(tmp_path_factory: pytest.TempPathFactory
     store.save(_doc(segs), path)
     back = store.load(path)
     assert back is not None and back.segments == segs
+
+
+_SHARED = ["a", 1]
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"source": "联合国", "target": "United Nations", "gap": "\n\n", "prefix": " ", "note": "", "approved": True, "n": 3, "mt": None},
+        {"reserved": ["yes", "no", "null", "~", "1.5", "0x1F", "-", "#x", "a: b", "'q'", '"q"', "x\ny", "2024-06-01"]},
+        {"empty": [], "none": {}, "nested": [[], [{}], {"k": [0, -7, False]}], "float": 1.5, "tuple": ("t",)},
+        {"x": _SHARED, "y": _SHARED, "z": {"s": _SHARED}},  # a shared list: an anchor and aliases, as before
+        [True, None, 0, "0", " ", "\t"],
+    ],
+)
+def test_the_fast_representation_dumps_the_text_pyyaml_s_own_path_dumps(value: object) -> None:
+    class Plain(store._ReadableDumper):  # type: ignore[misc, valid-type]
+        represent_data = yaml.representer.BaseRepresenter.represent_data
+
+    plain = yaml.dump(value, Dumper=Plain, allow_unicode=True, sort_keys=False, width=1_000_000, default_flow_style=False)
+    assert store._dump(value) == plain

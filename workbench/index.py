@@ -52,6 +52,18 @@ MAX_INDEXED = 4000
 #: and versions from one clock (a stem's (version) names one content for ever)
 SCHEMA_VERSION = 5
 _HAN = re.compile(r"([\u3400-\u9fff\uf900-\ufaff\U00020000-\U0002ffff])")
+#: Runs of Han characters: spacing them run by run is the same text as ``_HAN.sub(r" \1 ", ...)``
+#: (" 联  合  国 ") at one Python call per run instead of one template expansion per character.
+_HAN_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]+")
+
+
+def _spaced(match: re.Match[str]) -> str:
+    return " " + "  ".join(match.group()) + " "
+
+
+def space_han(text: str) -> str:
+    """``text`` with every Han character set off by one space on each side (one FTS token each)."""
+    return _HAN_RUN.sub(_spaced, text)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
@@ -96,7 +108,7 @@ def fold(text: str) -> str:
 
 def fts_text(text: str) -> str:
     """The folded text with every Han character set off by spaces (one FTS token each)."""
-    return _HAN.sub(r" \1 ", fold(text))
+    return space_han(fold(text))
 
 
 def fts_query(text: str) -> str:
@@ -308,7 +320,7 @@ class Index:
                 (stem, seg.id, pos, orphan, seg.status, seg.source, seg.target, folded, doc.source_lang, doc.document),
             )
             rows.append(cur.lastrowid)
-            fts.append((cur.lastrowid, _HAN.sub(r" \1 ", folded), fts_text(seg.target[:MAX_INDEXED])))
+            fts.append((cur.lastrowid, space_han(folded), fts_text(seg.target[:MAX_INDEXED])))
         self._conn.executemany("INSERT INTO fts (rowid, src, tgt) VALUES (?,?,?)", fts)
 
     def put(
