@@ -92,8 +92,8 @@ class AlignParams:
     margin: int = 16  # band half-width added around the projected coarse path
     max_width: int = 600  # band width cap (memory); widened when it holds no path
     words: bool = True  # with a bridge: a channel of the bridge's words (5-letter prefixes) against the target's
-    word_prefix: int | None = None  # letters a word token keeps; None: the mode's (``MODE_WORDS``)
-    word_dim: int | None = None  # hashed word buckets; None: the mode's (``MODE_WORDS``)
+    word_prefix: int = 5  # letters a word token keeps
+    word_dim: int = 8192  # hashed word buckets
     punct: bool = True  # zh modes: quotation and ?/! agreement of a bead's first and last sentences
     model: Model | None = None  # default: the shipped weights of the mode
 
@@ -101,7 +101,6 @@ class AlignParams:
 # Per-mode feature settings (the weights of a mode are fitted with them: change both together).
 MODE_DIMS: dict[str, int] = {"mt-lex": 4096, "lex": 4096, "mt": 65536, "plain": 4096}
 CJK_DIM = 4096
-MODE_WORDS: dict[str, tuple[int, int]] = {"mt-lex": (5, 8192), "lex": (5, 8192), "mt": (5, 8192), "plain": (5, 8192)}
 
 
 def _mode(bridged: bool, lex: bool) -> str:
@@ -141,17 +140,13 @@ def build_inputs(
     # a Chinese target keeps 4,096 buckets: 65,536 was measured on Text+Berg de-fr only, and it lowered the
     # synthetic zh-zh set's strict F1 (tests/test_align.py floor 0.90 -> 0.895)
     dim = p.dim or (CJK_DIM if is_cjk(tgt) else MODE_DIMS[mode])
-    prefix, word_dim = MODE_WORDS[mode]
-    prefix, word_dim = p.word_prefix or prefix, p.word_dim or word_dim
     channels = [Channel("char", *char_channel(rep, tgt, src_tok, tgt_tok, dim=dim, ngrams=p.ngrams, anchor_weight=p.anchor_weight))]
     if lex:
-        from workbench.align import lexicon
-
         gl = [lexicon.gloss_tokens(s) + t for s, t in zip(src, src_tok)]
         en = [lexicon.english_tokens(s) + t for s, t in zip(tgt, tgt_tok)]
         channels.append(Channel("lex", *word_channel(gl, en)))
     if bridge is not None and p.words:
-        channels.append(Channel("word", *word_channel([word_tokens(b, prefix) for b in rep], [word_tokens(t, prefix) for t in tgt], dim=word_dim)))
+        channels.append(Channel("word", *word_channel([word_tokens(b, p.word_prefix) for b in rep], [word_tokens(t, p.word_prefix) for t in tgt], dim=p.word_dim)))
     src_len = np.array([text_length(s) for s in src], np.float64)
     tgt_len = np.array([text_length(s) for s in tgt], np.float64)
     ratio = float((tgt_len.sum() + 1.0) / (src_len.sum() + 1.0))

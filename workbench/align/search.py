@@ -350,23 +350,17 @@ def punct_features(PA: np.ndarray, PB: np.ndarray, k: int, l: int, I: np.ndarray
         "pun_close_both": (last_s[..., 1] & last_t[..., 1]).astype(np.float32),
         "pun_mark": (last_s[..., 2] != last_t[..., 2]).astype(np.float32),
         # quotations closed inside the bead (not at its end): as many on either side
-        "pun_inner": np.abs(_inner_closes(PA, I, k) - _inner_closes(PB, J, l)).astype(np.float32),
+        "pun_inner": np.abs(_inner(PA, I, k, 1) - _inner(PB, J, l, 1)).astype(np.float32),
         # and questions / exclamations ended inside it
-        "pun_inner_mark": np.abs(_inner_marks(PA, I, k) - _inner_marks(PB, J, l)).astype(np.float32),
+        "pun_inner_mark": np.abs(_inner(PA, I, k, 2) - _inner(PB, J, l, 2)).astype(np.float32),
     }
 
 
-def _inner_marks(P: np.ndarray, I: np.ndarray, k: int) -> np.ndarray:
+def _inner(P: np.ndarray, I: np.ndarray, k: int, code: int) -> np.ndarray:
+    """How many of the bead's sentences before its last (ending at I, k of them) have punctuation code ``code`` set."""
     out = np.zeros(np.shape(I), np.int64)
     for d in range(2, k + 1):
-        out = out + (P[I - d, 2] > 0)
-    return out
-
-
-def _inner_closes(P: np.ndarray, I: np.ndarray, k: int) -> np.ndarray:
-    out = np.zeros(np.shape(I), np.int64)
-    for d in range(2, k + 1):
-        out = out + P[I - d, 1]
+        out = out + (P[I - d, code] > 0)
     return out
 
 
