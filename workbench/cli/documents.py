@@ -63,11 +63,12 @@ def translate(docs: tuple[Path, ...], engine: str, glossary_path: Path | None, o
     for key, value in (("beam_size", beam), ("inter_threads", inter_threads), ("intra_threads", intra_threads), ("max_batch_tokens", batch_tokens), ("chunk_size", batch_sentences)):
         if value is not None:
             options[key] = value
+    paths: list[Path] = list(docs) or [Path("seeds")]
     if engine in ("auto", "argos") and cluster is None:
         from workbench.engines.argos import prewarm
 
         # the model loads while the workbench imports itself and reads the documents
-        prewarm(list(docs) or [Path("seeds")], lang, options, encoding)
+        prewarm(paths, lang, options, encoding)
     from workbench.translate import translate_documents
     show_bar = sys.stderr.isatty() and not as_json
     bar: Any = None
@@ -95,7 +96,7 @@ def translate(docs: tuple[Path, ...], engine: str, glossary_path: Path | None, o
 
         try:
             result, summary = cluster_run(
-                cluster, list(docs) or [Path("seeds")], actors=cluster_actors, actor_cpus=cluster_actor_cpus, shard_size=shard_size, progress=shards, notify=notify,
+                cluster, paths, actors=cluster_actors, actor_cpus=cluster_actor_cpus, shard_size=shard_size, progress=shards, notify=notify,
                 out_dir=out_dir, engine=engine, glossary_path=glossary_path, lang=lang, encoding=encoding, download=not no_download, index_url=index_url, engine_options=options, scopes=scopes or None,
             )
         finally:
@@ -111,7 +112,7 @@ def translate(docs: tuple[Path, ...], engine: str, glossary_path: Path | None, o
         return
     try:
         result = translate_documents(
-            list(docs) or [Path("seeds")],
+            paths,
             out_dir=out_dir,
             engine=engine,
             glossary_path=glossary_path,

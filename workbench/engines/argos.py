@@ -154,10 +154,13 @@ def prewarm(paths: list[Path] | None = None, lang: str | None = None, engine_opt
             import_ctranslate2()
             import sentencepiece  # noqa: F401
 
-            from workbench.ingest import discover, read_document
+            from workbench.ingest import discover, normalize_lang, read_document
 
-            first = discover(list(paths or []))[:1]
-            source_lang = read_document(first[0], lang, encoding).lang if first else None
+            if lang:
+                source_lang: str | None = normalize_lang(lang)
+            else:
+                first = discover(list(paths or []))[:1]
+                source_lang = read_document(first[0], None, encoding).lang if first else None
             if source_lang is None or source_lang == "en":
                 return
             ArgosEngine(source_lang, **dict(engine_options or {}))._load()  # type: ignore[arg-type]
